@@ -1,0 +1,51 @@
+"""Fabrique: live participatory ateliers for territorial projects."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from .catalog import Catalog, load_catalog
+from .config import PROJECT_ROOT, from_environment
+from .extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app: settings from the environment, then `config` on top (tests)."""
+    app = Flask(__name__, instance_path=os.environ.get("FABRIQUE_INSTANCE") or str(PROJECT_ROOT / "instance"))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(from_environment(Path(app.instance_path)))
+    app.config.update(config or {})
+
+    catalog = load_catalog(Path(app.config["SESSIONS_DIR"]), Path(app.config["PERSONAS_DIR"]))
+    for error in catalog.errors:
+        log.warning("%s", error)
+    app.extensions["fabrique.catalog"] = catalog
+
+    db.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        # Same-origin only (the default); "*" would allow cross-site WebSocket hijacking.
+        cors_allowed_origins=None,
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from . import cli, sockets  # noqa: F401  (sockets registers its handlers on import)
+
+    cli.init_app(app)
+
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def catalog() -> Catalog:
+    """Return the templates and personas loaded by the current app."""
+    return current_app.extensions["fabrique.catalog"]

@@ -1,0 +1,117 @@
+"""Create ateliers and démarches from templates."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from .. import catalog
+from ..extensions import db
+from ..models import Atelier, Demarche, short_code
+from . import Refused, write
+
+
+def default_settings(template) -> dict:
+    """Return the atelier settings a template starts from."""
+    s = template.settings
+    return {
+        "value_method": s.value_vote.method,
+        "value_budget": s.value_vote.budget,
+        "value_top_n": s.value_vote.top_n,
+        "value_max_words": s.value_vote.max_words,
+        "paradox_choices": s.paradox_choices,
+        "dots": s.dots,
+        "persona_assignment": s.persona_assignment,
+        "max_pistes_per_participant": s.max_pistes_per_participant,
+        "max_reves_per_participant": s.max_reves_per_participant,
+    }
+
+
+# name: (type, lowest, highest) for numbers, or the allowed choices.
+SETTING_RULES = {
+    "value_method": ("points", "top_n"),
+    "value_budget": (int, 1, 100),
+    "value_top_n": (int, 1, 20),
+    "value_max_words": (int, 0, 20),
+    "paradox_choices": (int, 1, 20),
+    "dots": (int, 1, 50),
+    "persona_assignment": ("balanced", "choice"),
+    "max_pistes_per_participant": (int, 1, 200),
+    "max_reves_per_participant": (int, 1, 50),
+}
+SETTING_LABELS = {
+    "value_method": "la méthode de vote sur les valeurs",
+    "value_budget": "le nombre de points à répartir",
+    "value_top_n": "le nombre de valeurs à choisir",
+    "value_max_words": "le nombre de mots associés",
+    "paradox_choices": "le nombre de paradoxes à marquer",
+    "dots": "le nombre de gommettes",
+    "persona_assignment": "l'attribution des habitants fictifs",
+    "max_pistes_per_participant": "le nombre de pistes par personne",
+    "max_reves_per_participant": "le nombre de rêves par personne",
+}
+
+
+def check_settings(template, settings: dict) -> dict:
+    """Return settings checked against their bounds and the methods the template allows."""
+    checked = {}
+    for name, value in settings.items():
+        rule = SETTING_RULES.get(name)
+        if rule is None:
+            raise Refused(f"Réglage inconnu : « {name} ».", "invalid")
+        if rule[0] is int:
+            if isinstance(value, str) and value.strip().isdigit():
+                value = int(value)
+            if not isinstance(value, int) or isinstance(value, bool) or not rule[1] <= value <= rule[2]:
+                raise Refused(f"Pour {SETTING_LABELS[name]}, donnez un nombre entre {rule[1]} et {rule[2]}.", "invalid")
+        elif value not in rule:
+            raise Refused(f"Valeur non prévue pour {SETTING_LABELS[name]}.", "invalid")
+        checked[name] = value
+    if checked.get("value_method") and checked["value_method"] not in template.settings.value_vote.methods:
+        raise Refused("Ce modèle ne permet pas cette méthode de vote sur les valeurs.", "invalid")
+    return checked
+
+
+def _unused_join_code() -> str:
+    while True:
+        code = short_code()
+        if db.session.scalar(select(Atelier.id).where(Atelier.join_code == code)) is None:
+            return code
+
+
+def create_atelier(template_id: str, name: str, format_id: str | None = None, demarche_id: int | None = None,
+                   audience: str | None = None, held_on: str | None = None, settings: dict | None = None) -> Atelier:
+    """Create an atelier from a template, with the template's default settings overridden by `settings`."""
+    template = catalog().templates.get(template_id)
+    if template is None:
+        raise Refused(f"Modèle inconnu : « {template_id} ».")
+    try:
+        fmt = template.format(format_id)
+    except KeyError:
+        raise Refused(f"Le modèle « {template.title} » n'a pas de format « {format_id} ».") from None
+    name = (name or "").strip()
+    if not name:
+        raise Refused("Donnez un nom à l'atelier.")
+    if len(name) > 200:
+        raise Refused("Le nom de l'atelier est trop long (200 caractères au plus).")
+    resolved = default_settings(template)
+    resolved.update(settings or {})
+    resolved = check_settings(template, resolved)
+
+    def insert():
+        if demarche_id is not None and db.session.get(Demarche, demarche_id) is None:
+            raise Refused("Démarche introuvable.")
+        atelier = Atelier(name=name, template_id=template.id, format_id=fmt.id, demarche_id=demarche_id,
+                          audience=audience, held_on=held_on, settings=resolved, join_code=_unused_join_code())
+        db.session.add(atelier)
+        return atelier
+
+    return write(insert)
+
+
+def ensure_default_atelier(template_id: str) -> Atelier:
+    """Return the most recent live atelier, creating one from `template_id` on a fresh install."""
+    atelier = db.session.scalar(select(Atelier).where(Atelier.is_demo.is_(False)).order_by(Atelier.id.desc()))
+    if atelier is None:
+        template = catalog().templates[template_id]
+        atelier = create_atelier(template_id, f"{template.title} — {template.territory}")
+    return atelier

@@ -1,0 +1,256 @@
+"""What participants do from their phones: react to paradoxes, vote on values, write rêves and
+pistes, place dots. Each action is gated by the phase table and bounded by the atelier settings."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from sqlalchemy import delete, func, select
+
+from .. import catalog
+from ..extensions import db
+from ..models import ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
+from ..phases import refusal
+from ..text import clean, key
+from . import Refused, perform
+from .participation import _atelier_of, _participant
+
+
+def participant_action(name: str):
+    """Make `fn(atelier, template, participant, change, data)` a gated, idempotent participant action."""
+
+    def decorate(fn):
+        @wraps(fn)
+        def run(participant_id: int, op_id: str, data: dict) -> dict:
+            if not isinstance(data, dict):
+                raise Refused("Requête invalide.", "invalid")
+
+            def action(atelier, change):
+                template = catalog().templates[atelier.template_id]
+                reason = refusal(atelier, template, name)
+                if reason:
+                    raise Refused(reason, "phase")
+                participant = _participant(atelier, participant_id)
+                return fn(atelier, template, participant, change, data) or {"ok": True}
+
+            return perform(_atelier_of(participant_id), f"participant:{participant_id}", op_id, action)
+
+        run.action_name = name
+        return run
+
+    return decorate
+
+
+def _one_of(value, allowed, what: str):
+    if not isinstance(value, str) or value not in allowed:
+        raise Refused(f"{what} inconnu(e).", "invalid")
+    return value
+
+
+def _int_id(value, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise Refused(f"{what} invalide.", "invalid")
+    return value
+
+
+@participant_action("persona_choose")
+def persona_choose(atelier, template, participant, change, data):
+    """Take another persona, when the facilitator lets participants choose."""
+    participant.persona_id = _one_of(data.get("persona_id"), {p.id for p in catalog().personas_for(template)}, "Habitant fictif")
+    change.content = True
+
+
+@participant_action("paradox_toggle")
+def paradox_toggle(atelier, template, participant, change, data):
+    """Mark (or unmark) a paradox as one that matters most to the participant's persona."""
+    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, "Paradoxe")
+    chosen = data.get("chosen")
+    if not isinstance(chosen, bool):
+        raise Refused("Requête invalide.", "invalid")
+    existing = db.session.scalar(select(ParadoxChoice).where(
+        ParadoxChoice.participant_id == participant.id, ParadoxChoice.paradox_id == paradox_id))
+    if chosen and existing is None:
+        count = db.session.scalar(select(func.count()).where(ParadoxChoice.participant_id == participant.id))
+        limit = atelier.settings["paradox_choices"]
+        if count >= limit:
+            raise Refused(f"Vous avez déjà marqué {limit} paradoxes : retirez-en un pour en choisir un autre.", "budget")
+        db.session.add(ParadoxChoice(atelier_id=atelier.id, participant_id=participant.id,
+                                     persona_id=participant.persona_id, paradox_id=paradox_id))
+        change.content = True
+    elif not chosen and existing is not None:
+        db.session.delete(existing)
+        change.content = True
+
+
+@participant_action("values_set")
+def values_set(atelier, template, participant, change, data):
+    """Replace the participant's value vote: points per value, or a top-N pick (one point each)."""
+    points = data.get("points")
+    if not isinstance(points, dict):
+        raise Refused("Requête invalide.", "invalid")
+    value_ids = {v.id for v in template.values}
+    allocation = {}
+    for value_id, amount in points.items():
+        _one_of(value_id, value_ids, "Valeur")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise Refused("Les points doivent être des nombres entiers positifs.", "invalid")
+        if amount:
+            allocation[value_id] = amount
+    settings = atelier.settings
+    if settings["value_method"] == "points":
+        budget = settings["value_budget"]
+        if sum(allocation.values()) > budget:
+            raise Refused(f"Vous avez {budget} points à répartir, pas {sum(allocation.values())}.", "budget")
+    else:
+        top_n = settings["value_top_n"]
+        if any(amount != 1 for amount in allocation.values()):
+            raise Refused("Choisissez des valeurs, sans leur donner de points.", "invalid")
+        if len(allocation) > top_n:
+            raise Refused(f"Choisissez {top_n} valeurs au plus.", "budget")
+    db.session.execute(delete(ValueVote).where(ValueVote.participant_id == participant.id))
+    for value_id, amount in allocation.items():
+        db.session.add(ValueVote(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id,
+                                 value_id=value_id, points=amount))
+    change.content = True
+
+
+@participant_action("value_word_add")
+def value_word_add(atelier, template, participant, change, data):
+    """Associate a free word with a value (it feeds the word cloud)."""
+    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, "Valeur")
+    word = clean(data.get("word"), "word")
+    count = db.session.scalar(select(func.count()).where(ValueWord.participant_id == participant.id))
+    limit = atelier.settings["value_max_words"]
+    if count >= limit:
+        raise Refused(f"Vous avez déjà proposé {limit} mots." if limit else "Cet atelier ne recueille pas de mots.", "budget")
+    exists = db.session.scalar(select(ValueWord.id).where(
+        ValueWord.participant_id == participant.id, ValueWord.value_id == value_id, ValueWord.word_key == key(word)))
+    if exists is None:
+        db.session.add(ValueWord(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id,
+                                 value_id=value_id, word=word, word_key=key(word)))
+        change.content = True
+
+
+@participant_action("value_word_remove")
+def value_word_remove(atelier, template, participant, change, data):
+    """Remove one of the participant's own words."""
+    word = db.session.get(ValueWord, _int_id(data.get("word_id"), "Mot"))
+    if word is None or word.participant_id != participant.id:
+        raise Refused("Ce mot n'est pas le vôtre.", "ownership")
+    db.session.delete(word)
+    change.content = True
+
+
+@participant_action("reve_add")
+def reve_add(atelier, template, participant, change, data):
+    """Write a short "En 2040…" text under a theme."""
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Thème")
+    text = clean(data.get("text"), "reve", multiline=True)
+    count = db.session.scalar(select(func.count()).where(Reve.participant_id == participant.id))
+    limit = atelier.settings["max_reves_per_participant"]
+    if count >= limit:
+        raise Refused(f"Vous avez déjà écrit {limit} rêves.", "budget")
+    reve = Reve(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, theme_id=theme_id, text=text)
+    db.session.add(reve)
+    db.session.flush()
+    change.content = True
+    return {"ok": True, "reve_id": reve.id}
+
+
+@participant_action("reve_withdraw")
+def reve_withdraw(atelier, template, participant, change, data):
+    """Withdraw one of the participant's own rêves."""
+    reve = db.session.get(Reve, _int_id(data.get("reve_id"), "Rêve"))
+    if reve is None or reve.participant_id != participant.id:
+        raise Refused("Ce rêve n'est pas le vôtre.", "ownership")
+    db.session.delete(reve)
+    change.content = True
+
+
+def _piste_fields(template, data) -> dict:
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Thème")
+    horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, "Horizon")
+    hashtags = data.get("hashtags", [])
+    if not isinstance(hashtags, list) or len(hashtags) > 5:
+        raise Refused("Choisissez 5 hashtags au plus.", "invalid")
+    known = {h.casefold(): h for h in template.hashtags}
+    tags = []
+    for tag in hashtags:
+        if not isinstance(tag, str) or tag.lstrip("#").casefold() not in known:
+            raise Refused("Choisissez les hashtags dans la liste proposée.", "invalid")
+        canonical = known[tag.lstrip("#").casefold()]
+        if canonical not in tags:
+            tags.append(canonical)
+    return {"theme_id": theme_id, "horizon": horizon, "hashtags": tags, "text": clean(data.get("text"), "piste", multiline=True)}
+
+
+@participant_action("piste_add")
+def piste_add(atelier, template, participant, change, data):
+    """Propose a piste under a theme, with an horizon and hashtags."""
+    fields = _piste_fields(template, data)
+    count = db.session.scalar(select(func.count()).where(Piste.participant_id == participant.id, Piste.status != "withdrawn"))
+    limit = atelier.settings["max_pistes_per_participant"]
+    if count >= limit:
+        raise Refused(f"Vous avez déjà proposé {limit} pistes : c'est le maximum dans cet atelier.", "budget")
+    piste = Piste(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, **fields)
+    db.session.add(piste)
+    db.session.flush()
+    change.content = True
+    return {"ok": True, "piste_id": piste.id}
+
+
+def _own_piste(participant, data) -> Piste:
+    piste = db.session.get(Piste, _int_id(data.get("piste_id"), "Piste"))
+    if piste is None or piste.participant_id != participant.id:
+        raise Refused("Cette piste n'est pas la vôtre.", "ownership")
+    if piste.status in ("withdrawn", "merged"):
+        raise Refused("Cette piste a été retirée ou fusionnée : elle ne peut plus être modifiée.", "state")
+    return piste
+
+
+@participant_action("piste_edit")
+def piste_edit(atelier, template, participant, change, data):
+    """Edit one of the participant's own pistes while the phase is open."""
+    piste = _own_piste(participant, data)
+    for name, value in _piste_fields(template, data).items():
+        setattr(piste, name, value)
+    change.content = True
+
+
+@participant_action("piste_withdraw")
+def piste_withdraw(atelier, template, participant, change, data):
+    """Withdraw one of the participant's own pistes."""
+    piste = _own_piste(participant, data)
+    piste.status = "withdrawn"
+    change.content = True
+
+
+@participant_action("support_add")
+def support_add(atelier, template, participant, change, data):
+    """Place one dot on a piste (at most one per piste, at most the atelier's number of dots)."""
+    piste = db.session.get(Piste, _int_id(data.get("piste_id"), "Piste"))
+    if piste is None or piste.atelier_id != atelier.id or piste.status != "visible":
+        raise Refused("Cette piste n'est plus proposée au vote.", "state")
+    if db.session.scalar(select(Support.id).where(Support.participant_id == participant.id, Support.piste_id == piste.id)):
+        return  # already there: placing it again changes nothing
+    used = db.session.scalar(select(func.count()).where(Support.participant_id == participant.id))
+    dots = atelier.settings["dots"]
+    if used >= dots:
+        raise Refused(f"Vous avez placé vos {dots} gommettes : retirez-en une pour la déplacer.", "budget")
+    db.session.add(Support(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, piste_id=piste.id))
+    change.content = True
+
+
+@participant_action("support_remove")
+def support_remove(atelier, template, participant, change, data):
+    """Take a dot back from a piste."""
+    piste_id = _int_id(data.get("piste_id"), "Piste")
+    support = db.session.scalar(select(Support).where(Support.participant_id == participant.id, Support.piste_id == piste_id))
+    if support is not None:
+        db.session.delete(support)
+        change.content = True
+
+
+PARTICIPANT_ACTIONS = {fn.action_name: fn for fn in (
+    persona_choose, paradox_toggle, values_set, value_word_add, value_word_remove, reve_add, reve_withdraw,
+    piste_add, piste_edit, piste_withdraw, support_add, support_remove)}

@@ -1,0 +1,102 @@
+"""Settings read from the environment, with embedded defaults for a laptop in a meeting room.
+
+| variable       | default                                   | meaning                                        |
+|----------------|-------------------------------------------|------------------------------------------------|
+| FABRIQUE_ENV   | development                               | "production" refuses to start without a key     |
+| SECRET_KEY     | random, kept in instance/secret_key       | signs cookies                                  |
+| DATABASE_URL   | sqlite:///instance/fabrique.sqlite3 (WAL) | any SQLAlchemy URL (PostgreSQL: psycopg2)      |
+| PUBLIC_URL     | http://<LAN address>:<PORT>               | what QR codes and printed links point at       |
+| HOST / PORT    | 0.0.0.0 / 5000                            | where the server listens                       |
+| MESSAGE_QUEUE  | (none)                                    | redis://… to run several processes             |
+| ASYNC_MODE     | eventlet                                  | eventlet or threading                          |
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import socket
+import struct
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ASYNC_MODES = ("eventlet", "threading")
+# Keys that must never sign cookies in production (documentation examples, empty values).
+_UNSAFE_KEYS = {"", "dev", "change-me", "changeme", "secret"}
+
+
+class ConfigError(Exception):
+    """The environment asks for something the app cannot run with."""
+
+
+def lan_address() -> str:
+    """Return this host's first non-loopback IPv4 address, read from the interfaces (no traffic)."""
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        for _index, name in socket.if_nameindex():
+            if name == "lo":
+                continue
+            try:
+                packed = fcntl.ioctl(probe.fileno(), 0x8915, struct.pack("256s", name[:15].encode()))  # SIOCGIFADDR
+            except OSError:
+                continue  # interface without an IPv4 address
+            address = socket.inet_ntoa(packed[20:24])
+            if not address.startswith("127."):
+                return address
+    finally:
+        probe.close()
+    return "127.0.0.1"
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """Return a random development key, kept on disk so sessions survive a restart."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def from_environment(instance_path: Path, environ=None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ if environ is None else environ
+    production = env.get("FABRIQUE_ENV", "development") == "production"
+    secret_key = env.get("SECRET_KEY")
+    if production and (secret_key is None or secret_key.strip().lower() in _UNSAFE_KEYS or len(secret_key) < 16):
+        raise ConfigError("FABRIQUE_ENV=production exige une SECRET_KEY réelle (au moins 16 caractères aléatoires).")
+    if secret_key is None:
+        secret_key = _instance_secret_key(instance_path)
+
+    async_mode = env.get("ASYNC_MODE", "eventlet")
+    if async_mode not in ASYNC_MODES:
+        raise ConfigError(f"ASYNC_MODE doit valoir {' ou '.join(ASYNC_MODES)} (reçu : {async_mode!r}).")
+
+    port = env.get("PORT", "5000")
+    if not port.isdigit():
+        raise ConfigError(f"PORT doit être un nombre (reçu : {port!r}).")
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'fabrique.sqlite3'}"
+    if database_url.startswith("postgres://"):  # the form some hosts hand out; SQLAlchemy wants the long name
+        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+
+    return {
+        "ENV_NAME": "production" if production else "development",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "PUBLIC_URL": (env.get("PUBLIC_URL") or f"http://{lan_address()}:{port}").rstrip("/"),
+        "HOST": env.get("HOST", "0.0.0.0"),
+        "PORT": int(port),
+        "MESSAGE_QUEUE": env.get("MESSAGE_QUEUE") or None,
+        "ASYNC_MODE": async_mode,
+        "SESSIONS_DIR": Path(env.get("FABRIQUE_SESSIONS_DIR") or PROJECT_ROOT / "sessions"),
+        "PERSONAS_DIR": Path(env.get("FABRIQUE_PERSONAS_DIR") or PROJECT_ROOT / "personas"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env.get("PUBLIC_URL", "").startswith("https://"),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }

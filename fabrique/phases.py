@@ -1,0 +1,80 @@
+"""Phase gates in one table: what a participant may do in each kind of phase.
+
+The server checks every participant action against this table (`refusal`), and every screen
+reads it from the snapshot (`stage.allowed`) to show only the controls that will work.
+Facilitator actions are allowed in every phase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import Phase, Template
+
+PARTICIPANT_ACTIONS: dict[str, frozenset[str]] = {
+    "accueil": frozenset({"persona_choose"}),
+    "personas": frozenset({"persona_choose"}),
+    "paradoxes": frozenset({"paradox_toggle"}),
+    "valeurs": frozenset({"values_set", "value_word_add", "value_word_remove"}),
+    "reves": frozenset({"reve_add", "reve_withdraw"}),
+    "pistes": frozenset({"piste_add", "piste_edit", "piste_withdraw"}),
+    "vote": frozenset({"support_add", "support_remove"}),
+    "convergence": frozenset({"engagement_support"}),
+    "cloture": frozenset(),
+}
+
+# What a participant is said to have "done" in a phase, for the facilitator's live view.
+PHASE_TITLES = {
+    "accueil": "Accueil",
+    "personas": "Les habitants fictifs",
+    "paradoxes": "Les paradoxes",
+    "valeurs": "Les valeurs",
+    "reves": "Les rêves",
+    "pistes": "Les pistes de projet",
+    "vote": "Vote sur les pistes",
+    "convergence": "Convergence",
+    "cloture": "Clôture",
+}
+
+
+@dataclass(frozen=True)
+class CurrentPhase:
+    index: int
+    count: int
+    phase: Phase
+
+    @property
+    def kind(self) -> str:
+        return self.phase.kind
+
+    @property
+    def title(self) -> str:
+        return self.phase.title or PHASE_TITLES[self.phase.kind]
+
+
+def current_phase(atelier, template: Template) -> CurrentPhase:
+    """Return the phase an atelier is in, within its template's format."""
+    phases = template.format(atelier.format_id).phases
+    index = min(atelier.phase_index, len(phases) - 1)
+    return CurrentPhase(index, len(phases), phases[index])
+
+
+def allowed_actions(atelier, template: Template) -> frozenset[str]:
+    """Return the participant actions open right now (none while the phase is locked)."""
+    if atelier.phase_locked:
+        return frozenset()
+    actions = PARTICIPANT_ACTIONS[current_phase(atelier, template).kind]
+    if atelier.settings.get("persona_assignment") != "choice":
+        actions -= {"persona_choose"}
+    return actions
+
+
+def refusal(atelier, template: Template, action: str) -> str | None:
+    """Return why `action` is refused in the current phase, or None when it is open."""
+    if action in allowed_actions(atelier, template):
+        return None
+    if atelier.phase_locked:
+        return "La phase est verrouillée par l'animation : vos contributions sont closes pour l'instant."
+    if action == "persona_choose" and atelier.settings.get("persona_assignment") != "choice":
+        return "Les habitants fictifs sont attribués par l'animation dans cet atelier."
+    return f"Ce n'est pas possible pendant la phase « {current_phase(atelier, template).title} »."

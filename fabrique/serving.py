@@ -1,0 +1,73 @@
+"""Run the server: check the settings and the catalog, make sure an atelier exists, print its links."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import qrcode
+
+from . import catalog, create_app
+from .config import ConfigError
+from .extensions import socketio
+
+DEFAULT_TEMPLATE = "la-fabrique-amp-2017"
+
+
+def terminal_qr(url: str) -> str:
+    """Return a QR code of `url` drawn with block characters, for a terminal."""
+    code = qrcode.QRCode(border=2)
+    code.add_data(url)
+    out = io.StringIO()
+    code.print_ascii(out=out, invert=True)
+    return out.getvalue()
+
+
+def links(app, atelier) -> dict[str, str]:
+    """Return the public, facilitator and projector links of an atelier."""
+    base = app.config["PUBLIC_URL"]
+    return {
+        "join": f"{base}/j/{atelier.join_code}",
+        "facilitate": f"{base}/facilitate/{atelier.facilitator_token}",
+        "screen": f"{base}/screen/{atelier.screen_token}",
+        "review": f"{base}/review/{atelier.review_token}",
+    }
+
+
+def print_welcome(app, atelier, out=sys.stdout) -> None:
+    """Print what the facilitator needs to start: the links, the code and the join QR code."""
+    urls = links(app, atelier)
+    print(f"\nFabrique est prête — atelier « {atelier.name} » (code {atelier.join_code})\n", file=out)
+    print(f"  Animation (lien secret, à garder pour vous) : {urls['facilitate']}", file=out)
+    print(f"  Écran / projecteur                          : {urls['screen']}", file=out)
+    print(f"  Participants (QR ci-dessous)                : {urls['join']}\n", file=out)
+    print(terminal_qr(urls["join"]), file=out)
+
+
+def main(argv: list[str]) -> int:
+    """Start the server on HOST:PORT; return an exit code on a configuration error."""
+    try:
+        app = create_app()
+    except ConfigError as exc:
+        print(f"Configuration invalide : {exc}", file=sys.stderr)
+        return 2
+
+    from .actions.ateliers import ensure_default_atelier
+
+    with app.app_context():
+        for error in catalog().errors:
+            print(f"Fichier ignoré — {error}", file=sys.stderr)
+        if DEFAULT_TEMPLATE not in catalog().templates:
+            print(f"Le modèle par défaut « {DEFAULT_TEMPLATE} » est absent ou invalide : voir les erreurs ci-dessus.", file=sys.stderr)
+            return 2
+        atelier = ensure_default_atelier(DEFAULT_TEMPLATE)
+        print_welcome(app, atelier)
+
+    options = {"host": app.config["HOST"], "port": app.config["PORT"]}
+    if app.config["ASYNC_MODE"] == "eventlet":
+        # eventlet.wsgi accepts 1,024 connections by default: too few for a big room.
+        options["max_size"] = 10_000
+    else:
+        options["allow_unsafe_werkzeug"] = True  # threading mode is for small rooms and tests
+    socketio.run(app, **options)
+    return 0

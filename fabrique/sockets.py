@@ -1,0 +1,191 @@
+"""Thin Socket.IO handlers: who is this, call an action, answer with an ack.
+
+Every client identifies itself on connect (`auth`): a phone by the participant cookie of the
+atelier, the projector and the facilitator by the secret token of their link. python-socketio
+has no connection-state recovery, so a client does this on every (re)connect and then asks
+for its snapshot (`sync`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, join_room
+from sqlalchemy import select
+
+from .actions import Refused
+from .actions.contributions import PARTICIPANT_ACTIONS
+from .actions.facilitation import FACILITATOR_ACTIONS
+from .events import broadcaster, participant_room, presence, room
+from .extensions import db, socketio
+from .models import Atelier, Participant
+from .state import facilitate_state, mine, participant_state, screen_state
+
+PARTICIPANT_COOKIE = "fabrique_{}"  # one cookie per atelier id, holding the participant's secret token
+
+
+@dataclass(frozen=True)
+class Identity:
+    role: str  # "participant", "screen" or "facilitate"
+    atelier_id: int
+    participant_id: int | None = None
+
+
+class TokenBucket:
+    """A small per-connection rate limit: bursts of `capacity`, then `rate` actions a second."""
+
+    def __init__(self, capacity: float = 20, rate: float = 8):
+        self.capacity, self.rate = capacity, rate
+        self.tokens, self.updated = capacity, time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+
+_lock = threading.Lock()
+_identities: dict[str, Identity] = {}
+_buckets: dict[str, TokenBucket] = {}
+
+
+def identify(auth) -> Identity:
+    """Return who is connecting, from the `auth` payload and the cookies; refuse strangers."""
+    if not isinstance(auth, dict):
+        raise ConnectionRefusedError("Identification manquante.")
+    role = auth.get("role")
+    if role == "participant":
+        atelier = db.session.scalar(select(Atelier).where(Atelier.join_code == str(auth.get("code", ""))))
+        token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier.id)) if atelier else None
+        participant = db.session.scalar(select(Participant).where(Participant.token == token)) if token else None
+        if participant is None or participant.atelier_id != atelier.id:
+            raise ConnectionRefusedError("Vous n'avez pas encore rejoint cet atelier.")
+        return Identity("participant", atelier.id, participant.id)
+    if role in ("screen", "facilitate"):
+        column = Atelier.screen_token if role == "screen" else Atelier.facilitator_token
+        token = auth.get("token")
+        atelier = db.session.scalar(select(Atelier).where(column == token)) if isinstance(token, str) else None
+        if atelier is None:
+            raise ConnectionRefusedError("Lien inconnu ou expiré.")
+        return Identity(role, atelier.id)
+    raise ConnectionRefusedError("Rôle inconnu.")
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    identity = identify(auth)
+    with _lock:
+        _identities[request.sid] = identity
+        _buckets[request.sid] = TokenBucket()
+    join_room(room(identity.atelier_id))
+    if identity.role == "participant":
+        join_room(participant_room(identity.participant_id))
+        presence.add(request.sid, identity.atelier_id, identity.participant_id)
+        broadcaster.mark_dirty(identity.atelier_id)
+    else:
+        join_room(room(identity.atelier_id, identity.role))
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    with _lock:
+        _identities.pop(request.sid, None)
+        _buckets.pop(request.sid, None)
+    left = presence.remove(request.sid)
+    if left is not None:
+        broadcaster.mark_dirty(left[0])
+
+
+def _identity() -> Identity | None:
+    with _lock:
+        return _identities.get(request.sid)
+
+
+def snapshot(identity: Identity) -> dict:
+    """Return the snapshot for this connection's role."""
+    public_url = current_app.config["PUBLIC_URL"]
+    if identity.role == "participant":
+        return participant_state(db.session.get(Participant, identity.participant_id))
+    atelier = db.session.get(Atelier, identity.atelier_id)
+    if identity.role == "screen":
+        return screen_state(atelier, public_url)
+    return facilitate_state(atelier, public_url, presence.online(atelier.id))
+
+
+@socketio.on("sync")
+def on_sync(*_args):
+    identity = _identity()
+    if identity is None:
+        return {"ok": False, "error": "Connexion non identifiée : rechargez la page.", "code": "unknown"}
+    return {"ok": True, "state": snapshot(identity)}
+
+
+def _refusal(reason: str, code: str) -> dict:
+    return {"ok": False, "error": reason, "code": code}
+
+
+def _payload(data) -> tuple[str | None, dict]:
+    if not isinstance(data, dict):
+        raise Refused("Requête invalide.", "invalid")
+    return data.get("op_id"), data
+
+
+def _participant_handler(name, action):
+    def handler(data=None):
+        identity = _identity()
+        if identity is None or identity.role != "participant":
+            return _refusal("Cette action est réservée aux participants.", "forbidden")
+        if not _buckets[request.sid].take():
+            return _refusal("Trop d'actions d'un coup : patientez un instant.", "rate")
+        try:
+            op_id, data = _payload(data)
+            if op_id is None:
+                raise Refused("Identifiant d'action manquant.", "invalid")
+            result = action(identity.participant_id, op_id, data)
+        except Refused as refused:
+            db.session.rollback()
+            return _refusal(refused.reason, refused.code)
+        participant = db.session.get(Participant, identity.participant_id)
+        return {**result, "ok": True, "seq": participant.atelier.seq, "mine": mine(participant)}
+
+    handler.__name__ = f"on_{name}"
+    return handler
+
+
+def _facilitator_handler(name, action):
+    def handler(data=None):
+        identity = _identity()
+        if identity is None or identity.role != "facilitate":
+            return _refusal("Cette action est réservée à l'animation.", "forbidden")
+        try:
+            op_id, data = _payload(data)
+            if op_id is None:
+                raise Refused("Identifiant d'action manquant.", "invalid")
+            result = action(identity.atelier_id, op_id, data)
+        except Refused as refused:
+            db.session.rollback()
+            return _refusal(refused.reason, refused.code)
+        return {**result, "ok": True}
+
+    handler.__name__ = f"on_{name}"
+    return handler
+
+
+for _name, _action in PARTICIPANT_ACTIONS.items():
+    socketio.on_event(_name, _participant_handler(_name, _action))
+for _name, _action in FACILITATOR_ACTIONS.items():
+    socketio.on_event(_name, _facilitator_handler(_name, _action))
+
+
+def forget_all() -> None:
+    """Forget every connection (tests start from a clean slate)."""
+    with _lock:
+        _identities.clear()
+        _buckets.clear()
