@@ -37,8 +37,10 @@ def create_app(config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
 
-    from . import cli, sockets  # noqa: F401  (sockets registers its handlers on import)
+    from . import cli, i18n, sockets, views  # noqa: F401  (sockets registers its handlers on import)
 
+    i18n.init_app(app)
+    views.init_app(app)
     cli.init_app(app)
 
     with app.app_context():

@@ -1,0 +1,67 @@
+"""Interface language: French by default, English available.
+
+Translations live in `fabrique/translations/<lang>/LC_MESSAGES/messages.po`; the compiled `.mo`
+files are built from them when the app starts (when missing or older), so no build step is needed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import g, request
+from flask_babel import Babel, get_locale, gettext
+
+LANGUAGES = ("fr", "en")
+LANGUAGE_COOKIE = "fabrique_langue"
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+babel = Babel()
+
+
+def select_locale() -> str:
+    """Return the language for this request: the participant's, else the browser's choice, else French."""
+    chosen = getattr(g, "language", None) or request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in LANGUAGES else "fr"
+
+
+def compile_translations() -> None:
+    """Compile each messages.po into messages.mo when the .mo is missing or older."""
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            messages = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, messages)
+
+
+def init_app(app) -> None:
+    """Set up Flask-Babel with the locale selector."""
+    compile_translations()
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
+    app.jinja_env.globals.update(js_messages=js_messages, get_locale=get_locale)
+
+
+_JS_CALL = re.compile(r"""\bt\(\s*"((?:[^"\\]|\\.)*)"|\bt\(\s*'((?:[^'\\]|\\.)*)'""")
+
+
+@lru_cache(maxsize=1)
+def js_message_ids() -> tuple[str, ...]:
+    """Return every text the browser scripts pass to t("…") (they are written in French)."""
+    ids = set()
+    for script in (Path(__file__).parent / "static" / "js").glob("*.js"):
+        for double, single in _JS_CALL.findall(script.read_text(encoding="utf-8")):
+            ids.add(double or single)  # written plainly: no escapes inside t("…")
+    return tuple(sorted(ids))
+
+
+def js_messages() -> dict[str, str]:
+    """Return the browser scripts' texts in the current language (empty in French: t() falls back)."""
+    if str(get_locale()) == "fr":
+        return {}
+    return {message: gettext(message) for message in js_message_ids()}

@@ -1,0 +1,21 @@
+/* The creation form: show only the formats of the chosen template. */
+(function () {
+  "use strict";
+  var template = document.getElementById("template");
+  var format = document.getElementById("format");
+  if (!template || !format) return;
+  function filter() {
+    var first = null, preferred = null;
+    Array.prototype.forEach.call(format.options, function (option) {
+      var mine = option.dataset.template === template.value;
+      option.hidden = !mine;
+      option.disabled = !mine;
+      if (mine && !first) first = option;
+      if (mine && option.hasAttribute("data-default")) preferred = option;
+    });
+    if (format.selectedOptions[0] && format.selectedOptions[0].disabled || !format.value) (preferred || first).selected = true;
+    if (format.selectedOptions[0] && format.selectedOptions[0].dataset.template !== template.value) (preferred || first).selected = true;
+  }
+  template.addEventListener("change", filter);
+  filter();
+})();

@@ -1,0 +1,187 @@
+/* Shared by the three live screens: the connection, snapshots and events, safe DOM building,
+   translation, and (for phones) an outbox that keeps actions until the server has stored them. */
+(function () {
+  "use strict";
+
+  var boot = JSON.parse(document.getElementById("boot").textContent);
+  var messages = JSON.parse(document.getElementById("messages").textContent);
+
+  /* Translate a French interface text; {name} placeholders are filled from `values`. */
+  function t(text, values) {
+    var out = messages[text] || text;
+    if (values) {
+      Object.keys(values).forEach(function (k) { out = out.split("{" + k + "}").join(String(values[k])); });
+    }
+    return out;
+  }
+
+  /* Build an element. Text always goes through textContent, so nothing typed by anyone can
+     become markup. attrs: {class, text, on: {click: fn}, …any attribute}. */
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    attrs = attrs || {};
+    Object.keys(attrs).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key === "text") el.textContent = value;
+      else if (key === "class") el.className = value;
+      else if (key === "on") Object.keys(value).forEach(function (ev) { el.addEventListener(ev, value[ev]); });
+      else if (key === "style") el.setAttribute("style", value);
+      else el.setAttribute(key, value === true ? "" : value);
+    });
+    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  }
+  function append(el, child) {
+    if (child === null || child === undefined || child === false) return;
+    if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
+    el.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+  }
+
+  function uuid() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return "op-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  /* The live connection. Re-identifies on every connect (auth), asks for a snapshot, and asks
+     again whenever a stage event shows a gap in stage versions. */
+  function connect(options) {
+    var socket = io({ auth: boot.auth, transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
+    var state = options.state;
+    var lastStage = state && state.stage ? state.stage.version : -1;
+    var clockSkew = 0;
+
+    function syncClock(stage) { if (stage && stage.server_time) clockSkew = stage.server_time - Date.now(); }
+    syncClock(state && state.stage);
+
+    function resync() {
+      socket.timeout(10000).emit("sync", function (err, answer) {
+        if (err || !answer || !answer.ok) return;
+        state = answer.state;
+        lastStage = state.stage.version;
+        syncClock(state.stage);
+        options.onState(state, "sync");
+      });
+    }
+
+    socket.on("connect", function () { options.onConnection(true); resync(); if (options.onConnect) options.onConnect(); });
+    socket.on("disconnect", function () { options.onConnection(false); });
+    socket.on("connect_error", function (err) {
+      options.onConnection(false, err && err.message);
+    });
+    socket.on("stage", function (event) {
+      if (event.stage.version <= lastStage) return;            // already seen
+      var gap = event.stage.version > lastStage + 1;
+      var phaseChanged = !state.stage || state.stage.index !== event.stage.index;
+      state.stage = event.stage;
+      state.seq = Math.max(state.seq || 0, event.seq);
+      lastStage = event.stage.version;
+      syncClock(event.stage);
+      options.onState(state, "stage");
+      // A gap means we missed something; a new phase may need other content (e.g. the pistes to
+      // vote on): both call for a fresh snapshot. Phones spread their requests over a moment.
+      if (gap || (phaseChanged && options.resyncOnPhase)) setTimeout(resync, gap ? 0 : Math.random() * 600);
+    });
+    socket.on("aggregate", function (snapshot) {
+      if (state && snapshot.seq < state.seq) return;            // an older picture than ours
+      var stage = snapshot.stage;
+      if (stage.version < lastStage) snapshot.stage = state.stage;  // keep the newer stage we have
+      state = snapshot;
+      lastStage = Math.max(lastStage, snapshot.stage.version);
+      options.onState(state, "aggregate");
+    });
+    socket.on("me", function (event) {
+      state.mine = event.mine;
+      state.seq = Math.max(state.seq || 0, event.seq);
+      options.onState(state, "me");
+    });
+
+    return {
+      socket: socket,
+      state: function () { return state; },
+      setState: function (next) { state = next; },
+      now: function () { return Date.now() + clockSkew; },
+      resync: resync,
+      /* Emit an action with its op_id; resolve with the server's answer, reject on no answer. */
+      emit: function (event, data, timeoutMs) {
+        return new Promise(function (resolve, reject) {
+          if (!socket.connected) { reject(new Error("offline")); return; }
+          socket.timeout(timeoutMs || 8000).emit(event, data, function (err, answer) {
+            if (err) reject(err); else resolve(answer);
+          });
+        });
+      }
+    };
+  }
+
+  /* Actions waiting for the server's "stored": kept in localStorage, sent in order, each with
+     its op_id so that a resend after a lost answer is applied once. */
+  function Outbox(key, live, onChange) {
+    var items = [];
+    try { items = JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { items = []; }
+    var busy = false;
+    var waiters = {};
+
+    function save() { try { localStorage.setItem(key, JSON.stringify(items)); } catch (e) { /* private mode: memory only */ } }
+
+    function flush() {
+      if (busy || !items.length || !live.socket.connected) return;
+      busy = true;
+      var item = items[0];
+      live.emit(item.event, item.data).then(function (answer) {
+        items.shift();
+        save();
+        busy = false;
+        var waiter = waiters[item.data.op_id];
+        delete waiters[item.data.op_id];
+        onChange(item, answer);
+        if (waiter) waiter.resolve(answer);
+        flush();
+      }, function () {
+        busy = false;                 // no answer: keep it, try again on the next connect
+        onChange(item, null);
+      });
+    }
+
+    return {
+      pending: function () { return items.slice(); },
+      /* Queue an action; the promise resolves with the server's answer (possibly much later). */
+      send: function (event, data) {
+        data = Object.assign({ op_id: uuid() }, data);
+        var item = { event: event, data: data, at: Date.now() };
+        items.push(item);
+        save();
+        var promise = new Promise(function (resolve) { waiters[data.op_id] = { resolve: resolve }; });
+        onChange(item, undefined);
+        flush();
+        return promise;
+      },
+      flush: flush
+    };
+  }
+
+  function formatTimer(ms) {
+    var total = Math.max(0, Math.round(ms / 1000));
+    var m = Math.floor(total / 60), s = total % 60;
+    return m + ":" + (s < 10 ? "0" : "") + s;
+  }
+
+  /* Remaining milliseconds of the stage's timer, or null when there is none. */
+  function timerRemaining(stage, now) {
+    if (!stage || !stage.timer) return null;
+    if (stage.timer.ends_at) return Math.max(0, stage.timer.ends_at - now);
+    if (stage.timer.remaining !== null && stage.timer.remaining !== undefined) return stage.timer.remaining * 1000;
+    return null;
+  }
+
+  function byId(list) {
+    var out = {};
+    (list || []).forEach(function (item) { out[item.id] = item; });
+    return out;
+  }
+
+  window.Fabrique = {
+    boot: boot, t: t, h: h, uuid: uuid, connect: connect, Outbox: Outbox,
+    formatTimer: formatTimer, timerRemaining: timerRemaining, byId: byId
+  };
+})();
