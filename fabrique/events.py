@@ -5,6 +5,9 @@ Rooms, one name per screen:
 - `atelier:<id>:screen` and `atelier:<id>:facilitate`: the aggregated state (`aggregate`);
 - `participant:<id>` the phones of one participant: their own state after moderation (`me`).
 
+The facilitator's moderation during the vote also sends the refreshed list of pistes to vote on
+(`board`) to the whole atelier: a rare facilitator action, not a participant's.
+
 A participant's action never fans out to the other phones. It marks the atelier dirty; at most
 every `AGGREGATE_INTERVAL` seconds one refreshed aggregate is sent to the projector room and one to
 the facilitator room, so the cost of an action does not grow with the number of phones.
@@ -65,6 +68,12 @@ class Broadcaster:
         if change.stage:
             atelier = db.session.get(Atelier, change.atelier_id)
             socketio.emit("stage", {"seq": atelier.seq, "stage": stage(atelier)}, to=room(change.atelier_id))
+        if change.board:
+            from .state import is_voting, vote_board
+
+            atelier = db.session.get(Atelier, change.atelier_id)
+            if is_voting(atelier):
+                socketio.emit("board", {"seq": atelier.seq, "board": vote_board(atelier)}, to=room(change.atelier_id))
         for participant_id in change.participants:
             participant = db.session.get(Participant, participant_id)
             if participant is not None:
@@ -99,6 +108,11 @@ class Broadcaster:
             socketio.emit("aggregate", facilitate_state(atelier, public_url, presence.online(atelier_id)),
                           to=room(atelier_id, "facilitate"))
         return len(dirty)
+
+    def flush_pending_without_sending(self) -> None:
+        """Drop pending aggregates (tests start from a clean slate)."""
+        with self._lock:
+            self._dirty.clear()
 
     def _ensure_loop(self, app, interval: float) -> None:
         with self._lock:

@@ -242,14 +242,22 @@ def participant_state(participant: Participant) -> dict:
                "language": participant.language, "rejoin_code": participant.rejoin_code,
                "persona": persona_payload(persona) if persona else None},
         "mine": mine(participant),
-        "board": [],
     }
-    if current_phase(atelier, template).kind == "vote":
-        state["board"] = [
-            {"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags)}
-            for p in db.session.scalars(select(Piste).where(Piste.atelier_id == atelier.id, Piste.status == "visible").order_by(Piste.id))
-        ]
+    state["board"] = vote_board(atelier)
     return state
+
+
+def is_voting(atelier: Atelier) -> bool:
+    """Tell whether the atelier is in its dot-voting phase."""
+    return current_phase(atelier, catalog().templates[atelier.template_id]).kind == "vote"
+
+
+def vote_board(atelier: Atelier) -> list[dict]:
+    """Return the pistes phones vote on (only during the vote phase; no support counts, to not sway)."""
+    if not is_voting(atelier):
+        return []
+    return [{"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags)}
+            for p in db.session.scalars(select(Piste).where(Piste.atelier_id == atelier.id, Piste.status == "visible").order_by(Piste.id))]
 
 
 def mine(participant: Participant) -> dict:

@@ -26,23 +26,25 @@ LIMITS = {
     "comment": (1, 2000),
 }
 
+# What the message calls each kind of text, and whether the noun is feminine (for agreement).
 LABELS = {
-    "pseudonym": "Le pseudonyme",
-    "college": "Le collège",
-    "piste": "La piste",
-    "reve": "Le rêve",
-    "word": "Le mot",
-    "hashtag": "Le hashtag",
-    "engagement_title": "Le titre",
-    "engagement_text": "Le texte",
-    "comment": "Le commentaire",
+    "pseudonym": ("Le pseudonyme", False),
+    "college": ("Le collège", False),
+    "piste": ("La piste", True),
+    "reve": ("Le rêve", False),
+    "word": ("Le mot", False),
+    "hashtag": ("Le hashtag", False),
+    "engagement_title": ("Le titre", False),
+    "engagement_text": ("Le texte", False),
+    "comment": ("Le commentaire", False),
 }
 
 
 def clean(value, kind: str, multiline: bool = False) -> str:
     """Return `value` tidied, or raise Refused if it is not text or its length is out of bounds."""
+    label, feminine = LABELS[kind]
     if not isinstance(value, str):
-        raise Refused(f"{LABELS[kind]} doit être un texte.", "invalid")
+        raise Refused(f"{label} doit être un texte.", "invalid")
     text = unicodedata.normalize("NFC", value)
     if multiline:
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
@@ -54,9 +56,11 @@ def clean(value, kind: str, multiline: bool = False) -> str:
     text = text.strip()
     low, high = LIMITS[kind]
     if len(text) < low:
-        raise Refused(f"{LABELS[kind]} est trop court ({low} caractères au moins)." if low > 1 else f"{LABELS[kind]} est vide.", "too_short")
+        short = "courte" if feminine else "court"
+        raise Refused(f"{label} est trop {short} ({low} caractères au moins)." if low > 1 else f"{label} est vide.", "too_short")
     if len(text) > high:
-        raise Refused(f"{LABELS[kind]} est trop long : {len(text)} caractères pour {high} au plus.", "too_long")
+        long_ = "longue" if feminine else "long"
+        raise Refused(f"{label} est trop {long_} : {len(text)} caractères pour {high} au plus.", "too_long")
     return text
 
 

@@ -17,11 +17,23 @@ def app(tmp_path, monkeypatch):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "PUBLIC_URL": "http://fabrique.test",
         "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"),
+        "AGGREGATE_INTERVAL": None,  # tests flush the coalesced aggregates themselves
     })
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_broadcaster():
+    """Start every test with no pending aggregate and no remembered connection."""
+    from fabrique.events import broadcaster
+    from fabrique.sockets import forget_all
+
+    broadcaster.flush_pending_without_sending()
+    forget_all()
+    yield
 
 
 @pytest.fixture

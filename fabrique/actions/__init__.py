@@ -34,9 +34,10 @@ class Change:
     stage: bool = False  # phase, lock, timer or settings: every screen and phone follows
     content: bool = False  # aggregates shown on the projector and the facilitator's console
     participants: set[int] = field(default_factory=set)  # phones whose own state changed (moderation)
+    board: bool = False  # the pistes phones vote on changed (moderation during the vote)
 
     def __bool__(self) -> bool:
-        return self.stage or self.content or bool(self.participants)
+        return self.stage or self.content or self.board or bool(self.participants)
 
 
 # One writer at a time. Under eventlet a greenlet waiting on SQLite's C-level lock blocks the

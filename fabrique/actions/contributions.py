@@ -41,9 +41,10 @@ def participant_action(name: str):
     return decorate
 
 
-def _one_of(value, allowed, what: str):
+def _one_of(value, allowed, refusal: str):
+    """Return `value` if it is one of `allowed`, else refuse with `refusal`."""
     if not isinstance(value, str) or value not in allowed:
-        raise Refused(f"{what} inconnu(e).", "invalid")
+        raise Refused(refusal, "invalid")
     return value
 
 
@@ -56,14 +57,14 @@ def _int_id(value, what: str) -> int:
 @participant_action("persona_choose")
 def persona_choose(atelier, template, participant, change, data):
     """Take another persona, when the facilitator lets participants choose."""
-    participant.persona_id = _one_of(data.get("persona_id"), {p.id for p in catalog().personas_for(template)}, "Habitant fictif")
+    participant.persona_id = _one_of(data.get("persona_id"), {p.id for p in catalog().personas_for(template)}, "Cet habitant fictif n'existe pas dans cet atelier.")
     change.content = True
 
 
 @participant_action("paradox_toggle")
 def paradox_toggle(atelier, template, participant, change, data):
     """Mark (or unmark) a paradox as one that matters most to the participant's persona."""
-    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, "Paradoxe")
+    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, "Ce paradoxe n'existe pas dans cet atelier.")
     chosen = data.get("chosen")
     if not isinstance(chosen, bool):
         raise Refused("Requête invalide.", "invalid")
@@ -91,7 +92,7 @@ def values_set(atelier, template, participant, change, data):
     value_ids = {v.id for v in template.values}
     allocation = {}
     for value_id, amount in points.items():
-        _one_of(value_id, value_ids, "Valeur")
+        _one_of(value_id, value_ids, "Cette valeur n'existe pas dans cet atelier.")
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise Refused("Les points doivent être des nombres entiers positifs.", "invalid")
         if amount:
@@ -117,7 +118,7 @@ def values_set(atelier, template, participant, change, data):
 @participant_action("value_word_add")
 def value_word_add(atelier, template, participant, change, data):
     """Associate a free word with a value (it feeds the word cloud)."""
-    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, "Valeur")
+    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, "Cette valeur n'existe pas dans cet atelier.")
     word = clean(data.get("word"), "word")
     count = db.session.scalar(select(func.count()).where(ValueWord.participant_id == participant.id))
     limit = atelier.settings["value_max_words"]
@@ -144,7 +145,7 @@ def value_word_remove(atelier, template, participant, change, data):
 @participant_action("reve_add")
 def reve_add(atelier, template, participant, change, data):
     """Write a short "En 2040…" text under a theme."""
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Thème")
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Choisissez un thème de l'atelier.")
     text = clean(data.get("text"), "reve", multiline=True)
     count = db.session.scalar(select(func.count()).where(Reve.participant_id == participant.id))
     limit = atelier.settings["max_reves_per_participant"]
@@ -168,8 +169,8 @@ def reve_withdraw(atelier, template, participant, change, data):
 
 
 def _piste_fields(template, data) -> dict:
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Thème")
-    horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, "Horizon")
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Choisissez un thème de l'atelier.")
+    horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, "Choisissez un horizon proposé.")
     hashtags = data.get("hashtags", [])
     if not isinstance(hashtags, list) or len(hashtags) > 5:
         raise Refused("Choisissez 5 hashtags au plus.", "invalid")

@@ -119,7 +119,7 @@ def _piste(atelier, piste_id) -> Piste:
 
 
 def _touch(piste, change) -> None:
-    change.content = True
+    change.content = change.board = True
     if piste.participant_id:
         change.participants.add(piste.participant_id)
 

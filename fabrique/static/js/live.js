@@ -90,6 +90,12 @@
       lastStage = Math.max(lastStage, snapshot.stage.version);
       options.onState(state, "aggregate");
     });
+    socket.on("board", function (event) {
+      if (!("board" in state)) return;                          // only phones vote
+      state.board = event.board;
+      state.seq = Math.max(state.seq || 0, event.seq);
+      options.onState(state, "board");
+    });
     socket.on("me", function (event) {
       state.mine = event.mine;
       state.seq = Math.max(state.seq || 0, event.seq);

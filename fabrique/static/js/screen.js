@@ -1,0 +1,507 @@
+/* The projector view: a full-screen picture of the atelier, read from the back of the room.
+   Everything is drawn from the aggregated snapshot (state.py: screen_state) at every change;
+   a 250 ms tick only refreshes the timer. Text typed by participants only ever goes through
+   textContent (Fabrique.h), and long texts are clamped by CSS and by fitting passes that drop
+   what does not fit (nothing on this screen scrolls). */
+(function () {
+  "use strict";
+
+  var F = window.Fabrique;
+  var h = F.h;
+  var t = F.t;
+  var boot = F.boot;
+  var template = boot.template || {};
+  var themesById = F.byId(template.themes);
+  var valuesById = F.byId(template.values);
+  var paradoxesById = F.byId(template.paradoxes);
+  var horizonsById = F.byId(template.horizons);
+  var personas = template.personas || [];
+  var personasById = F.byId(personas);
+
+  var JOIN_KINDS = { accueil: true, personas: true };
+  var MAX_CARDS = 12;          // never build more cards than this per column (then fit to the height)
+  var MAX_REVES = 6;
+  var MAX_WORDS = 60;
+
+  var app = document.getElementById("app");
+  var current = boot.state;
+  var lastSignature = null;
+  var timerNode = null;
+  var live = null;
+
+  /* ---- small helpers ----------------------------------------------------------------------- */
+
+  /* A theme or persona colour, only when it is a plain hex colour (it goes into a style). */
+  function safeColor(value, fallback) {
+    return typeof value === "string" && /^#[0-9a-fA-F]{3,8}$/.test(value) ? value : fallback;
+  }
+
+  function count(n) { return typeof n === "number" && isFinite(n) ? n : 0; }
+
+  /* Pick the singular or plural text (both already translated, each written out in full for the translation catalogue). */
+  function plural(n, one, many) { return n === 1 ? one : many; }
+
+  /* Participants' text: its own direction (RTL texts read right), clamped by CSS. */
+  function userText(tag, cls, text) {
+    return h(tag, { class: cls, dir: "auto", text: text || "" });
+  }
+
+  function hidden(text) { return h("span", { class: "visually-hidden", text: text }); }
+
+  /* Images are kept from one drawing to the next (same node), so nothing blinks on update. */
+  var images = {};
+  var imagesUsed = {};
+  function image(key, src, alt, cls) {
+    var img = images[key];
+    if (!img) {
+      img = h("img", { src: src, alt: alt, class: cls, decoding: "async", draggable: "false" });
+      images[key] = img;
+    } else {
+      if (img.getAttribute("src") !== src) img.setAttribute("src", src);
+      if (img.getAttribute("alt") !== alt) img.setAttribute("alt", alt);
+      img.className = cls;
+    }
+    imagesUsed[key] = true;
+    return img;
+  }
+
+  function qrImage(state, key, cls) {
+    return image(key, state.atelier.qr_url, t("QR code pour rejoindre l'atelier"), cls);
+  }
+
+  function avatar(key, persona, alt, cls) {
+    return image(key, persona.illustration, alt, cls || "avatar");
+  }
+
+  /* A horizontal bar; the track carries the accessible label with the number. */
+  function bar(value, max, label, cls) {
+    var share = max > 0 ? Math.max(0, Math.min(1, value / max)) : 0;
+    return h("div", { class: "bar " + (cls || ""), role: "img", "aria-label": label },
+      h("span", { class: "bar-fill", style: "width:" + (share * 100).toFixed(1) + "%" }));
+  }
+
+  function themeStyle(theme) { return "--theme:" + safeColor(theme && theme.color, "#3b5b92"); }
+
+  /* The columns of the Vivre, in the template's order, with their live data. */
+  function columns(state) {
+    var data = F.byId(state.themes);
+    return (template.themes || []).map(function (theme) {
+      return { theme: theme, data: data[theme.id] || { pistes: [], top: [], reves: [], coverage: {} } };
+    });
+  }
+
+  function columnHead(theme, extra) {
+    return h("header", { class: "col-head" },
+      h("h2", { class: "col-title", text: theme.title }),
+      extra || null);
+  }
+
+  function empty(text) { return h("p", { class: "empty", text: text }); }
+
+  /* ---- header ------------------------------------------------------------------------------ */
+
+  function header(state, withCorner) {
+    var stage = state.stage || {};
+    var right = h("div", { class: "head-right" });
+    if (stage.locked) {
+      right.appendChild(h("p", { class: "badge-lock" }, h("span", { "aria-hidden": "true", text: "🔒 " }), t("Verrouillé")));
+    }
+    timerNode = h("p", { class: "timer", role: "timer", "aria-live": "off", hidden: true });
+    right.appendChild(timerNode);
+    if (withCorner) {
+      right.appendChild(h("div", { class: "join-corner" },
+        qrImage(state, "qr-corner", "qr-small"),
+        h("p", { class: "join-corner-text" },
+          h("span", { class: "join-corner-label", text: t("Rejoindre") }),
+          h("span", { class: "join-corner-code", text: state.atelier.join_code }))));
+    }
+    return h("header", { class: "head" },
+      h("div", { class: "head-left" },
+        h("p", { class: "head-atelier", text: state.atelier.name }),
+        h("div", { class: "head-title" },
+          h("h1", { text: stage.title || "" }),
+          typeof stage.index === "number" && stage.count
+            ? h("p", { class: "head-phase", text: t("Phase {i} / {n}", { i: stage.index + 1, n: stage.count }) })
+            : null)),
+      right);
+  }
+
+  function updateTimer() {
+    if (!timerNode || !current) return;
+    var now = live ? live.now() : Date.now();
+    var stage = current.stage || {};
+    var remaining = F.timerRemaining(stage, now);
+    if (remaining === null) { timerNode.hidden = true; return; }
+    var paused = !(stage.timer && stage.timer.ends_at);
+    var text = (paused ? "⏸ " : "") + F.formatTimer(remaining);
+    if (timerNode.textContent !== text) timerNode.textContent = text;
+    timerNode.hidden = false;
+    timerNode.classList.toggle("is-paused", paused);
+    timerNode.classList.toggle("is-last-minute", !paused && remaining < 60000);
+    timerNode.classList.toggle("is-over", !paused && remaining <= 0);
+    var label = paused ? t("Minuteur en pause : {t}", { t: F.formatTimer(remaining) }) : t("Temps restant : {t}", { t: F.formatTimer(remaining) });
+    if (timerNode.getAttribute("aria-label") !== label) timerNode.setAttribute("aria-label", label);
+  }
+
+  /* ---- join view (accueil, personas) ------------------------------------------------------- */
+
+  function participantsBlock(state) {
+    var total = count(state.participation && state.participation.total);
+    if (!total) return h("p", { class: "join-count is-waiting", text: t("En attente des participants…") });
+    return h("p", { class: "join-count" },
+      h("span", { class: "join-count-n", text: String(total) }),
+      h("span", { class: "join-count-label", text: total === 1 ? t("participant") : t("participants") }));
+  }
+
+  function joinPanel(state, compact, extra) {
+    var url = String(state.atelier.join_url || "").replace(/^https?:\/\//, "");
+    return h("section", { class: "join-panel" + (compact ? " is-compact" : ""), "aria-labelledby": "join-title" },
+      h("div", { class: "join-qr" }, qrImage(state, "qr-big", "qr-big")),
+      h("div", { class: "join-side" },
+        h("div", { class: "join-info" },
+          h("h2", { id: "join-title", class: "join-title", text: t("Rejoignez l'atelier") }),
+          h("p", { class: "join-how", text: t("Scannez le QR code ou ouvrez") }),
+          h("p", { class: "join-url", text: url }),
+          h("p", { class: "join-code-label", text: t("Code de l'atelier") }),
+          h("p", { class: "join-code", text: state.atelier.join_code }),
+          participantsBlock(state)),
+        extra || null));
+  }
+
+  function renderAccueil(state) {
+    var by = (state.participation && state.participation.by_persona) || {};
+    var strip = personas.length ? h("ul", { class: "persona-mini", "aria-label": t("Les habitants fictifs"),
+      style: "--cols:" + Math.min(4, Math.max(1, Math.ceil(personas.length / 2))) }, personas.slice(0, 8).map(function (p) {
+      var n = count(by[p.id]);
+      return h("li", { class: "persona-chip" + (n ? "" : " is-zero"), style: "--persona:" + safeColor(p.color, "#566173") },
+        h("div", { class: "persona-chip-top" },
+          avatar("strip-" + p.id, p, "", "avatar"),
+          h("span", { class: "persona-chip-n", "aria-hidden": "true", text: String(n) })),
+        h("span", { class: "persona-chip-label", text: p.label || p.name }),
+        hidden(" " + plural(n, t("{n} participant", { n: n }), t("{n} participants", { n: n }))));
+    })) : null;
+    return h("div", { class: "view view-accueil" }, joinPanel(state, false, strip));
+  }
+
+  function renderPersonas(state) {
+    var by = (state.participation && state.participation.by_persona) || {};
+    var many = personas.length > 8;
+    var cols = personas.length <= 4 ? Math.max(1, personas.length) : Math.ceil(personas.length / 2);
+    var grid = h("ul", { class: "persona-grid" + (many ? " is-many" : ""), style: "--cols:" + Math.min(cols, 6) },
+      personas.map(function (p) {
+        var n = count(by[p.id]);
+        var meta = [];
+        if (p.age !== null && p.age !== undefined) meta.push(t("{n} ans", { n: p.age }));
+        if (p.commune) meta.push(p.commune);
+        return h("li", { class: "persona-card" + (n ? "" : " is-zero"), style: "--persona:" + safeColor(p.color, "#566173") },
+          h("div", { class: "persona-card-top" },
+            avatar("card-" + p.id, p, "", "avatar"),
+            h("p", { class: "persona-card-n" },
+              h("span", { "aria-hidden": "true", text: String(n) }),
+              hidden(plural(n, t("{n} participant", { n: n }), t("{n} participants", { n: n }))))),
+          h("h2", { class: "persona-card-name", text: p.name }),
+          h("p", { class: "persona-card-label", text: p.label }),
+          meta.length ? h("p", { class: "persona-card-meta", text: meta.join(" · ") }) : null,
+          p.quote && !many ? h("blockquote", { class: "persona-card-quote", text: "« " + p.quote + " »" }) : null);
+      }));
+    return h("div", { class: "view view-personas" },
+      joinPanel(state, true),
+      h("section", { class: "persona-grid-wrap", "aria-label": t("Les habitants fictifs") }, grid));
+  }
+
+  /* ---- paradoxes --------------------------------------------------------------------------- */
+
+  function renderParadoxes(state) {
+    var list = state.paradoxes || [];
+    var max = list.reduce(function (m, p) { return Math.max(m, count(p.count)); }, 0);
+    var rows = list.map(function (item, i) {
+      var paradox = paradoxesById[item.id] || {};
+      var title = paradox.title || item.id;
+      var n = count(item.count);
+      return h("li", { class: "rank-row" + (i === 0 && n ? " is-first" : "") },
+        h("span", { class: "rank-pos", "aria-hidden": "true", text: String(i + 1) }),
+        h("p", { class: "rank-title", text: title }),
+        bar(n, max, t("{title} : {n} choix", { title: title, n: n }), "rank-bar"),
+        h("span", { class: "rank-n", "aria-hidden": "true", text: String(n) }));
+    });
+    return h("div", { class: "view view-paradoxes" },
+      list.length ? h("ol", { class: "rank-list", style: "--rows:" + list.length }, rows) : empty(t("Aucun paradoxe dans ce modèle")),
+      max ? null : h("p", { class: "hint", text: t("En attente des choix des participants…") }));
+  }
+
+  /* ---- valeurs ----------------------------------------------------------------------------- */
+
+  function renderValeurs(state) {
+    var list = state.values || [];
+    var max = list.reduce(function (m, v) { return Math.max(m, count(v.points)); }, 0);
+    var rows = list.map(function (item, i) {
+      var value = valuesById[item.id] || {};
+      var label = value.label || item.id;
+      var points = count(item.points);
+      var voters = count(item.voters);
+      return h("li", { class: "value-row" + (i === 0 && points ? " is-first" : "") },
+        h("div", { class: "value-line" },
+          h("p", { class: "value-label", text: label }),
+          h("p", { class: "value-voters", text: plural(voters, t("{n} votant", { n: voters }), t("{n} votants", { n: voters })) })),
+        h("div", { class: "value-line" },
+          bar(points, max, t("{label} : {n} points", { label: label, n: points }), "value-bar"),
+          h("p", { class: "value-points", "aria-hidden": "true" },
+            h("span", { class: "value-points-n", text: String(points) }),
+            h("span", { class: "value-points-unit", text: points === 1 ? t("point") : t("points") }))));
+    });
+    return h("div", { class: "view view-valeurs" },
+      h("section", { class: "values", "aria-labelledby": "values-title" },
+        h("h2", { id: "values-title", class: "section-title", text: t("Les valeurs") }),
+        list.length ? h("ol", { class: "value-list" }, rows) : empty(t("Aucune valeur dans ce modèle"))),
+      h("section", { class: "cloud-wrap", "aria-labelledby": "cloud-title" },
+        h("h2", { id: "cloud-title", class: "section-title", text: t("Les mots des participants") }),
+        wordCloud(state.words || [])));
+  }
+
+  var CLOUD_COLORS = ["#1c2430", "#1b5e8c", "#8a3b12", "#2f5d3a", "#5b3a8c"];
+
+  function wordCloud(words) {
+    words = words.slice(0, MAX_WORDS);
+    if (!words.length) return h("div", { class: "cloud is-empty" }, empty(t("Les mots apparaîtront ici")));
+    var counts = words.map(function (w) { return count(w.count); });
+    var lo = Math.sqrt(Math.min.apply(null, counts)), hi = Math.sqrt(Math.max.apply(null, counts));
+    // Biggest in the middle: 0 at the centre, then alternately after and before it.
+    var ordered = [];
+    words.forEach(function (w, rank) {
+      var ratio = hi > lo ? (Math.sqrt(count(w.count)) - lo) / (hi - lo) : 0.3;
+      var size = (28 + ratio * 68) / 16;   // 28..96 px at 1920 wide, in rem
+      var li = h("li", { class: "cloud-word", dir: "auto", "data-rank": String(rank),
+        style: "font-size:" + size.toFixed(3) + "rem;color:" + CLOUD_COLORS[rank % CLOUD_COLORS.length] },
+        w.word, hidden(" (" + count(w.count) + ")"));
+      if (rank % 2) ordered.push(li); else ordered.unshift(li);
+    });
+    return h("ul", { class: "cloud" }, ordered);
+  }
+
+  /* Drop the least frequent words until the cloud fits its box. */
+  function fitCloud(root) {
+    var cloud = root.querySelector(".cloud");
+    if (!cloud || cloud.classList.contains("is-empty")) return;
+    var items = Array.prototype.slice.call(cloud.children).sort(function (a, b) {
+      return Number(b.getAttribute("data-rank")) - Number(a.getAttribute("data-rank"));
+    });
+    var i = 0;
+    while (i < items.length - 1 && overflows(cloud)) { cloud.removeChild(items[i]); i++; }
+  }
+
+  /* ---- rêves ------------------------------------------------------------------------------- */
+
+  function renderReves(state) {
+    var prompt = template.vocabulary && template.vocabulary.reve_prompt;
+    var cols = columns(state).map(function (c) {
+      var reves = (c.data.reves || []).slice(0, MAX_REVES);
+      var total = (c.data.reves || []).length;
+      return column(c.theme, null,
+        reves.length ? reves.map(function (r) {
+          var persona = personasById[r.persona_id];
+          return h("li", { class: "card reve-card" + (persona ? " has-avatar" : "") },
+            persona ? avatar("reve-" + r.id, persona, persona.label || persona.name, "avatar card-avatar") : null,
+            h("blockquote", { class: "card-text", dir: "auto", text: r.text }));
+        }) : null,
+        t("Aucun rêve pour l'instant"), total - reves.length);
+    });
+    return h("div", { class: "view view-columns view-reves" },
+      prompt ? h("p", { class: "prompt", text: "« " + prompt + " »" }) : null,
+      h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
+  }
+
+  /* One column of the wall: header in the theme colour, a list fitted to the height, "+N autres". */
+  function column(theme, headExtra, cards, emptyText, alreadyHidden, ordered, cls) {
+    var list = cards && cards.length ? h(ordered ? "ol" : "ul", { class: "cards" }, cards) : null;
+    var more = h("p", { class: "more", "data-hidden": String(alreadyHidden || 0) });
+    setMore(more, alreadyHidden || 0);
+    return h("section", { class: "col " + (cls || ""), style: themeStyle(theme), "aria-label": theme.title },
+      columnHead(theme, headExtra),
+      list || empty(emptyText),
+      more);
+  }
+
+  function setMore(more, n) {
+    more.setAttribute("data-hidden", String(n));
+    more.hidden = n <= 0;
+    more.textContent = n === 1 ? t("+1 autre") : t("+{n} autres", { n: n });
+  }
+
+  function overflows(el) { return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1; }
+
+  /* Remove the last cards of each column until the column fits, counting them in "+N autres". */
+  function fitColumns(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".col"), function (col) {
+      var list = col.querySelector(".cards");
+      var more = col.querySelector(".more");
+      if (!list || !more) return;
+      var n = Number(more.getAttribute("data-hidden")) || 0;
+      while (list.children.length > 1 && overflows(list)) {
+        list.removeChild(list.lastElementChild);
+        setMore(more, ++n);
+      }
+    });
+  }
+
+  /* ---- pistes ------------------------------------------------------------------------------ */
+
+  function horizonLabel(id) {
+    var horizon = horizonsById[id];
+    return horizon ? horizon.label : id;
+  }
+
+  function pisteCard(piste, withSupports) {
+    var tags = (piste.hashtags || []).map(function (tag) { return "#" + tag; }).join(" ");
+    var supports = count(piste.supports);
+    return h("li", { class: "card piste-card" },
+      h("p", { class: "card-text", dir: "auto", text: piste.text }),
+      h("p", { class: "card-meta" },
+        piste.horizon ? h("span", { class: "horizon", text: horizonLabel(piste.horizon) }) : null,
+        tags ? h("span", { class: "tags", text: tags }) : null,
+        withSupports && supports ? h("span", { class: "supports" },
+          h("span", { "aria-hidden": "true", text: "● " + supports }), hidden(plural(supports, t("{n} soutien", { n: supports }), t("{n} soutiens", { n: supports })))) : null));
+  }
+
+  function renderPistes(state) {
+    var cols = columns(state).map(function (c) {
+      var cov = c.data.coverage || {};
+      var pistes = (c.data.pistes || []).slice().reverse();   // newest first
+      var n = count(cov.pistes), people = count(cov.personas);
+      var head = h("div", { class: "coverage" },
+        h("div", { class: "coverage-line" },
+          h("p", { class: "coverage-n" },
+            h("span", { class: "coverage-n-big", text: String(n) }),
+            " ", n === 1 ? t("piste") : t("pistes")),
+          h("p", { class: "coverage-people", text: plural(people, t("{n} habitant", { n: people }), t("{n} habitants", { n: people })) })),
+        bar(count(cov.share), 1, t("{theme} : {n} pistes, {p} habitants fictifs", { theme: c.theme.title, n: n, p: people }), "coverage-bar"),
+        cov.thin ? h("p", { class: "thin-badge", text: t("À enrichir") }) : null);
+      var shown = pistes.slice(0, MAX_CARDS);
+      return column(c.theme, head, shown.map(function (p) { return pisteCard(p, false); }),
+        t("Aucune piste pour l'instant"), pistes.length - shown.length, false, cov.thin ? "is-thin" : "");
+    });
+    return h("div", { class: "view view-columns view-pistes" },
+      h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
+  }
+
+  /* ---- vote, convergence, clôture ---------------------------------------------------------- */
+
+  function topColumns(state) {
+    return columns(state).map(function (c) {
+      var top = (c.data.top || []).slice(0, 5);
+      return column(c.theme, null, top.map(function (p) {
+        var n = count(p.supports);
+        var dots = [];
+        for (var i = 0; i < Math.min(n, 10); i++) dots.push(h("span", { class: "dot" }));
+        return h("li", { class: "card top-card" },
+          h("div", { class: "top-score" },
+            h("span", { class: "top-n", "aria-hidden": "true", text: String(n) }),
+            hidden(plural(n, t("{n} soutien", { n: n }), t("{n} soutiens", { n: n }))),
+            h("span", { class: "dots", "aria-hidden": "true" }, dots, n > 10 ? h("span", { class: "dots-more", text: "+" }) : null)),
+          h("p", { class: "card-text", dir: "auto", text: p.text }));
+      }), t("Aucune piste pour l'instant"), 0, true, "col-top");
+    });
+  }
+
+  function renderVote(state) {
+    var cols = topColumns(state);
+    return h("div", { class: "view view-columns view-vote" },
+      h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
+  }
+
+  /* Convergence and clôture. Hook: engagements will be drawn here; for now, the top pistes. */
+  function renderConvergence(state) {
+    var cols = topColumns(state);
+    return h("div", { class: "view view-columns view-convergence" },
+      h("h2", { class: "section-title summary-title", text: t("Les pistes les plus soutenues") }),
+      h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
+  }
+
+  function renderOther(state) {
+    var stage = state.stage || {};
+    return h("div", { class: "view view-other" },
+      stage.instructions ? h("p", { class: "welcome", text: stage.instructions }) : null);
+  }
+
+  var VIEWS = {
+    accueil: renderAccueil,
+    personas: renderPersonas,
+    paradoxes: renderParadoxes,
+    valeurs: renderValeurs,
+    reves: renderReves,
+    pistes: renderPistes,
+    vote: renderVote,
+    convergence: renderConvergence,
+    cloture: renderConvergence
+  };
+
+  /* ---- drawing ----------------------------------------------------------------------------- */
+
+  function signature(state) {
+    return JSON.stringify(state, function (key, value) {
+      return key === "server_time" || key === "seq" || key === "mine" ? undefined : value;
+    }) + "|" + window.innerWidth + "x" + window.innerHeight;
+  }
+
+  function render(state) {
+    if (!state || !state.stage || !state.atelier) return;
+    current = state;
+    var sig = signature(state);
+    if (sig === lastSignature) { updateTimer(); return; }
+    lastSignature = sig;
+
+    imagesUsed = {};
+    var kind = state.stage.kind;
+    var isJoin = !!JOIN_KINDS[kind];
+    var body = (VIEWS[kind] || renderOther)(state);
+    // The body is redrawn wholesale: it is not announced piece by piece (the header is).
+    body.setAttribute("aria-live", "off");
+    var view = h("div", { class: "scr scr-" + String(kind).replace(/[^a-z0-9_-]/gi, "") },
+      header(state, !isJoin),
+      h("div", { class: "scr-body" }, body));
+
+    // Swap in one go, then fit (layout is measured before the browser paints: no flicker).
+    app.textContent = "";
+    app.appendChild(view);
+    fitColumns(view);
+    fitCloud(view);
+    updateTimer();
+
+    Object.keys(images).forEach(function (key) { if (!imagesUsed[key]) delete images[key]; });
+  }
+
+  /* ---- connection banner, cursor ----------------------------------------------------------- */
+
+  var banner = h("div", { class: "conn-banner", role: "status", hidden: true });
+  document.body.appendChild(banner);
+
+  function showConnection(ok) {
+    if (ok) {
+      banner.hidden = true;
+      banner.textContent = "";
+    } else {
+      banner.textContent = t("Connexion perdue — reconnexion…");
+      banner.hidden = false;
+    }
+  }
+
+  var cursorTimer = null;
+  function wakeCursor() {
+    document.body.classList.remove("hide-cursor");
+    clearTimeout(cursorTimer);
+    cursorTimer = setTimeout(function () { document.body.classList.add("hide-cursor"); }, 3000);
+  }
+  document.addEventListener("mousemove", wakeCursor);
+  wakeCursor();
+
+  var resizeTimer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () { render(current); }, 150);
+  });
+
+  live = F.connect({ state: boot.state, onState: render, onConnection: showConnection });
+  render(boot.state);
+  setInterval(updateTimer, 250);
+
+  window.FabriqueScreen = { render: render, renderConvergence: renderConvergence };
+})();

@@ -1,0 +1,166 @@
+"""Initial state + the events a client receives == a fresh snapshot, for each kind of event.
+
+The reducer below is the one the browser applies (static/js/live.js): `stage` replaces the
+stage, `aggregate` replaces the whole projector/facilitator state, `me` replaces the phone's own
+contributions, `board` replaces the pistes a phone votes on, and an action's ack carries the phone's refreshed contributions.
+"""
+
+import copy
+
+import pytest
+
+from fabrique.events import broadcaster
+from tests.factories import Console, Phone, new_atelier
+
+
+def apply(state: dict, name: str, payload: dict) -> dict:
+    """Apply one received event to a client's state, as live.js does."""
+    state = copy.deepcopy(state)
+    if name == "stage":
+        if payload["stage"]["version"] > state["stage"]["version"]:
+            state["stage"] = payload["stage"]
+            state["seq"] = max(state["seq"], payload["seq"])
+    elif name == "aggregate":
+        if payload["seq"] >= state["seq"]:
+            stage = state["stage"] if payload["stage"]["version"] < state["stage"]["version"] else payload["stage"]
+            state = {**payload, "stage": stage}
+    elif name == "board":
+        state["board"] = payload["board"]
+        state["seq"] = max(state["seq"], payload["seq"])
+    elif name == "me":
+        state["mine"] = payload["mine"]
+        state["seq"] = max(state["seq"], payload["seq"])
+    return state
+
+
+def received(client) -> list[tuple[str, dict]]:
+    return [(message["name"], message["args"][0]) for message in client.sio.get_received()]
+
+
+def comparable(state: dict, phone: bool = False) -> dict:
+    """Drop what legitimately differs between two reads: the server clock, and a phone's seq
+    (phones are not told about other people's actions)."""
+    state = copy.deepcopy(state)
+    state["stage"].pop("server_time")
+    if phone:
+        state.pop("seq")
+    return state
+
+
+@pytest.fixture
+def room(app):
+    atelier = new_atelier()
+    console = Console(app, atelier)
+    screen = Console(app, atelier, role="screen")
+    phones = [Phone(app, atelier, name) for name in ("Ana", "Bob")]
+    console.goto("pistes")
+    piste_ids = [phones[i].act("piste_add", theme_id=theme, horizon="2024", text=f"Une piste sous {theme}", hashtags=[])["piste_id"]
+                 for i, theme in enumerate(["vivre-mieux", "vivre-monde"])]
+    console.goto("vote")
+    broadcaster.flush()
+    for client in (console, screen, *phones):
+        client.sio.get_received()
+    return {"app": app, "atelier": atelier, "console": console, "screen": screen, "phones": phones, "pistes": piste_ids}
+
+
+def check_screens_converge(room, action) -> None:
+    console, screen = room["console"], room["screen"]
+    before = {"console": console.sync(), "screen": screen.sync()}
+    action()
+    broadcaster.flush()
+    for name, client in (("console", console), ("screen", screen)):
+        events = received(client)
+        assert events, f"the {name} received nothing"
+        state = before[name]
+        for event_name, payload in events:
+            state = apply(state, event_name, payload)
+        assert comparable(state) == comparable(client.sync()), name
+
+
+PARTICIPANT_ACTIONS = {
+    "support_add": lambda r: r["phones"][0].act("support_add", piste_id=r["pistes"][1]),
+    "support_remove": lambda r: (r["phones"][0].act("support_add", piste_id=r["pistes"][1]),
+                                 r["phones"][0].act("support_remove", piste_id=r["pistes"][1])),
+}
+FACILITATOR_ACTIONS = {
+    "phase_goto": lambda r: r["console"].act("phase_goto", step=1),
+    "phase_lock": lambda r: r["console"].act("phase_lock", locked=True),
+    "timer_start": lambda r: r["console"].act("timer_start", seconds=120),
+    "timer_pause": lambda r: (r["console"].act("timer_start", seconds=120), r["console"].act("timer_pause")),
+    "timer_stop": lambda r: (r["console"].act("timer_start", seconds=120), r["console"].act("timer_stop")),
+    "settings_update": lambda r: r["console"].act("settings_update", settings={"dots": 3}),
+    "piste_hide": lambda r: r["console"].act("piste_hide", piste_id=r["pistes"][0], hidden=True),
+    "piste_update": lambda r: r["console"].act("piste_update", piste_id=r["pistes"][0], text="Texte modéré"),
+    "piste_merge": lambda r: r["console"].act("piste_merge", piste_id=r["pistes"][1], into_id=r["pistes"][0]),
+    "piste_unmerge": lambda r: (r["console"].act("piste_merge", piste_id=r["pistes"][1], into_id=r["pistes"][0]),
+                                r["console"].act("piste_unmerge", piste_id=r["pistes"][1])),
+}
+
+
+@pytest.mark.parametrize("name", sorted({**PARTICIPANT_ACTIONS, **FACILITATOR_ACTIONS}))
+def test_projector_and_facilitator_state_plus_events_equals_a_fresh_snapshot(room, name):
+    check_screens_converge(room, lambda: {**PARTICIPANT_ACTIONS, **FACILITATOR_ACTIONS}[name](room))
+
+
+@pytest.mark.parametrize("kind,action", [
+    ("paradoxes", lambda p: p.act("paradox_toggle", paradox_id="diversite-inegalites", chosen=True)),
+    ("valeurs", lambda p: p.act("values_set", points={"innovation": 4})),
+    ("valeurs", lambda p: p.act("value_word_add", value_id="innovation", word="audace")),
+    ("reves", lambda p: p.act("reve_add", theme_id="vivre-mieux", text="En 2040, la mer est propre.")),
+    ("pistes", lambda p: p.act("piste_add", theme_id="art-de-vivre", horizon="2040", text="Des chemins de randonnée", hashtags=[])),
+])
+def test_writing_phases_converge_too(room, kind, action):
+    room["console"].goto(kind)
+    broadcaster.flush()
+    for client in (room["console"], room["screen"]):
+        client.sio.get_received()
+    check_screens_converge(room, lambda: action(room["phones"][0]))
+
+
+@pytest.mark.parametrize("name", ["phase_lock", "timer_start", "settings_update", "piste_hide", "piste_update", "piste_merge"])
+def test_phone_state_plus_events_equals_a_fresh_snapshot(room, name):
+    phone = room["phones"][1]  # Bob wrote the piste that piste_merge merges away
+    before = phone.sync()
+    FACILITATOR_ACTIONS[name](room)
+    events = received(phone)
+    assert events, "the phone received nothing"
+    state = before
+    for event_name, payload in events:
+        state = apply(state, event_name, payload)
+    assert comparable(state, phone=True) == comparable(phone.sync(), phone=True)
+
+
+def test_a_phone_own_action_ack_carries_its_new_state(room):
+    phone = room["phones"][0]
+    before = phone.sync()
+    answer = phone.act("support_add", piste_id=room["pistes"][1])
+    state = {**before, "mine": answer["mine"], "seq": answer["seq"]}
+    assert comparable(state, phone=True) == comparable(phone.sync(), phone=True)
+
+
+def test_phones_are_not_sent_other_peoples_actions(room):
+    ana, bob = room["phones"]
+    for piste_id in room["pistes"]:
+        assert ana.act("support_add", piste_id=piste_id)["ok"]
+    broadcaster.flush()
+    assert received(bob) == []
+    assert received(ana) == []  # her own answers come as acks, not as broadcasts
+
+
+def test_many_actions_give_one_aggregate_per_screen_per_flush(room):
+    ana, bob = room["phones"]
+    for phone in (ana, bob):
+        for piste_id in room["pistes"]:
+            phone.act("support_add", piste_id=piste_id)
+    broadcaster.flush()
+    assert [name for name, _ in received(room["screen"])] == ["aggregate"]
+    assert [name for name, _ in received(room["console"])] == ["aggregate"]
+
+
+def test_stage_versions_let_a_client_see_a_gap(room):
+    console, phone = room["console"], room["phones"][0]
+    start = phone.sync()["stage"]["version"]
+    console.act("phase_lock", locked=True)
+    console.act("phase_lock", locked=False)
+    versions = [payload["stage"]["version"] for name, payload in received(phone) if name == "stage"]
+    assert versions == [start + 1, start + 2]
