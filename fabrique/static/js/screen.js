@@ -11,7 +11,6 @@
   var t = F.t;
   var boot = F.boot;
   var template = boot.template || {};
-  var themesById = F.byId(template.themes);
   var valuesById = F.byId(template.values);
   var paradoxesById = F.byId(template.paradoxes);
   var horizonsById = F.byId(template.horizons);
@@ -38,12 +37,14 @@
 
   function count(n) { return typeof n === "number" && isFinite(n) ? n : 0; }
 
-  /* Pick the singular or plural text (both already translated, each written out in full for the translation catalogue). */
-  function plural(n, one, many) { return n === 1 ? one : many; }
+  /* Pick the singular or the plural text (French: 0 and 1 take the singular). Both are passed
+     already translated, each call to the translator written out in full for the translation catalogue. */
+  function plural(n, one, many) { return n < 2 ? one : many; }
 
-  /* Participants' text: its own direction (RTL texts read right), clamped by CSS. */
-  function userText(tag, cls, text) {
-    return h(tag, { class: cls, dir: "auto", text: text || "" });
+  /* A URL that may only break after its slashes. */
+  function breakable(url) {
+    var parts = url.split("/");
+    return parts.map(function (part, i) { return i < parts.length - 1 ? [part + "/", h("wbr")] : part; });
   }
 
   function hidden(text) { return h("span", { class: "visually-hidden", text: text }); }
@@ -90,10 +91,11 @@
     });
   }
 
-  function columnHead(theme, extra) {
+  function columnHead(theme, options) {
     return h("header", { class: "col-head" },
-      h("h2", { class: "col-title", text: theme.title }),
-      extra || null);
+      h(options.heading || "h2", { class: "col-title", text: theme.title }),
+      options.subtitle && theme.subtitle ? h("p", { class: "col-subtitle", text: theme.subtitle }) : null,
+      options.head || null);
   }
 
   function empty(text) { return h("p", { class: "empty", text: text }); }
@@ -106,7 +108,10 @@
     if (stage.locked) {
       right.appendChild(h("p", { class: "badge-lock" }, h("span", { "aria-hidden": "true", text: "🔒 " }), t("Verrouillé")));
     }
-    timerNode = h("p", { class: "timer", role: "timer", "aria-live": "off", hidden: true });
+    // The pause sign is drawn in CSS (the ⏸ character only exists as a colour emoji on most systems).
+    timerNode = h("p", { class: "timer", role: "timer", "aria-live": "off", hidden: true },
+      h("span", { class: "pause-icon", "aria-hidden": "true" }),
+      h("span", { class: "timer-text" }));
     right.appendChild(timerNode);
     if (withCorner) {
       right.appendChild(h("div", { class: "join-corner" },
@@ -117,12 +122,12 @@
     }
     return h("header", { class: "head" },
       h("div", { class: "head-left" },
-        h("p", { class: "head-atelier", text: state.atelier.name }),
-        h("div", { class: "head-title" },
-          h("h1", { text: stage.title || "" }),
+        h("p", { class: "head-top" },
+          h("span", { class: "head-atelier", text: state.atelier.name }),
           typeof stage.index === "number" && stage.count
-            ? h("p", { class: "head-phase", text: t("Phase {i} / {n}", { i: stage.index + 1, n: stage.count }) })
-            : null)),
+            ? h("span", { class: "head-phase", text: t("Phase {i} / {n}", { i: stage.index + 1, n: stage.count }) })
+            : null),
+        h("h1", { text: stage.title || "" })),
       right);
   }
 
@@ -133,8 +138,9 @@
     var remaining = F.timerRemaining(stage, now);
     if (remaining === null) { timerNode.hidden = true; return; }
     var paused = !(stage.timer && stage.timer.ends_at);
-    var text = (paused ? "⏸ " : "") + F.formatTimer(remaining);
-    if (timerNode.textContent !== text) timerNode.textContent = text;
+    var text = F.formatTimer(remaining);
+    var textNode = timerNode.lastChild;
+    if (textNode.textContent !== text) textNode.textContent = text;
     timerNode.hidden = false;
     timerNode.classList.toggle("is-paused", paused);
     timerNode.classList.toggle("is-last-minute", !paused && remaining < 60000);
@@ -150,7 +156,7 @@
     if (!total) return h("p", { class: "join-count is-waiting", text: t("En attente des participants…") });
     return h("p", { class: "join-count" },
       h("span", { class: "join-count-n", text: String(total) }),
-      h("span", { class: "join-count-label", text: total === 1 ? t("participant") : t("participants") }));
+      h("span", { class: "join-count-label", text: plural(total, t("participant"), t("participants")) }));
   }
 
   function joinPanel(state, compact, extra) {
@@ -161,7 +167,7 @@
         h("div", { class: "join-info" },
           h("h2", { id: "join-title", class: "join-title", text: t("Rejoignez l'atelier") }),
           h("p", { class: "join-how", text: t("Scannez le QR code ou ouvrez") }),
-          h("p", { class: "join-url", text: url }),
+          h("p", { class: "join-url" }, breakable(url)),
           h("p", { class: "join-code-label", text: t("Code de l'atelier") }),
           h("p", { class: "join-code", text: state.atelier.join_code }),
           participantsBlock(state)),
@@ -247,7 +253,7 @@
           bar(points, max, t("{label} : {n} points", { label: label, n: points }), "value-bar"),
           h("p", { class: "value-points", "aria-hidden": "true" },
             h("span", { class: "value-points-n", text: String(points) }),
-            h("span", { class: "value-points-unit", text: points === 1 ? t("point") : t("points") }))));
+            h("span", { class: "value-points-unit", text: plural(points, t("point"), t("points")) }))));
     });
     return h("div", { class: "view view-valeurs" },
       h("section", { class: "values", "aria-labelledby": "values-title" },
@@ -265,11 +271,12 @@
     if (!words.length) return h("div", { class: "cloud is-empty" }, empty(t("Les mots apparaîtront ici")));
     var counts = words.map(function (w) { return count(w.count); });
     var lo = Math.sqrt(Math.min.apply(null, counts)), hi = Math.sqrt(Math.max.apply(null, counts));
+    var low = words.length < 15 ? 40 : 28;   // few words: none of them tiny
     // Biggest in the middle: 0 at the centre, then alternately after and before it.
     var ordered = [];
     words.forEach(function (w, rank) {
       var ratio = hi > lo ? (Math.sqrt(count(w.count)) - lo) / (hi - lo) : 0.3;
-      var size = (28 + ratio * 68) / 16;   // 28..96 px at 1920 wide, in rem
+      var size = (low + ratio * (96 - low)) / 16;   // low..96 px at 1920 wide, in rem
       var li = h("li", { class: "cloud-word", dir: "auto", "data-rank": String(rank),
         style: "font-size:" + size.toFixed(3) + "rem;color:" + CLOUD_COLORS[rank % CLOUD_COLORS.length] },
         w.word, hidden(" (" + count(w.count) + ")"));
@@ -296,58 +303,90 @@
     var cols = columns(state).map(function (c) {
       var reves = (c.data.reves || []).slice(0, MAX_REVES);
       var total = (c.data.reves || []).length;
-      return column(c.theme, null,
-        reves.length ? reves.map(function (r) {
-          var persona = personasById[r.persona_id];
-          return h("li", { class: "card reve-card" + (persona ? " has-avatar" : "") },
-            persona ? avatar("reve-" + r.id, persona, persona.label || persona.name, "avatar card-avatar") : null,
-            h("blockquote", { class: "card-text", dir: "auto", text: r.text }));
-        }) : null,
-        t("Aucun rêve pour l'instant"), total - reves.length);
+      return column(c.theme, reves.map(function (r) {
+        var persona = personasById[r.persona_id];
+        return h("li", { class: "card reve-card" },
+          persona ? avatar("reve-" + r.id, persona, persona.label || persona.name, "avatar card-avatar") : null,
+          h("blockquote", { class: "card-text", dir: "auto", text: r.text }));
+      }), { empty: t("Aucun rêve pour l'instant"), hidden: total - reves.length, subtitle: true });
     });
     return h("div", { class: "view view-columns view-reves" },
       prompt ? h("p", { class: "prompt", text: "« " + prompt + " »" }) : null,
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
   }
 
-  /* One column of the wall: header in the theme colour, a list fitted to the height, "+N autres". */
-  function column(theme, headExtra, cards, emptyText, alreadyHidden, ordered, cls) {
-    var list = cards && cards.length ? h(ordered ? "ol" : "ul", { class: "cards" }, cards) : null;
-    var more = h("p", { class: "more", "data-hidden": String(alreadyHidden || 0) });
-    setMore(more, alreadyHidden || 0);
-    return h("section", { class: "col " + (cls || ""), style: themeStyle(theme), "aria-label": theme.title },
-      columnHead(theme, headExtra),
-      list || empty(emptyText),
+  /* One column of the wall: header in the theme colour, a list fitted to the height, "+N autres".
+     options: empty (text when no card), hidden (cards already left out), ordered (ol), cls,
+     head (more header content), subtitle (show the theme's subtitle), heading (h2 by default). */
+  function column(theme, cards, options) {
+    var list = cards.length ? h(options.ordered ? "ol" : "ul", { class: "cards" }, cards) : null;
+    var more = h("p", { class: "more" });
+    setMore(more, options.hidden || 0);
+    return h("section", { class: "col " + (options.cls || ""), style: themeStyle(theme), "aria-label": theme.title },
+      columnHead(theme, options),
+      list || empty(options.empty),
       more);
   }
 
   function setMore(more, n) {
     more.setAttribute("data-hidden", String(n));
     more.hidden = n <= 0;
-    more.textContent = n === 1 ? t("+1 autre") : t("+{n} autres", { n: n });
+    more.textContent = plural(n, t("+1 autre"), t("+{n} autres", { n: n }));
   }
 
   function overflows(el) { return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1; }
 
   /* Remove the last cards of each column until the column fits, counting them in "+N autres". */
   function fitColumns(root) {
-    Array.prototype.forEach.call(root.querySelectorAll(".col"), function (col) {
-      var list = col.querySelector(".cards");
-      var more = col.querySelector(".more");
-      if (!list || !more) return;
-      var n = Number(more.getAttribute("data-hidden")) || 0;
-      while (list.children.length > 1 && overflows(list)) {
-        list.removeChild(list.lastElementChild);
-        setMore(more, ++n);
+    var cols = root.querySelectorAll(".col");
+    // Columns share their rows: a "+N autres" line in one shortens the others, hence the rounds.
+    for (var round = 0, changed = true; changed && round < 4; round++) {
+      changed = false;
+      Array.prototype.forEach.call(cols, function (col) {
+        var list = col.querySelector(".cards");
+        var more = col.querySelector(".more");
+        if (!list || !more) return;
+        var n = Number(more.getAttribute("data-hidden")) || 0;
+        while (list.children.length > 1 && overflows(list)) {
+          // First shorten the last card's text, line by line; drop it when one line is too many.
+          var last = list.lastElementChild;
+          var text = last.querySelector(".card-text");
+          var lines = text ? parseInt(window.getComputedStyle(text).webkitLineClamp, 10) || 0 : 0;
+          if (lines > 1) {
+            text.style.webkitLineClamp = String(lines - 1);
+            text.style.lineClamp = String(lines - 1);
+          } else {
+            list.removeChild(last);
+            setMore(more, ++n);
+          }
+          changed = true;
+        }
+      });
+    }
+  }
+
+  /* Shorten clamped texts (fewer lines) until their box fits; hide them if even one line does not. */
+  function fitClamps(root, selector, boxSelector) {
+    Array.prototype.forEach.call(root.querySelectorAll(selector), function (el) {
+      var box = el.closest(boxSelector);
+      if (!box) return;
+      var lines = parseInt(window.getComputedStyle(el).webkitLineClamp, 10) || 6;
+      while (overflows(box) && lines > 1) {
+        lines--;
+        el.style.webkitLineClamp = String(lines);
+        el.style.lineClamp = String(lines);
       }
+      if (overflows(box)) el.hidden = true;
     });
   }
 
   /* ---- pistes ------------------------------------------------------------------------------ */
 
+  /* The short form of an horizon ("2024 — court terme" → "2024"). */
   function horizonLabel(id) {
     var horizon = horizonsById[id];
-    return horizon ? horizon.label : id;
+    var label = horizon ? String(horizon.label || id) : String(id);
+    return label.split(/\s+[—–-]\s+/)[0] || label;
   }
 
   function pisteCard(piste, withSupports) {
@@ -371,13 +410,15 @@
         h("div", { class: "coverage-line" },
           h("p", { class: "coverage-n" },
             h("span", { class: "coverage-n-big", text: String(n) }),
-            " ", n === 1 ? t("piste") : t("pistes")),
-          h("p", { class: "coverage-people", text: plural(people, t("{n} habitant", { n: people }), t("{n} habitants", { n: people })) })),
+            " ", plural(n, t("piste"), t("pistes"))),
+          h("p", { class: "coverage-people", text: personas.length
+            ? t("{n} / {total} habitants", { n: people, total: personas.length })
+            : plural(people, t("{n} habitant", { n: people }), t("{n} habitants", { n: people })) })),
         bar(count(cov.share), 1, t("{theme} : {n} pistes, {p} habitants fictifs", { theme: c.theme.title, n: n, p: people }), "coverage-bar"),
         cov.thin ? h("p", { class: "thin-badge", text: t("À enrichir") }) : null);
       var shown = pistes.slice(0, MAX_CARDS);
-      return column(c.theme, head, shown.map(function (p) { return pisteCard(p, false); }),
-        t("Aucune piste pour l'instant"), pistes.length - shown.length, false, cov.thin ? "is-thin" : "");
+      return column(c.theme, shown.map(function (p) { return pisteCard(p, false); }), {
+        empty: t("Aucune piste pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
     });
     return h("div", { class: "view view-columns view-pistes" },
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
@@ -385,20 +426,18 @@
 
   /* ---- vote, convergence, clôture ---------------------------------------------------------- */
 
-  function topColumns(state) {
+  /* Top pistes per Vivre: each with its support count in a big "gommette" (the dot sticker). */
+  function topColumns(state, heading) {
     return columns(state).map(function (c) {
       var top = (c.data.top || []).slice(0, 5);
-      return column(c.theme, null, top.map(function (p) {
+      return column(c.theme, top.map(function (p) {
         var n = count(p.supports);
-        var dots = [];
-        for (var i = 0; i < Math.min(n, 10); i++) dots.push(h("span", { class: "dot" }));
         return h("li", { class: "card top-card" },
-          h("div", { class: "top-score" },
-            h("span", { class: "top-n", "aria-hidden": "true", text: String(n) }),
-            hidden(plural(n, t("{n} soutien", { n: n }), t("{n} soutiens", { n: n }))),
-            h("span", { class: "dots", "aria-hidden": "true" }, dots, n > 10 ? h("span", { class: "dots-more", text: "+" }) : null)),
+          h("p", { class: "gommette" + (n ? "" : " is-zero") + (n > 99 ? " is-long" : "") },
+            h("span", { "aria-hidden": "true", text: String(n) }),
+            hidden(plural(n, t("{n} soutien", { n: n }), t("{n} soutiens", { n: n })))),
           h("p", { class: "card-text", dir: "auto", text: p.text }));
-      }), t("Aucune piste pour l'instant"), 0, true, "col-top");
+      }), { empty: t("Aucune piste pour l'instant"), ordered: true, cls: "col-top", heading: heading });
     });
   }
 
@@ -410,7 +449,7 @@
 
   /* Convergence and clôture. Hook: engagements will be drawn here; for now, the top pistes. */
   function renderConvergence(state) {
-    var cols = topColumns(state);
+    var cols = topColumns(state, "h3");
     return h("div", { class: "view view-columns view-convergence" },
       h("h2", { class: "section-title summary-title", text: t("Les pistes les plus soutenues") }),
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
@@ -464,6 +503,7 @@
     app.appendChild(view);
     fitColumns(view);
     fitCloud(view);
+    fitClamps(view, ".persona-card-quote", ".persona-card");
     updateTimer();
 
     Object.keys(images).forEach(function (key) { if (!imagesUsed[key]) delete images[key]; });
