@@ -1,0 +1,1282 @@
+/* The facilitator's console: drive the phases and the timer, watch participation, moderate.
+
+   Drawn from the snapshot (boot.state, then each "aggregate" / "stage" from the server). Nothing
+   is changed locally before the server answers: a click disables its button, sends the action
+   with a fresh op_id, and shows the refusal (in French) next to the control; the next aggregate
+   brings the truth. Aggregates arrive several times a second, so each panel is redrawn only when
+   its data changed, a piste card being edited or merged is never rebuilt, and the element that
+   had the focus gets it back after a redraw. Participants' text only ever goes through
+   textContent (Fabrique.h). */
+(function () {
+  "use strict";
+
+  var F = window.Fabrique;
+  var h = F.h, t = F.t, boot = F.boot;
+  var tpl = boot.template || {};
+  var vocab = tpl.vocabulary || {};
+  var personaById = F.byId(tpl.personas);
+  var themeById = F.byId(tpl.themes);
+  var horizonById = F.byId(tpl.horizons);
+  var valueById = F.byId(tpl.values);
+  var paradoxById = F.byId(tpl.paradoxes);
+  var ACTED_KINDS = { paradoxes: 1, valeurs: 1, reves: 1, pistes: 1, vote: 1 };
+  var PISTE_KINDS = { pistes: 1, vote: 1, convergence: 1, cloture: 1 };
+
+  var state = boot.state;
+  var live = null;
+  var online = false;
+  var everConnected = false;
+
+  var busy = {};              // button key → true while its action waits for an answer
+  var awaiting = {};          // button key → fallback timer, while waiting for the aggregate after an "ok"
+  var modes = {};             // piste id → {kind: "edit" | "merge", theme, base} while a form is open
+  var closeOnAggregate = {};  // piste id → true once saved: the form closes when the new data arrives
+  var expanded = {};          // piste id → true when its long text is unfolded
+  var cards = {};             // piste id → {el, body, msg, sig, mode, supports, note}
+  var errors = {};            // message area name → element (role="alert")
+  var pendingFocus = [];      // keys to focus after the next redraw, first found wins
+  var minutesDirty = false;
+  var lastPhaseIndex = null;
+  var toastTimer = null;
+  var sigs = {};              // panel → signature of the data it was last drawn from
+
+  // ---------------------------------------------------------------------------------------
+  // Small helpers
+
+  function plural(n, one, many) { return n <= 1 ? one : many; }
+
+  function norm(text) {
+    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function shorten(text, max) {
+    text = String(text || "").replace(/\s+/g, " ").trim();
+    return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  }
+
+  function safeColor(color, fallback) {
+    return /^#[0-9a-fA-F]{6}$/.test(color || "") ? color : (fallback || "#3b5b92");
+  }
+
+  function personaLabel(id) {
+    var p = personaById[id];
+    return p ? p.label : t("Sans habitant fictif");
+  }
+
+  function themeTitle(id) {
+    var th = themeById[id];
+    return th ? th.title : t("Thème inconnu");
+  }
+
+  function horizonLabel(id) {
+    var hz = horizonById[id];
+    return hz ? hz.label : (id || "");
+  }
+
+  /* "2024 — court terme" → "2024" on the cards (the full label is the title). */
+  function shortHorizon(id) {
+    var label = horizonLabel(id);
+    var cut = label.split(" — ")[0];
+    return cut && cut.length <= 12 ? cut : label;
+  }
+
+  function vh(text) { return h("span", { class: "visually-hidden" }, text); }
+
+  function icon(symbol) { return h("span", { class: "fc-ico", "aria-hidden": "true" }, symbol); }
+
+  function personaDot(id) {
+    var p = personaById[id];
+    return h("span", { class: "fc-dot", "aria-hidden": "true", style: "--c:" + safeColor(p && p.color, "#8a8a8a") });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Buttons that send actions: aria-disabled (not disabled) so that the focus stays on them
+  // while they wait; they are off while offline, while busy, or when they make no sense now.
+
+  function actionButton(key, content, onClick, opts) {
+    opts = opts || {};
+    var b = h("button", {
+      type: opts.submit ? "submit" : "button",
+      class: "fc-btn" + (opts.cls ? " " + opts.cls : ""),
+      "data-key": key, "data-action": "1",
+      "aria-label": opts.label, title: opts.title
+    }, content);
+    b.addEventListener("click", function (ev) {
+      if (isOff(b)) { ev.preventDefault(); return; }
+      if (!opts.submit && onClick) onClick(ev);
+    });
+    setOff(b, opts.off);
+    return b;
+  }
+
+  function plainButton(key, content, onClick, opts) {
+    opts = opts || {};
+    return h("button", { type: "button", class: "fc-btn" + (opts.cls ? " " + opts.cls : ""), "data-key": key,
+      "aria-label": opts.label, title: opts.title, "aria-expanded": opts.expanded, on: { click: onClick } }, content);
+  }
+
+  function isOff(b) { return b.getAttribute("aria-disabled") === "true"; }
+
+  function setOff(b, off) {
+    b.setAttribute("data-off", off ? "1" : "0");
+    applyOff(b);
+  }
+
+  function applyOff(b) {
+    var key = b.getAttribute("data-key");
+    var off = !online || !!busy[key] || b.getAttribute("data-off") === "1";
+    if (off) b.setAttribute("aria-disabled", "true"); else b.removeAttribute("aria-disabled");
+    b.classList.toggle("is-busy", !!busy[key]);
+  }
+
+  function refreshDisabled() {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-action]"), applyOff);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Messages: one role="alert" area per control group, one role="status" for confirmations.
+
+  function errorArea(name, cls) {
+    var el = h("p", { class: "fc-alert" + (cls ? " " + cls : ""), role: "alert" });
+    errors[name] = el;
+    return el;
+  }
+
+  function showError(name, message) {
+    var el = errors[name];
+    if (el && el.textContent !== (message || "")) el.textContent = message || "";
+  }
+
+  function announce(message) {
+    clearTimeout(toastTimer);
+    toast.textContent = "";
+    setTimeout(function () {
+      toast.textContent = message;
+      toast.classList.add("is-shown");
+      toastTimer = setTimeout(function () { toast.classList.remove("is-shown"); toast.textContent = ""; }, 4500);
+    }, 30);
+  }
+
+  /* Send a facilitator action. o: {key (button), area (message area), msg (said on success),
+     ok(answer), fail(answer), awaitAggregate (keep the button busy until the new data arrives)}. */
+  function act(event, data, o) {
+    o = o || {};
+    if (!online || !live) {
+      showError(o.area, t("Hors connexion : l'action n'a pas été envoyée."));
+      return Promise.resolve(null);
+    }
+    if (o.key) { busy[o.key] = true; refreshDisabled(); }
+    var payload = Object.assign({ op_id: F.uuid() }, data);
+    return live.emit(event, payload).then(function (answer) {
+      if (answer && answer.ok) {
+        showError(o.area, "");
+        if (o.msg) announce(o.msg);
+        release(o.key, o.awaitAggregate);
+        if (o.ok) o.ok(answer);
+      } else {
+        showError(o.area, (answer && answer.error) || t("Action refusée par le serveur."));
+        release(o.key, false);
+        if (o.fail) o.fail(answer);
+      }
+      return answer;
+    }, function () {
+      showError(o.area, online
+        ? t("Le serveur n'a pas répondu : vérifiez si l'action a eu lieu avant de réessayer.")
+        : t("Connexion perdue : l'action n'a peut-être pas été enregistrée."));
+      release(o.key, false);
+      if (o.fail) o.fail(null);
+      return null;
+    });
+  }
+
+  function release(key, waitForData) {
+    if (!key) return;
+    if (waitForData) {
+      awaiting[key] = setTimeout(function () { delete awaiting[key]; delete busy[key]; refreshDisabled(); }, 2500);
+    } else {
+      delete busy[key];
+      refreshDisabled();
+    }
+  }
+
+  function settleAwaiting() {
+    Object.keys(awaiting).forEach(function (key) {
+      clearTimeout(awaiting[key]);
+      delete awaiting[key];
+      delete busy[key];
+    });
+    Object.keys(closeOnAggregate).forEach(function (id) {
+      delete closeOnAggregate[id];
+      if (!modes[id]) return;
+      pendingFocus.push(modes[id].kind === "edit" ? "edit-" + id : "unmerge-" + id);
+      delete modes[id];
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The page skeleton, built once.
+
+  var app = document.getElementById("app");
+  var root = h("div", { class: "fc", "aria-live": "off" });
+
+  // Top bar ------------------------------------------------------------------------------
+  var nameEl = h("h1", { class: "fc-name", dir: "auto" });
+  var codeEl = h("strong", { class: "fc-code-value" });
+  var joinLink = h("a", { class: "fc-join-link", target: "_blank", rel: "noopener" });
+  var copyStatus = null;
+  var copyButton = plainButton("copy-join", t("Copier le lien"), copyJoin, { cls: "fc-btn-small fc-btn-ghost" });
+  var screenLink = h("a", { class: "fc-screen-link", target: "_blank", rel: "noopener" },
+    icon("↗"), t("Ouvrir l'écran (projecteur)"), vh(t("(nouvel onglet)")));
+  var connEl = h("p", { class: "fc-conn", role: "status" });
+  var toast = h("p", { class: "fc-toast", role: "status" });
+
+  var phaseEyebrow = h("p", { class: "fc-phase-eyebrow" });
+  var phaseTitle = h("h2", { class: "fc-phase-title", id: "fc-phase-title" });
+  var phaseBadge = h("span", { class: "fc-badge" });
+  var lockButton = actionButton("lock", "", toggleLock, { cls: "fc-lock" });
+
+  var countdown = h("span", { class: "fc-countdown", role: "timer", "aria-live": "off" }, "—");
+  var timerState = h("span", { class: "fc-timer-state" });
+  var minutesInput = h("input", { type: "number", id: "fc-minutes", min: "1", max: "240", step: "1", inputmode: "numeric",
+    class: "fc-minutes", on: { input: function () { minutesDirty = true; showError("bar", ""); tick(); } } });
+  var startButton = actionButton("timer-start", "", startTimer, { cls: "fc-btn-timer" });
+  var pauseButton = actionButton("timer-pause", "", pauseOrResume, { cls: "fc-btn-timer" });
+  var stopButton = actionButton("timer-stop", [icon("■"), h("span", { class: "fc-btn-text" }, t("Arrêter"))], stopTimer,
+    { cls: "fc-btn-timer", label: t("Arrêter le minuteur") });
+  var autoTimer = h("input", { type: "checkbox", id: "fc-auto-timer" });
+  try { autoTimer.checked = localStorage.getItem("fabrique-auto-timer") === "1"; } catch (e) { /* ignore */ }
+  autoTimer.addEventListener("change", function () {
+    try { localStorage.setItem("fabrique-auto-timer", autoTimer.checked ? "1" : "0"); } catch (e) { /* ignore */ }
+  });
+
+  var prevButton = actionButton("phase-prev", [icon("◀"), h("span", {}, t("Phase précédente"))], function () { gotoStep(-1); },
+    { cls: "fc-prev" });
+  var nextLabel = h("span", { class: "fc-next-target" });
+  var nextButton = actionButton("phase-next",
+    [h("span", { class: "fc-next-main" }, t("Phase suivante"), icon("▶")), nextLabel],
+    function () { gotoStep(1); }, { cls: "fc-next primary" });
+  var stepsList = h("ol", { class: "fc-steps-list" });
+
+  var bar = h("header", { class: "fc-bar" },
+    h("div", { class: "fc-bar-row fc-bar-id" },
+      nameEl,
+      h("span", { class: "fc-code" }, t("Code"), " ", codeEl),
+      h("span", { class: "fc-join" }, h("span", { class: "fc-join-label" }, t("Lien participants :")), " ", joinLink, " ", copyButton),
+      screenLink,
+      h("span", { class: "fc-spacer" }),
+      toast,
+      connEl),
+    h("div", { class: "fc-bar-row fc-bar-phase" },
+      h("div", { class: "fc-phase" }, h("div", { class: "fc-phase-line" }, phaseEyebrow, phaseBadge), phaseTitle),
+      lockButton,
+      h("span", { class: "fc-spacer" }),
+      h("div", { class: "fc-timer", role: "group", "aria-labelledby": "fc-timer-title" },
+        h("div", { class: "fc-timer-display" },
+          h("span", { class: "fc-timer-title", id: "fc-timer-title" }, t("Minuteur")),
+          countdown, timerState),
+        h("div", { class: "fc-timer-controls" },
+          h("div", { class: "fc-timer-buttons" },
+            h("label", { class: "fc-minutes-label", for: "fc-minutes" }, t("Durée (minutes)")),
+            minutesInput, startButton, pauseButton, stopButton),
+          h("label", { class: "fc-auto", for: "fc-auto-timer" }, autoTimer, t("Lancer à chaque changement de phase"))))),
+    h("nav", { class: "fc-bar-row fc-steps", "aria-label": t("Phases de l'atelier") }, prevButton, stepsList, nextButton),
+    h("div", { class: "fc-bar-msg" }, errorArea("bar", "fc-bar-alert"),
+      plainButton("bar-alert-close", h("span", { "aria-hidden": "true" }, "×"), function () { showError("bar", ""); },
+        { cls: "fc-btn-small fc-btn-ghost fc-close", label: t("Fermer le message") })));
+
+  // Main column: moderation --------------------------------------------------------------------
+  var filterInput = h("input", { type: "search", id: "fc-filter", class: "fc-filter", autocomplete: "off",
+    placeholder: t("Texte, hashtag, habitant…"), on: { input: function () { renderModeration(state, true); } } });
+  var showAllBox = h("input", { type: "checkbox", id: "fc-show-all", on: { change: function () { renderModeration(state, true); } } });
+  var modCounts = h("p", { class: "fc-mod-counts" });
+  var themesBox = h("div", { class: "fc-themes" });
+  var modEmpty = h("p", { class: "fc-empty" });
+  var themeSections = {};
+  var moderation = h("section", { class: "fc-panel fc-moderation", "aria-labelledby": "fc-mod-title" },
+    h("div", { class: "fc-panel-head" },
+      h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {pistes}", { pistes: vocab.pistes || t("pistes de projet") })),
+      modCounts),
+    h("div", { class: "fc-mod-tools" },
+      h("label", { for: "fc-filter", class: "fc-filter-label" }, t("Filtrer")),
+      filterInput,
+      h("label", { class: "fc-check", for: "fc-show-all" }, showAllBox, t("Afficher aussi les pistes masquées et fusionnées"))),
+    errorArea("moderation"),
+    modEmpty,
+    themesBox);
+
+  var revesBody = h("div", { class: "fc-reves-body" });
+  var revesCount = h("p", { class: "fc-mod-counts" });
+  var revesPanel = h("section", { class: "fc-panel fc-reves", "aria-labelledby": "fc-reves-title" },
+    h("div", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des rêves")), revesCount),
+    errorArea("reves"),
+    revesBody);
+
+  var mainCol = h("div", { class: "fc-main" }, moderation, revesPanel);
+
+  // Results --------------------------------------------------------------------------------------
+  var resultsTitle = h("h2", { id: "fc-results-title" });
+  var instructionsEl = h("p", { class: "fc-instructions", dir: "auto" });
+  var resultsNow = h("div", { class: "fc-results-now" });
+  var resultsMore = h("div", { class: "fc-results-more" });
+  var results = h("section", { class: "fc-panel fc-results", "aria-labelledby": "fc-results-title" },
+    resultsTitle, instructionsEl, resultsNow,
+    h("details", { class: "fc-more" }, h("summary", {}, t("Tous les résultats")), resultsMore));
+
+  // Participation ----------------------------------------------------------------------------------
+  var partSummary = h("div", { class: "fc-part-summary" });
+  var partPersonas = h("ul", { class: "fc-personas" });
+  var partColleges = h("div", { class: "fc-colleges" });
+  var partRows = h("tbody");
+  var partTable = null;
+  var partListTitle = h("summary", {});
+  var participation = h("section", { class: "fc-panel fc-participation", "aria-labelledby": "fc-part-title" },
+    h("h2", { id: "fc-part-title" }, t("Participation")),
+    partSummary,
+    h("h3", {}, t("Habitants fictifs")), partPersonas,
+    h("h3", {}, t("Collèges")), partColleges,
+    h("details", { class: "fc-part-list", open: window.matchMedia("(min-width: 1700px)").matches }, partListTitle,
+      h("div", { class: "fc-table-wrap", tabindex: "0", role: "region", "aria-label": t("Liste des participants") },
+        partTable = h("table", { class: "fc-table" },
+          h("thead", {}, h("tr", {},
+            h("th", { scope: "col" }, vh(t("Connexion"))),
+            h("th", { scope: "col" }, t("Pseudonyme")),
+            h("th", { scope: "col" }, t("Habitant fictif")),
+            h("th", { scope: "col", class: "fc-col-college" }, t("Collège")),
+            h("th", { scope: "col" }, h("span", { "aria-hidden": "true", title: t("A contribué à cette phase") }, "✓"),
+              vh(t("A contribué à cette phase"))))),
+          partRows))));
+
+  // Settings -----------------------------------------------------------------------------------------
+  var SETTINGS = [
+    { name: "dots", label: t("Gommettes par personne (vote)"), min: 1, max: 50 },
+    { name: "paradox_choices", label: t("Paradoxes à marquer par personne"), min: 1, max: 20 },
+    { name: "value_method", label: t("Vote sur les valeurs"),
+      choices: [["points", t("Répartir des points")], ["top_n", t("Choisir les valeurs préférées")]] },
+    { name: "value_budget", label: t("Points à répartir (méthode des points)"), min: 1, max: 100 },
+    { name: "value_top_n", label: t("Valeurs à choisir (méthode du choix)"), min: 1, max: 20 },
+    { name: "value_max_words", label: t("Mots associés aux valeurs, par personne"), min: 0, max: 20 },
+    { name: "persona_assignment", label: t("Habitants fictifs"),
+      choices: [["balanced", t("Attribués par l'animation (répartis)")], ["choice", t("Choisis par chaque participant")]] },
+    { name: "max_pistes_per_participant", label: t("Pistes par personne, au plus"), min: 1, max: 200 },
+    { name: "max_reves_per_participant", label: t("Rêves par personne, au plus"), min: 1, max: 50 }
+  ];
+  var settingFields = {};
+  var settingsDirty = {};
+  var settingsNote = h("p", { class: "fc-note" });
+  var settingsSave = actionButton("settings-save", t("Enregistrer les réglages"), null, { submit: true, cls: "primary" });
+  var settingsForm = h("form", { class: "fc-settings-form", novalidate: true },
+    SETTINGS.map(function (s) {
+      var id = "fc-set-" + s.name;
+      var field = s.choices
+        ? h("select", { id: id, name: s.name }, s.choices.map(function (c) { return h("option", { value: c[0] }, c[1]); }))
+        : h("input", { id: id, name: s.name, type: "number", min: String(s.min), max: String(s.max), step: "1", inputmode: "numeric" });
+      field.addEventListener("input", function () { settingsDirty[s.name] = true; renderSettings(state); });
+      field.addEventListener("change", function () { settingsDirty[s.name] = true; renderSettings(state); });
+      settingFields[s.name] = field;
+      return h("div", { class: "fc-setting" },
+        h("label", { for: id }, s.label),
+        s.choices ? null : h("span", { class: "fc-hint", id: id + "-hint" }, t("de {min} à {max}", { min: s.min, max: s.max })),
+        field);
+    }),
+    settingsNote,
+    errorArea("settings"),
+    h("div", { class: "fc-form-actions" },
+      settingsSave,
+      plainButton("settings-reset", t("Annuler les modifications"), function () {
+        settingsDirty = {};
+        showError("settings", "");
+        renderSettings(state);
+      }, { cls: "fc-btn-ghost" })));
+  SETTINGS.forEach(function (s) { if (!s.choices) settingFields[s.name].setAttribute("aria-describedby", "fc-set-" + s.name + "-hint"); });
+  settingsForm.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (isOff(settingsSave)) return;
+    saveSettings();
+  });
+  var settingsPanel = h("details", { class: "fc-panel fc-settings" },
+    h("summary", {}, h("h2", { class: "fc-summary-title" }, t("Réglages de l'atelier"))),
+    settingsForm);
+
+  var grid = h("div", { class: "fc-grid" },
+    h("div", { class: "fc-area-main" }, mainCol),
+    h("div", { class: "fc-area-part" }, participation),
+    h("div", { class: "fc-area-side" }, results, settingsPanel));
+
+  root.appendChild(bar);
+  root.appendChild(grid);
+  app.textContent = "";
+  app.appendChild(root);
+
+  // Keep the sticky bar's height available to CSS (side columns stick below it).
+  function measureBar() { root.style.setProperty("--bar-h", bar.offsetHeight + "px"); }
+  if (window.ResizeObserver) new ResizeObserver(measureBar).observe(bar);
+  window.addEventListener("resize", measureBar);
+
+  // ---------------------------------------------------------------------------------------
+  // Top bar: identity, phases, lock, timer
+
+  function phases(s) { return (s.stage && s.stage.phases) || []; }
+
+  function renderBar(s) {
+    var st = s.stage, atelier = s.atelier || {}, links = s.links || {};
+    if (nameEl.textContent !== atelier.name) nameEl.textContent = atelier.name || "";
+    if (codeEl.textContent !== atelier.join_code) codeEl.textContent = atelier.join_code || "";
+    var join = links.join || atelier.join_url || "";
+    if (joinLink.getAttribute("href") !== join) {
+      joinLink.setAttribute("href", join);
+      joinLink.textContent = join.replace(/^https?:\/\//, "");
+    }
+    if (links.screen && screenLink.getAttribute("href") !== links.screen) screenLink.setAttribute("href", links.screen);
+
+    var list = phases(s);
+    phaseEyebrow.textContent = t("Phase {n} sur {count}", { n: st.index + 1, count: st.count });
+    phaseTitle.textContent = st.title;
+    phaseBadge.textContent = st.locked ? t("Verrouillée : contributions closes") : t("Ouverte aux contributions");
+    phaseBadge.className = "fc-badge " + (st.locked ? "is-locked" : "is-open");
+
+    if (lockButton.getAttribute("aria-pressed") !== (st.locked ? "true" : "false")) {
+      lockButton.setAttribute("aria-pressed", st.locked ? "true" : "false");
+      lockButton.textContent = "";
+      lockButton.appendChild(icon(st.locked ? "🔓" : "🔒"));
+      lockButton.appendChild(document.createTextNode(st.locked ? t("Rouvrir la phase") : t("Verrouiller la phase")));
+    }
+
+    setOff(prevButton, st.index <= 0);
+    setOff(nextButton, st.index >= st.count - 1);
+    var prev = list[st.index - 1], next = list[st.index + 1];
+    prevButton.title = prev ? t("Revenir à : {title}", { title: prev.title }) : t("Vous êtes à la première phase");
+    nextLabel.textContent = next ? (st.index + 2) + ". " + next.title : t("Dernière phase");
+
+    if (lastPhaseIndex !== st.index) {
+      lastPhaseIndex = st.index;
+      minutesDirty = false;
+    }
+    if (!minutesDirty && document.activeElement !== minutesInput) {
+      var suggested = st.timer && st.timer.suggested_minutes;
+      var wanted = String(suggested || 5);
+      if (minutesInput.value !== wanted) minutesInput.value = wanted;
+    }
+    renderTimerButtons(st);
+    tick();
+  }
+
+  function timerMode(st) {
+    if (!st || !st.timer) return "none";
+    if (st.timer.ends_at) return "running";
+    if (st.timer.remaining !== null && st.timer.remaining !== undefined) return "paused";
+    return "none";
+  }
+
+  var drawnTimerMode = null;
+  function renderTimerButtons(st) {
+    var mode = timerMode(st);
+    if (mode === drawnTimerMode) return;
+    drawnTimerMode = mode;
+    startButton.textContent = "";
+    startButton.appendChild(icon("▶"));
+    startButton.appendChild(document.createTextNode(mode === "none" ? t("Démarrer") : t("Relancer")));
+    startButton.setAttribute("aria-label", mode === "none" ? t("Démarrer le minuteur") : t("Relancer le minuteur depuis le début"));
+    pauseButton.textContent = "";
+    pauseButton.appendChild(icon(mode === "paused" ? "▶" : "❚❚"));
+    pauseButton.appendChild(h("span", { class: "fc-btn-text" }, mode === "paused" ? t("Reprendre") : t("Pause")));
+    pauseButton.setAttribute("aria-label", mode === "paused" ? t("Reprendre le minuteur") : t("Mettre le minuteur en pause"));
+    setOff(pauseButton, mode === "none");
+    setOff(stopButton, mode === "none");
+  }
+
+  function tick() {
+    var st = state && state.stage;
+    if (!st) return;
+    var mode = timerMode(st);
+    var remaining = F.timerRemaining(st, live ? live.now() : Date.now());
+    // Stopped: show, greyed, the duration that "Démarrer" would start.
+    var minutes = parseFloat(String(minutesInput.value).replace(",", "."));
+    var text = remaining !== null ? F.formatTimer(remaining) : (isFinite(minutes) && minutes > 0 ? F.formatTimer(minutes * 60000) : "—");
+    if (countdown.textContent !== text) countdown.textContent = text;
+    var label, cls;
+    if (mode === "running" && remaining <= 0) { label = t("Temps écoulé"); cls = "is-over"; }
+    else if (mode === "running") { label = t("en cours"); cls = remaining <= 60000 ? "is-running is-last" : "is-running"; }
+    else if (mode === "paused") { label = t("en pause"); cls = "is-paused"; }
+    else { label = t("arrêté"); cls = "is-none"; }
+    if (timerState.textContent !== label) timerState.textContent = label;
+    var full = "fc-timer " + cls;
+    var box = countdown.parentNode.parentNode;
+    if (box.className !== full) box.className = full;
+  }
+
+  function renderSteps(s) {
+    var st = s.stage, list = phases(s);
+    var sig = JSON.stringify([list, st.index, st.locked]);
+    if (sigs.steps === sig) return;
+    sigs.steps = sig;
+    stepsList.textContent = "";
+    list.forEach(function (phase, i) {
+      var current = i === st.index;
+      var status = current ? "is-current" : (i < st.index ? "is-past" : "is-future");
+      var b = actionButton("step-" + i, [
+        h("span", { class: "fc-step-num", "aria-hidden": "true" }, current && st.locked ? "🔒" : String(i + 1)),
+        h("span", { class: "fc-step-title" }, phase.title),
+        current ? vh(t("(phase en cours)")) : null
+      ], function () { gotoIndex(i); }, { cls: "fc-step " + status, title: (i + 1) + ". " + phase.title });
+      if (current) b.setAttribute("aria-current", "step");
+      stepsList.appendChild(h("li", {}, b));
+    });
+  }
+
+  function phaseGotoPayload(extra) {
+    var payload = Object.assign({}, extra);
+    if (autoTimer.checked) payload.start_timer = true;
+    return payload;
+  }
+
+  function gotoStep(step) {
+    var list = phases(state), target = list[state.stage.index + step];
+    act("phase_goto", phaseGotoPayload({ step: step }), {
+      key: step > 0 ? "phase-next" : "phase-prev", area: "bar",
+      msg: target ? t("Phase en cours : {title}", { title: target.title }) : null
+    });
+  }
+
+  function gotoIndex(i) {
+    var st = state.stage, target = phases(state)[i];
+    if (i === st.index || !target) return;
+    if (i < st.index && !window.confirm(t("Revenir à la phase « {title} » ? Les téléphones des participants y reviendront aussi.", { title: target.title }))) return;
+    act("phase_goto", phaseGotoPayload({ to: i }), {
+      key: "step-" + i, area: "bar", msg: t("Phase en cours : {title}", { title: target.title })
+    });
+  }
+
+  function toggleLock() {
+    var locked = !state.stage.locked;
+    act("phase_lock", { locked: locked }, {
+      key: "lock", area: "bar",
+      msg: locked ? t("Phase verrouillée : les participants ne peuvent plus contribuer.") : t("Phase rouverte aux contributions.")
+    });
+  }
+
+  function startTimer() {
+    var minutes = parseFloat(String(minutesInput.value).replace(",", "."));
+    if (!isFinite(minutes) || minutes <= 0) {
+      showError("bar", t("Indiquez la durée du minuteur en minutes (par exemple 10)."));
+      minutesInput.focus();
+      return;
+    }
+    act("timer_start", { seconds: Math.round(minutes * 60) }, {
+      key: "timer-start", area: "bar", msg: t("Minuteur lancé.")
+    });
+  }
+
+  function pauseOrResume() {
+    if (timerMode(state.stage) === "paused") {
+      act("timer_start", {}, { key: "timer-pause", area: "bar", msg: t("Minuteur relancé.") });
+    } else {
+      act("timer_pause", {}, { key: "timer-pause", area: "bar", msg: t("Minuteur en pause.") });
+    }
+  }
+
+  function stopTimer() {
+    act("timer_stop", {}, { key: "timer-stop", area: "bar", msg: t("Minuteur arrêté.") });
+  }
+
+  function copyJoin() {
+    var url = joinLink.getAttribute("href");
+    var done = function () { announce(t("Lien des participants copié.")); };
+    var fail = function () {
+      // Without the clipboard API (plain http on the venue's network), select the link instead.
+      var range = document.createRange();
+      range.selectNodeContents(joinLink);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      announce(t("Lien sélectionné : appuyez sur Ctrl+C pour le copier."));
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(url).then(done, fail);
+    else fail();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Connection
+
+  function showConnection(ok, message) {
+    online = !!ok;
+    if (ok) everConnected = true;
+    root.classList.toggle("is-offline", !online);
+    connEl.textContent = "";
+    if (online) {
+      connEl.className = "fc-conn is-online";
+      connEl.appendChild(h("span", { class: "fc-conn-dot", "aria-hidden": "true" }));
+      connEl.appendChild(document.createTextNode(t("Connecté")));
+    } else {
+      connEl.className = "fc-conn is-offline";
+      connEl.appendChild(h("span", { class: "fc-conn-dot", "aria-hidden": "true" }));
+      connEl.appendChild(document.createTextNode(everConnected || message ? t("Connexion perdue — reconnexion…") : t("Connexion…")));
+      if (message) connEl.title = message;
+    }
+    refreshDisabled();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Participation
+
+  function renderParticipation(s) {
+    var st = s.stage, part = s.participation || {}, people = s.participants || [];
+    var sig = JSON.stringify([part, people, st.kind, st.index]);
+    if (sigs.participation === sig) return;
+    sigs.participation = sig;
+
+    var total = people.length || part.total || 0;
+    var nOnline = people.filter(function (p) { return p.online; }).length;
+    var nActed = people.filter(function (p) { return p.acted; }).length;
+    var tracked = !!ACTED_KINDS[st.kind];
+    partSummary.textContent = "";
+    partSummary.appendChild(h("p", { class: "fc-big-numbers" },
+      h("span", { class: "fc-big" }, h("strong", {}, String(total)), " ", plural(total, t("participant"), t("participants"))),
+      h("span", { class: "fc-big" }, h("span", { class: "fc-online-dot is-on", "aria-hidden": "true" }),
+        h("strong", {}, String(nOnline)), " ", t("en ligne"))));
+    if (tracked) {
+      var pct = total ? Math.round(100 * nActed / total) : 0;
+      partSummary.appendChild(h("p", { class: "fc-acted" }, t("{x} / {y} ont contribué à cette phase", { x: nActed, y: total })));
+      partSummary.appendChild(h("div", { class: "fc-progress", "aria-hidden": "true" },
+        h("span", { class: "fc-progress-fill", style: "width:" + pct + "%" })));
+    } else {
+      partSummary.appendChild(h("p", { class: "fc-acted is-muted" }, t("Pas de contribution suivie pendant cette phase.")));
+    }
+
+    var byPersona = part.by_persona || {};
+    partPersonas.textContent = "";
+    (tpl.personas || []).forEach(function (p) {
+      var n = byPersona[p.id] || 0;
+      partPersonas.appendChild(h("li", { class: "fc-persona" + (n ? "" : " is-zero"), style: "--c:" + safeColor(p.color) },
+        h("img", { src: p.illustration, alt: "", width: "36", height: "36", loading: "lazy" }),
+        h("span", { class: "fc-persona-label" }, p.label),
+        h("span", { class: "fc-persona-count" }, String(n))));
+    });
+    var others = Object.keys(byPersona).filter(function (id) { return !personaById[id]; });
+    others.forEach(function (id) {
+      partPersonas.appendChild(h("li", { class: "fc-persona" }, h("span", { class: "fc-persona-label" }, id),
+        h("span", { class: "fc-persona-count" }, String(byPersona[id]))));
+    });
+
+    var byCollege = part.by_college || {};
+    partColleges.textContent = "";
+    var colleges = (tpl.colleges || []).slice();
+    Object.keys(byCollege).forEach(function (c) { if (colleges.indexOf(c) < 0) colleges.push(c); });
+    if (!colleges.length || !Object.keys(byCollege).length) {
+      partColleges.appendChild(h("p", { class: "fc-muted" }, t("Aucun collège indiqué par les participants.")));
+    } else {
+      partColleges.appendChild(h("ul", { class: "fc-chips" }, colleges.map(function (c) {
+        var n = byCollege[c] || 0;
+        return h("li", { class: "fc-chip" + (n ? "" : " is-zero") }, h("span", { dir: "auto" }, c), " ", h("strong", {}, String(n)));
+      })));
+    }
+
+    partListTitle.textContent = t("Liste des participants ({n})", { n: total });
+    var anyCollege = people.some(function (p) { return !!p.college; });
+    partTable.classList.toggle("has-colleges", anyCollege);
+    partRows.textContent = "";
+    if (!people.length) {
+      partRows.appendChild(h("tr", {}, h("td", { colspan: "5", class: "fc-muted" }, t("Personne n'a encore rejoint l'atelier."))));
+    }
+    // Who is here first, then in the order they joined.
+    people.slice().sort(function (a, b) { return (b.online ? 1 : 0) - (a.online ? 1 : 0) || a.id - b.id; }).forEach(function (p) {
+      partRows.appendChild(h("tr", { class: p.online ? "is-online" : "is-offline" },
+        h("td", {}, h("span", { class: "fc-online-dot" + (p.online ? " is-on" : ""), "aria-hidden": "true",
+          title: p.online ? t("en ligne") : t("hors ligne") }), vh(p.online ? t("en ligne") : t("hors ligne"))),
+        h("td", { class: "fc-pseudo", dir: "auto" }, p.pseudonym),
+        h("td", { class: "fc-persona-cell" }, p.persona_id ? [personaDot(p.persona_id), personaLabel(p.persona_id)] : h("span", { class: "fc-muted" }, "—")),
+        h("td", { dir: "auto", class: "fc-col-college" }, p.college || h("span", { class: "fc-muted" }, "—")),
+        h("td", { class: "fc-acted-cell" }, p.acted
+          ? [h("span", { "aria-hidden": "true", class: "fc-check-mark", title: t("a contribué à cette phase") }, "✓"), vh(t("a contribué à cette phase"))]
+          : (tracked ? vh(t("pas encore contribué")) : null))));
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Results of the current phase
+
+  function barList(rows, max, opts) {
+    opts = opts || {};
+    return h("ol", { class: "fc-bars" + (opts.cls ? " " + opts.cls : "") }, rows.map(function (r) {
+      var pct = max ? Math.round(100 * r.value / max) : 0;
+      return h("li", { class: "fc-meter", style: r.color ? "--c:" + safeColor(r.color) : null },
+        h("span", { class: "fc-bar-label", dir: "auto", title: r.title || r.label }, r.label),
+        h("span", { class: "fc-bar-value" }, r.valueText || String(r.value)),
+        h("span", { class: "fc-bar-track", "aria-hidden": "true" }, h("span", { class: "fc-bar-fill", style: "width:" + pct + "%" })));
+    }));
+  }
+
+  function paradoxResults(s) {
+    var rows = (s.paradoxes || []).map(function (p) {
+      var d = paradoxById[p.id];
+      return { label: d ? d.title : p.id, value: p.count, valueText: String(p.count) };
+    });
+    var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Classement des paradoxes")),
+      max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun paradoxe marqué pour l'instant.")));
+  }
+
+  function valueResults(s) {
+    var rows = (s.values || []).map(function (v) {
+      var d = valueById[v.id];
+      return { label: d ? d.label : v.id, value: v.points,
+        valueText: t("{points} pts · {voters} pers.", { points: v.points, voters: v.voters }) };
+    });
+    var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
+    var words = (s.words || []).slice(0, 16);
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Points par valeur")),
+      max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun point attribué pour l'instant.")),
+      words.length ? h("ul", { class: "fc-chips fc-words", "aria-label": t("Mots associés") }, words.map(function (w) {
+        return h("li", { class: "fc-chip" }, h("span", { dir: "auto" }, w.word), " ", h("strong", {}, "×" + w.count));
+      })) : null);
+  }
+
+  function coverageResults(s) {
+    var rows = (s.themes || []).map(function (th) {
+      var c = th.coverage || {};
+      return { label: themeTitle(th.id), value: c.pistes || 0, color: (themeById[th.id] || {}).color, thin: c.thin,
+        valueText: t("{n} pistes · {p} habitants", { n: c.pistes || 0, p: c.personas || 0 }) };
+    });
+    var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
+    var thin = rows.filter(function (r) { return r.thin; }).map(function (r) { return r.label; });
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Couverture des thèmes")),
+      barList(rows, max, { cls: "fc-bars-themes" }),
+      thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), t("Peu de pistes : {themes}", { themes: thin.join(", ") })) : null);
+  }
+
+  function revesResults(s) {
+    var rows = (s.themes || []).map(function (th) {
+      return { label: themeTitle(th.id), value: (th.reves || []).length, color: (themeById[th.id] || {}).color };
+    });
+    var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Rêves affichés par thème")),
+      max ? barList(rows, max, { cls: "fc-bars-themes" }) : h("p", { class: "fc-muted" }, t("Aucun rêve pour l'instant.")));
+  }
+
+  function topResults(s) {
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Pistes en tête, par thème")),
+      (s.themes || []).map(function (th) {
+        var top = (th.top || []).slice(0, 3);
+        return h("div", { class: "fc-top-theme", style: "--c:" + safeColor((themeById[th.id] || {}).color) },
+          h("h4", {}, themeTitle(th.id)),
+          top.length ? h("ol", { class: "fc-top" }, top.map(function (p) {
+            return h("li", {}, h("span", { class: "fc-top-text", dir: "auto", title: shorten(p.text, 300) }, shorten(p.text, 110)),
+              h("span", { class: "fc-top-count" }, plural(p.supports, t("{n} gommette", { n: p.supports }), t("{n} gommettes", { n: p.supports }))));
+          })) : h("p", { class: "fc-muted" }, t("Aucune piste.")));
+      }));
+  }
+
+  function renderResults(s) {
+    var st = s.stage;
+    var sig = JSON.stringify([st.kind, st.title, st.instructions, s.paradoxes, s.values, s.words, s.themes]);
+    if (sigs.results === sig) return;
+    sigs.results = sig;
+    resultsTitle.textContent = t("Résultats : {title}", { title: st.title });
+    instructionsEl.textContent = st.instructions ? t("Consigne : {text}", { text: st.instructions }) : "";
+    var builders = { paradoxes: paradoxResults, valeurs: valueResults, reves: revesResults, pistes: coverageResults, vote: topResults };
+    var now = [];
+    if (st.kind === "paradoxes") now = ["paradoxes"];
+    else if (st.kind === "valeurs") now = ["valeurs"];
+    else if (st.kind === "reves") now = ["reves"];
+    else if (st.kind === "pistes") now = ["pistes"];
+    else if (PISTE_KINDS[st.kind]) now = ["vote", "pistes"];
+    resultsNow.textContent = "";
+    if (!now.length) resultsNow.appendChild(h("p", { class: "fc-muted" }, t("Pas de résultats à suivre pendant cette phase : voyez la participation.")));
+    now.forEach(function (k) { resultsNow.appendChild(builders[k](s)); });
+    resultsMore.textContent = "";
+    ["paradoxes", "valeurs", "reves", "pistes", "vote"].forEach(function (k) {
+      if (now.indexOf(k) < 0) resultsMore.appendChild(builders[k](s));
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Moderation of pistes
+
+  function themeSection(id) {
+    if (themeSections[id]) return themeSections[id];
+    var th = themeById[id] || { id: id, title: t("Autre thème") };
+    var count = h("span", { class: "fc-theme-count" });
+    var list = h("ul", { class: "fc-cards" });
+    var empty = h("p", { class: "fc-empty fc-theme-empty" });
+    var el = h("section", { class: "fc-theme", style: "--theme:" + safeColor(th.color), "aria-labelledby": "fc-theme-" + id },
+      h("h3", { class: "fc-theme-title", id: "fc-theme-" + id },
+        h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), h("span", {}, th.title), " ",
+        th.subtitle ? h("span", { class: "fc-theme-sub" }, th.subtitle) : null, " ", count),
+      empty, list);
+    themesBox.appendChild(el);
+    themeSections[id] = { el: el, count: count, list: list, empty: empty };
+    return themeSections[id];
+  }
+  (tpl.themes || []).forEach(function (th) { themeSection(th.id); });
+
+  function matches(p, query) {
+    if (!query) return true;
+    var hay = norm([p.text, (p.hashtags || []).map(function (x) { return "#" + x; }).join(" "), personaLabel(p.persona_id),
+      themeTitle(p.theme_id), horizonLabel(p.horizon), "#" + p.id].join(" "));
+    return query.split(/\s+/).every(function (word) { return hay.indexOf(word) >= 0; });
+  }
+
+  function renderModeration(s, force) {
+    var mod = s.moderation || [];
+    var byId = F.byId(mod);
+    var query = norm(filterInput.value).trim();
+    var showAll = showAllBox.checked;
+    var sig = JSON.stringify([mod, query, showAll, modes, expanded, Object.keys(closeOnAggregate)]);
+    if (!force && sigs.moderation === sig) return;
+    sigs.moderation = sig;
+
+    var n = { visible: 0, hidden: 0, merged: 0 };
+    mod.forEach(function (p) { if (n[p.status] !== undefined) n[p.status]++; });
+    var countText = [
+      plural(n.visible, t("{n} visible", { n: n.visible }), t("{n} visibles", { n: n.visible })),
+      plural(n.hidden, t("{n} masquée", { n: n.hidden }), t("{n} masquées", { n: n.hidden })),
+      plural(n.merged, t("{n} fusionnée", { n: n.merged }), t("{n} fusionnées", { n: n.merged }))
+    ].join(" · ");
+    if (modCounts.textContent !== countText) modCounts.textContent = countText;
+
+    var groups = {}, totals = {}, shown = 0;
+    (tpl.themes || []).forEach(function (th) { groups[th.id] = []; totals[th.id] = { visible: 0, hidden: 0, merged: 0 }; });
+    mod.forEach(function (p) {
+      var tot = totals[p.theme_id] = totals[p.theme_id] || { visible: 0, hidden: 0, merged: 0 };
+      if (tot[p.status] !== undefined) tot[p.status]++;
+      var m = modes[p.id];
+      var include = m || ((showAll || p.status === "visible") && matches(p, query));
+      if (!include) return;
+      var gid = m ? m.theme : p.theme_id;
+      (groups[gid] = groups[gid] || []).push(p);
+    });
+    // A piste withdrawn by its author while its form is open stays, with a notice.
+    Object.keys(modes).forEach(function (id) {
+      if (!byId[id]) {
+        var m = modes[id];
+        (groups[m.theme] = groups[m.theme] || []).push(Object.assign({}, m.base, { gone: true }));
+      }
+    });
+
+    var used = {};
+    Object.keys(groups).forEach(function (gid) {
+      var sec = themeSection(gid);
+      var items = groups[gid].sort(function (a, b) { return a.id - b.id; });
+      shown += items.length;
+      var tot = totals[gid] || { visible: 0, hidden: 0, merged: 0 };
+      var parts = [plural(tot.visible, t("{n} piste visible", { n: tot.visible }), t("{n} pistes visibles", { n: tot.visible }))];
+      if (tot.hidden) parts.push(plural(tot.hidden, t("{n} masquée", { n: tot.hidden }), t("{n} masquées", { n: tot.hidden })));
+      if (tot.merged) parts.push(plural(tot.merged, t("{n} fusionnée", { n: tot.merged }), t("{n} fusionnées", { n: tot.merged })));
+      if (query) parts.unshift(plural(items.length, t("{n} trouvée", { n: items.length }), t("{n} trouvées", { n: items.length })));
+      var c = parts.join(" · ");
+      if (sec.count.textContent !== c) sec.count.textContent = c;
+      var emptyText = items.length ? "" : (query ? t("Aucune piste ne correspond au filtre.") : t("Aucune piste pour l'instant."));
+      if (sec.empty.textContent !== emptyText) sec.empty.textContent = emptyText;
+      var wanted = items.map(function (p) { used[p.id] = true; return renderCard(p, byId); });
+      // Remove the cards that leave this theme first, so that no kept card ever moves (a moved
+      // node loses the focus); then insert the new ones in place.
+      Array.prototype.slice.call(sec.list.children).forEach(function (el) {
+        if (wanted.indexOf(el) < 0) sec.list.removeChild(el);
+      });
+      var cursor = sec.list.firstChild;
+      wanted.forEach(function (el) {
+        if (el === cursor) cursor = cursor.nextSibling;
+        else sec.list.insertBefore(el, cursor);
+      });
+    });
+    Object.keys(cards).forEach(function (id) { if (!used[id]) delete cards[id]; });
+
+    var emptyAll = "";
+    if (!mod.length) emptyAll = t("Aucune piste pour l'instant : elles apparaîtront ici dès que les participants en proposeront.");
+    else if (!shown) emptyAll = t("Aucune piste à afficher avec ce filtre.");
+    if (modEmpty.textContent !== emptyAll) modEmpty.textContent = emptyAll;
+  }
+
+  function cardSig(p, byId) {
+    var target = p.merged_into ? byId[p.merged_into] : null;
+    return JSON.stringify([p.text, p.theme_id, p.horizon, p.hashtags, p.status, p.merged_into, target && target.text,
+      p.persona_id, !!expanded[p.id], !!p.gone]);
+  }
+
+  function renderCard(p, byId) {
+    var rec = cards[p.id];
+    if (!rec) {
+      var msg = errorArea("piste-" + p.id, "fc-card-alert");
+      var body = h("div", { class: "fc-card-body" });
+      rec = cards[p.id] = { el: h("li", { class: "fc-card", "data-id": String(p.id) }, body, msg), body: body, msg: msg };
+    }
+    var m = modes[p.id];
+    var modeKind = m ? m.kind : null;
+    var sig = cardSig(p, byId);
+    if (rec.mode !== modeKind || (!m && rec.sig !== sig)) {
+      rec.mode = modeKind;
+      rec.sig = sig;
+      rec.body.textContent = "";
+      rec.el.className = "fc-card is-" + (p.gone ? "gone" : p.status) + (modeKind ? " is-" + modeKind + "ing" : "");
+      buildCard(rec, p, byId, m);
+    }
+    // Data-bound parts, safe to update while a form is open.
+    if (rec.supports) {
+      // A gommette is a sticker dot: the count sits in a yellow dot, spelt out for screen readers.
+      var counted = p.status === "visible" && typeof p.supports === "number" && (p.supports > 0 || !!PISTE_KINDS[state.stage.kind] && state.stage.kind !== "pistes");
+      var sText = counted ? plural(p.supports, t("{n} gommette", { n: p.supports }), t("{n} gommettes", { n: p.supports })) : "";
+      if (rec.supportsText.textContent !== sText) {
+        rec.supportsText.textContent = sText;
+        rec.supportsN.textContent = counted ? String(p.supports) : "";
+        rec.supports.title = sText;
+      }
+      rec.supports.hidden = !counted;
+      rec.supports.classList.toggle("is-zero", p.supports === 0);
+    }
+    if (m && rec.note) {
+      var note = "";
+      if (p.gone) note = t("Cette piste vient d'être retirée par son auteur : elle ne peut plus être modifiée.");
+      else if (p.status === "merged") note = t("Cette piste vient d'être fusionnée.");
+      else if (p.text !== m.base.text || p.theme_id !== m.base.theme_id || p.horizon !== m.base.horizon ||
+        JSON.stringify(p.hashtags) !== JSON.stringify(m.base.hashtags)) {
+        note = t("Son auteur l'a modifiée pendant que vous l'éditiez : en enregistrant, votre version remplacera la sienne.");
+      }
+      if (rec.note.textContent !== note) rec.note.textContent = note;
+    }
+    if (m && rec.submit) {
+      var dead = !!p.gone || (m.kind === "edit" && p.status === "merged") || (m.kind === "merge" && p.status !== "visible" && p.status !== "hidden");
+      if ((rec.submit.getAttribute("data-off") === "1") !== dead) setOff(rec.submit, dead);
+      rec.el.classList.toggle("is-gone", !!p.gone);
+    }
+    return rec.el;
+  }
+
+  function buildCard(rec, p, byId, m) {
+    var body = rec.body;
+    var id = p.id;
+    rec.submit = null;
+    rec.supports = h("span", { class: "fc-supports" });
+    rec.supportsN = h("span", { class: "fc-supports-n", "aria-hidden": "true" });
+    rec.supportsText = vh("");
+    rec.supports.appendChild(rec.supportsN);
+    rec.supports.appendChild(rec.supportsText);
+    rec.note = null;
+    var status = p.gone ? h("span", { class: "fc-status is-gone" }, t("Retirée"))
+      : p.status === "hidden" ? h("span", { class: "fc-status is-hidden" }, t("Masquée"))
+        : p.status === "merged" ? h("span", { class: "fc-status is-merged" }, t("Fusionnée"))
+          : vh(t("Visible"));
+    body.appendChild(h("div", { class: "fc-card-head" },
+      status,
+      h("span", { class: "fc-horizon", title: horizonLabel(p.horizon) }, shortHorizon(p.horizon)),
+      h("span", { class: "fc-author" }, personaDot(p.persona_id), personaLabel(p.persona_id)),
+      h("span", { class: "fc-spacer" }),
+      h("span", { class: "fc-id" }, vh(t("piste n°")), "#" + id),
+      rec.supports));
+
+    if (m && m.kind === "edit") { buildEditForm(rec, p); return; }
+
+    var long = (p.text || "").length > 260;
+    body.appendChild(h("p", { class: "fc-text" + (long && !expanded[id] ? " is-clamped" : ""), dir: "auto" }, p.text));
+    if (long) {
+      body.appendChild(plainButton("more-" + id, expanded[id] ? t("Réduire") : t("Lire la suite"), function () {
+        if (expanded[id]) delete expanded[id]; else expanded[id] = true;
+        pendingFocus.push("more-" + id);
+        renderModeration(state, true);
+        restoreFocus(null);
+      }, { cls: "fc-link-btn", expanded: expanded[id] ? "true" : "false" }));
+    }
+    if ((p.hashtags || []).length) {
+      body.appendChild(h("ul", { class: "fc-tags", "aria-label": t("Hashtags") }, p.hashtags.map(function (tag) {
+        return h("li", { dir: "auto" }, "#" + tag);
+      })));
+    }
+    if (p.status === "merged") {
+      var target = byId[p.merged_into];
+      body.appendChild(h("p", { class: "fc-merged-note" }, icon("⇢"),
+        target ? t("fusionnée dans « {text} »", { text: shorten(target.text, 90) }) + " (#" + target.id + ")"
+          : t("fusionnée dans une piste retirée")));
+    }
+
+    var actions = h("div", { class: "fc-card-actions" });
+    if (p.status === "visible" || p.status === "hidden") {
+      var hidden = p.status === "hidden";
+      actions.appendChild(actionButton("hide-" + id, hidden ? t("Réafficher") : t("Masquer"), function () { hidePiste(p, !hidden); },
+        { label: hidden ? t("Réafficher la piste n°{id}", { id: id }) : t("Masquer la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+      actions.appendChild(plainButton("edit-" + id, t("Modifier"), function () { openMode(p, "edit"); },
+        { label: t("Modifier la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+      actions.appendChild(plainButton("merge-" + id, t("Fusionner avec…"), function () { openMode(p, "merge"); },
+        { label: t("Fusionner la piste n°{id} avec…", { id: id }), cls: "fc-btn-small", expanded: m ? "true" : "false" }));
+    } else if (p.status === "merged") {
+      actions.appendChild(actionButton("unmerge-" + id, t("Défusionner"), function () { unmergePiste(p); },
+        { label: t("Défusionner la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+    }
+    body.appendChild(actions);
+    if (m && m.kind === "merge") buildMergeForm(rec, p, byId);
+  }
+
+  function openMode(p, kind) {
+    modes[p.id] = { kind: kind, theme: p.theme_id, base: JSON.parse(JSON.stringify(p)) };
+    showError("piste-" + p.id, "");
+    pendingFocus.push(kind === "edit" ? "edit-text-" + p.id : "merge-select-" + p.id);
+    renderModeration(state, true);
+    refreshDisabled();
+    restoreFocus(null);
+  }
+
+  function closeMode(id, focusKey) {
+    delete modes[id];
+    showError("piste-" + id, "");
+    if (focusKey) pendingFocus.push(focusKey);
+    renderModeration(state, true);
+    refreshDisabled();
+    restoreFocus(null);
+  }
+
+  function buildEditForm(rec, p) {
+    var id = p.id;
+    var save = actionButton("save-" + id, t("Enregistrer"), null, { submit: true, cls: "primary fc-btn-small", off: p.gone });
+    var textId = "fc-edit-text-" + id, themeId = "fc-edit-theme-" + id, horizonId = "fc-edit-horizon-" + id, tagsId = "fc-edit-tags-" + id;
+    var counter = h("span", { class: "fc-hint", id: textId + "-count" });
+    var text = h("textarea", { id: textId, "data-key": "edit-text-" + id, rows: "4", dir: "auto", "aria-describedby": textId + "-count" });
+    text.value = p.text || "";
+    function count() { counter.textContent = t("{n} / 500 caractères", { n: text.value.length }); }
+    text.addEventListener("input", count);
+    count();
+    var theme = h("select", { id: themeId, "data-key": "edit-theme-" + id }, (tpl.themes || []).map(function (th) {
+      return h("option", { value: th.id, selected: th.id === p.theme_id }, th.title);
+    }));
+    var horizon = h("select", { id: horizonId, "data-key": "edit-horizon-" + id }, (tpl.horizons || []).map(function (hz) {
+      return h("option", { value: hz.id, selected: hz.id === p.horizon }, hz.label);
+    }));
+    var tags = h("input", { id: tagsId, type: "text", "data-key": "edit-tags-" + id, autocomplete: "off", dir: "auto",
+      "aria-describedby": tagsId + "-hint", value: (p.hashtags || []).join(", ") });
+    rec.note = h("p", { class: "fc-note fc-edit-note", role: "status" });
+    rec.submit = save;
+    var form = h("form", { class: "fc-edit", novalidate: true, "aria-label": t("Modifier la piste n°{id}", { id: id }) },
+      h("label", { for: textId }, t("Texte de la piste")), text, counter,
+      h("div", { class: "fc-edit-row" },
+        h("div", {}, h("label", { for: themeId }, t("Thème")), theme),
+        h("div", {}, h("label", { for: horizonId }, t("Horizon")), horizon)),
+      h("label", { for: tagsId }, t("Hashtags, séparés par des virgules")), tags,
+      h("span", { class: "fc-hint", id: tagsId + "-hint" },
+        t("Proposés : {tags}. D'autres sont possibles.", { tags: (tpl.hashtags || []).join(", ") })),
+      rec.note,
+      h("div", { class: "fc-form-actions" }, save,
+        plainButton("cancel-" + id, t("Annuler"), function () { closeMode(id, "edit-" + id); }, { cls: "fc-btn-small fc-btn-ghost" })));
+    form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); closeMode(id, "edit-" + id); } });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (isOff(save)) return;
+      var list = tags.value.split(",").map(function (x) { return x.trim().replace(/^#+/, ""); }).filter(Boolean);
+      act("piste_update", { piste_id: id, text: text.value, theme_id: theme.value, horizon: horizon.value, hashtags: list }, {
+        key: "save-" + id, area: "piste-" + id, awaitAggregate: true, msg: t("Piste n°{id} modifiée.", { id: id }),
+        ok: function () { closeOnAggregate[id] = true; }
+      });
+    });
+    rec.body.appendChild(form);
+  }
+
+  function buildMergeForm(rec, p, byId) {
+    var id = p.id, selectId = "fc-merge-" + id;
+    var mod = (state.moderation || []).filter(function (o) { return o.status === "visible" && o.id !== id; });
+    var select = h("select", { id: selectId, "data-key": "merge-select-" + id },
+      h("option", { value: "" }, t("— Choisir la piste à garder —")),
+      (tpl.themes || []).map(function (th) {
+        var inTheme = mod.filter(function (o) { return o.theme_id === th.id; });
+        if (!inTheme.length) return null;
+        return h("optgroup", { label: th.title }, inTheme.map(function (o) {
+          return h("option", { value: String(o.id) }, "#" + o.id + " · " + shorten(o.text, 90));
+        }));
+      }),
+      (function () {
+        var rest = mod.filter(function (o) { return !themeById[o.theme_id]; });
+        return rest.length ? h("optgroup", { label: t("Autre thème") }, rest.map(function (o) {
+          return h("option", { value: String(o.id) }, "#" + o.id + " · " + shorten(o.text, 90));
+        })) : null;
+      })());
+    var go = actionButton("merge-go-" + id, t("Fusionner"), null, { submit: true, cls: "primary fc-btn-small" });
+    rec.submit = go;
+    var form = h("form", { class: "fc-merge", novalidate: true },
+      h("label", { for: selectId }, t("Fusionner cette piste dans :")),
+      select,
+      h("p", { class: "fc-hint" }, t("La piste choisie est gardée ; celle-ci s'y ajoute, avec ses gommettes et son auteur.")),
+      h("div", { class: "fc-form-actions" }, go,
+        plainButton("merge-cancel-" + id, t("Annuler"), function () { closeMode(id, "merge-" + id); }, { cls: "fc-btn-small fc-btn-ghost" })));
+    form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); closeMode(id, "merge-" + id); } });
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (isOff(go)) return;
+      if (!select.value) { showError("piste-" + id, t("Choisissez d'abord la piste à garder.")); select.focus(); return; }
+      var into = (state.moderation || []).filter(function (o) { return String(o.id) === select.value; })[0];
+      var question = t("Fusionner la piste n°{a} dans la piste n°{b} « {text} » ?", { a: id, b: select.value, text: shorten(into ? into.text : "", 80) });
+      if (!window.confirm(question)) return;
+      act("piste_merge", { piste_id: id, into_id: parseInt(select.value, 10) }, {
+        key: "merge-go-" + id, area: "piste-" + id, awaitAggregate: true,
+        msg: t("Piste n°{a} fusionnée dans la piste n°{b}.", { a: id, b: select.value }),
+        ok: function () { closeOnAggregate[id] = true; }
+      });
+    });
+    rec.body.appendChild(form);
+  }
+
+  function hidePiste(p, hidden) {
+    act("piste_hide", { piste_id: p.id, hidden: hidden }, {
+      key: "hide-" + p.id, area: "piste-" + p.id, awaitAggregate: true,
+      msg: hidden ? t("Piste n°{id} masquée : elle n'est plus à l'écran ni au vote.", { id: p.id }) : t("Piste n°{id} réaffichée.", { id: p.id }),
+    });
+  }
+
+  function unmergePiste(p) {
+    act("piste_unmerge", { piste_id: p.id }, {
+      key: "unmerge-" + p.id, area: "piste-" + p.id, awaitAggregate: true,
+      msg: t("Piste n°{id} défusionnée.", { id: p.id })
+    });
+  }
+  filterInput.setAttribute("data-key", "filter");
+
+  // ---------------------------------------------------------------------------------------
+  // Moderation of rêves
+
+  function renderReves(s) {
+    var st = s.stage;
+    var themes = s.themes || [];
+    var hidden = s.hidden_reves || [];
+    var sig = JSON.stringify([themes.map(function (th) { return [th.id, th.reves]; }), hidden]);
+    // Rêves come before the pistes until the pistes phase.
+    var first = !PISTE_KINDS[st.kind];
+    if (first && mainCol.firstChild !== revesPanel) mainCol.insertBefore(revesPanel, moderation);
+    if (!first && mainCol.firstChild !== moderation) mainCol.insertBefore(moderation, revesPanel);
+    if (sigs.reves === sig) return;
+    sigs.reves = sig;
+    var total = 0;
+    themes.forEach(function (th) { total += (th.reves || []).length; });
+    revesCount.textContent = plural(total, t("{n} affiché", { n: total }), t("{n} affichés", { n: total })) + " · " +
+      plural(hidden.length, t("{n} masqué", { n: hidden.length }), t("{n} masqués", { n: hidden.length }));
+    revesBody.textContent = "";
+    if (!total && !hidden.length) {
+      revesBody.appendChild(h("p", { class: "fc-empty" }, t("Aucun rêve pour l'instant.")));
+      return;
+    }
+    var grid2 = h("div", { class: "fc-reves-grid" });
+    themes.forEach(function (th) {
+      var reves = th.reves || [];
+      if (!reves.length) return;
+      grid2.appendChild(h("section", { class: "fc-theme fc-reve-theme", style: "--theme:" + safeColor((themeById[th.id] || {}).color) },
+        h("h3", { class: "fc-theme-title" }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), themeTitle(th.id), " ",
+          h("span", { class: "fc-theme-count" }, plural(reves.length, t("{n} rêve", { n: reves.length }), t("{n} rêves", { n: reves.length })))),
+        h("ul", { class: "fc-reve-list" }, reves.map(function (r) {
+          return h("li", { class: "fc-reve" },
+            h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
+            h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-author" }, personaDot(r.persona_id), personaLabel(r.persona_id)),
+              actionButton("rhide-" + r.id, t("Masquer"), function () { hideReve(r.id, true); },
+                { label: t("Masquer le rêve n°{id}", { id: r.id }), cls: "fc-btn-small" })));
+        }))));
+    });
+    revesBody.appendChild(grid2);
+    if (hidden.length) {
+      revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, t("Rêves masqués")));
+      revesBody.appendChild(h("ul", { class: "fc-reve-list fc-reve-hidden" }, hidden.map(function (r) {
+        return h("li", { class: "fc-reve is-hidden" },
+          h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
+          h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-muted" }, themeTitle(r.theme_id)),
+            actionButton("rshow-" + r.id, t("Réafficher"), function () { hideReve(r.id, false); },
+              { label: t("Réafficher le rêve n°{id}", { id: r.id }), cls: "fc-btn-small" })));
+      })));
+    }
+  }
+
+  function hideReve(id, hidden) {
+    act("reve_hide", { reve_id: id, hidden: hidden }, {
+      key: (hidden ? "rhide-" : "rshow-") + id, area: "reves", awaitAggregate: true,
+      msg: hidden ? t("Rêve masqué.") : t("Rêve réaffiché.")
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Settings
+
+  function renderSettings(s) {
+    var settings = (s.stage && s.stage.settings) || {};
+    var dirty = 0;
+    SETTINGS.forEach(function (def) {
+      var field = settingFields[def.name];
+      if (settingsDirty[def.name]) { dirty++; field.classList.add("is-dirty"); return; }
+      field.classList.remove("is-dirty");
+      var value = settings[def.name] === undefined || settings[def.name] === null ? "" : String(settings[def.name]);
+      if (field.value !== value && document.activeElement !== field) field.value = value;
+    });
+    var note = dirty ? plural(dirty, t("{n} réglage modifié, pas encore enregistré.", { n: dirty }),
+      t("{n} réglages modifiés, pas encore enregistrés.", { n: dirty })) : "";
+    if (settingsNote.textContent !== note) settingsNote.textContent = note;
+    setOff(settingsSave, !dirty);
+  }
+
+  function saveSettings() {
+    var out = {};
+    SETTINGS.forEach(function (def) {
+      if (!settingsDirty[def.name]) return;
+      var raw = settingFields[def.name].value;
+      if (def.choices) out[def.name] = raw;
+      else out[def.name] = /^\s*-?\d+\s*$/.test(raw) ? parseInt(raw, 10) : raw;
+    });
+    act("settings_update", { settings: out }, {
+      key: "settings-save", area: "settings", msg: t("Réglages enregistrés."),
+      ok: function () { settingsDirty = {}; renderSettings(state); }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Drawing everything, keeping the focus
+
+  function activeKey() {
+    var el = document.activeElement;
+    return el && root.contains(el) ? el.getAttribute("data-key") : null;
+  }
+
+  /* Keys worth focusing when the focused element vanished with a redraw: its twin (a hidden
+     rêve's "Réafficher"), the same piste's other buttons, then the neighbouring card. */
+  function nearKeys(el) {
+    var out = [];
+    if (!el || !root.contains(el)) return out;
+    var key = el.getAttribute("data-key") || "";
+    var reve = /^(rhide|rshow)-(\d+)$/.exec(key);
+    if (reve) out.push((reve[1] === "rhide" ? "rshow-" : "rhide-") + reve[2]);
+    var item = el.closest(".fc-card, .fc-reve");
+    if (item && item.classList.contains("fc-card")) {
+      var id = item.getAttribute("data-id");
+      out.push("unmerge-" + id, "hide-" + id, "edit-" + id);
+    }
+    if (item) {
+      [item.nextElementSibling, item.previousElementSibling].forEach(function (sib) {
+        var b = sib && sib.querySelector("[data-key]");
+        if (b) out.push(b.getAttribute("data-key"));
+      });
+      out.push(item.classList.contains("fc-card") ? "filter" : "");
+    }
+    return out;
+  }
+
+  function restoreFocus(key, near) {
+    var el = document.activeElement;
+    var lost = !el || el === document.body || !document.contains(el);
+    var keys = pendingFocus.splice(0);
+    if (!lost) return;
+    keys = keys.concat(key ? [key] : [], near || []);
+    for (var i = 0; i < keys.length; i++) {
+      if (!keys[i]) continue;
+      var target = root.querySelector('[data-key="' + keys[i] + '"]');
+      if (target && target.offsetParent !== null) { target.focus(); return; }
+    }
+  }
+
+  function render(s, why) {
+    state = s;
+    if (!s || !s.stage) return;
+    if (why === "aggregate" || why === "sync") settleAwaiting();
+    var key = activeKey(), near = nearKeys(document.activeElement);
+    renderBar(s);
+    renderSteps(s);
+    renderParticipation(s);
+    renderResults(s);
+    renderModeration(s);
+    renderReves(s);
+    renderSettings(s);
+    refreshDisabled();
+    restoreFocus(key, near);
+  }
+
+  showConnection(false);
+  render(state, "boot");
+  measureBar();
+  live = F.connect({ state: boot.state, onState: render, onConnection: showConnection });
+  setInterval(tick, 250);
+})();
