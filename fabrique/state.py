@@ -36,6 +36,7 @@ def template_payload(template) -> dict:
         "horizons": [{"id": h.id, "label": h.label, "description": h.description} for h in template.horizons],
         "hashtags": list(template.hashtags),
         "colleges": list(template.colleges),
+        "value_methods": list(template.settings.value_vote.methods),
         "engagements_per_theme": template.engagements_per_theme,
         "personas": [persona_payload(p) for p in catalog().personas_for(template)],
     }
@@ -216,8 +217,18 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
          "supports": len(supporters[p.id]) if p.status == "visible" else None}
         for p in pistes if p.status != "withdrawn"
     ]
-    state["hidden_reves"] = [{"id": r.id, "theme_id": r.theme_id, "text": r.text} for r in db.session.scalars(
-        select(Reve).where(Reve.atelier_id == atelier.id, Reve.hidden.is_(True)))]
+    # The projector shows the latest rêves; the facilitator moderates them all.
+    visible = defaultdict(list)
+    hidden = []
+    for reve in db.session.scalars(select(Reve).where(Reve.atelier_id == atelier.id).order_by(Reve.id.desc())):
+        entry = {"id": reve.id, "theme_id": reve.theme_id, "text": reve.text, "persona_id": reve.persona_id}
+        if reve.hidden:
+            hidden.append(entry)
+        else:
+            visible[reve.theme_id].append(entry)
+    for theme in state["themes"]:
+        theme["reves"] = [{k: v for k, v in r.items() if k != "theme_id"} for r in visible[theme["id"]]]
+    state["hidden_reves"] = hidden
     state["links"] = {
         "join": f"{public_url}/j/{atelier.join_code}",
         "screen": f"/screen/{atelier.screen_token}",

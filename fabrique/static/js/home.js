@@ -1,4 +1,4 @@
-/* The creation form: show only the formats of the chosen template. */
+/* The creation form: offer only the formats of the chosen template, starting from its default. */
 (function () {
   "use strict";
   var template = document.getElementById("template");
@@ -13,8 +13,7 @@
       if (mine && !first) first = option;
       if (mine && option.hasAttribute("data-default")) preferred = option;
     });
-    if (format.selectedOptions[0] && format.selectedOptions[0].disabled || !format.value) (preferred || first).selected = true;
-    if (format.selectedOptions[0] && format.selectedOptions[0].dataset.template !== template.value) (preferred || first).selected = true;
+    (preferred || first).selected = true;
   }
   template.addEventListener("change", filter);
   filter();
