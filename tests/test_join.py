@@ -159,3 +159,14 @@ def test_cli_creates_an_atelier_and_prints_its_links(runner):
     assert bad.exit_code == 1 and "Modèle inconnu" in bad.output
     listing = runner.invoke(args=["ateliers"])
     assert atelier.join_code in listing.output
+
+
+def test_an_atelier_can_belong_to_a_demarche(client, runner):
+    from fabrique.models import Demarche
+
+    client.post("/ateliers", data={"name": "Valeurs élus", "template": "la-fabrique-amp-2017", "demarche": "Projet métropolitain"})
+    client.post("/ateliers", data={"name": "Valeurs CODEV", "template": "la-fabrique-amp-2017", "demarche": "Projet métropolitain"})
+    assert runner.invoke(args=["create-atelier", "--name", "Pistes", "--demarche", "Projet métropolitain"]).exit_code == 0
+    (demarche,) = db.session.scalars(select(Demarche)).all()
+    assert [a.name for a in demarche.ateliers] == ["Valeurs élus", "Valeurs CODEV", "Pistes"]
+    assert "Projet métropolitain" in client.get("/").get_data(as_text=True)

@@ -108,6 +108,25 @@ def create_atelier(template_id: str, name: str, format_id: str | None = None, de
     return write(insert)
 
 
+def demarche_named(name: str | None, template_id: str) -> int | None:
+    """Return the id of the démarche with this name, creating it on first use (None for no name)."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    if len(name) > 200:
+        raise Refused("Le nom de la démarche est trop long (200 caractères au plus).")
+
+    def find_or_insert():
+        demarche = db.session.scalar(select(Demarche).where(Demarche.name == name))
+        if demarche is None:
+            demarche = Demarche(name=name, template_id=template_id)
+            db.session.add(demarche)
+            db.session.flush()
+        return demarche.id
+
+    return write(find_or_insert)
+
+
 def ensure_default_atelier(template_id: str) -> Atelier:
     """Return the most recent live atelier, creating one from `template_id` on a fresh install."""
     atelier = db.session.scalar(select(Atelier).where(Atelier.is_demo.is_(False)).order_by(Atelier.id.desc()))

@@ -8,10 +8,10 @@ from sqlalchemy import select
 
 from .. import catalog
 from ..actions import Refused
-from ..actions.ateliers import create_atelier
+from ..actions.ateliers import create_atelier, demarche_named
 from ..actions.participation import find_by_rejoin_code, join
 from ..extensions import db
-from ..models import Atelier, Participant
+from ..models import Atelier, Demarche, Participant
 from ..sockets import PARTICIPANT_COOKIE
 
 bp = Blueprint("join", __name__)
@@ -43,7 +43,8 @@ def _enter(atelier: Atelier, participant: Participant):
 def home():
     """Show the form that creates an atelier, and the box that joins one by code."""
     templates = sorted(catalog().templates.values(), key=lambda t: (t.id != "la-fabrique-amp-2017", t.title))
-    return render_template("home.html", templates=templates)
+    demarches = db.session.scalars(select(Demarche.name).order_by(Demarche.id.desc())).all()
+    return render_template("home.html", templates=templates, demarches=demarches)
 
 
 @bp.post("/ateliers")
@@ -53,7 +54,11 @@ def create():
     settings = {name: form[name] for name in ("value_method", "value_budget", "value_top_n", "dots", "persona_assignment",
                                              "paradox_choices") if form.get(name)}
     try:
+        if form.get("template", "") not in catalog().templates:
+            raise Refused(f"Modèle inconnu : « {form.get('template', '')} ».")
+        demarche_id = demarche_named(form.get("demarche"), form["template"])
         atelier = create_atelier(form.get("template", ""), form.get("name", ""), format_id=form.get("format") or None,
+                                 demarche_id=demarche_id,
                                  audience=form.get("audience") or None, held_on=form.get("held_on") or None,
                                  settings=settings)
     except Refused as refused:

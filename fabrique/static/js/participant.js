@@ -11,6 +11,7 @@
   var online = false;
   var notices = {};            // form name → {kind: ok|error|pending|offline, text}
   var editing = null;          // id of the piste being edited
+  var tagsOpen = false;        // whether the hashtag list is unfolded
   var lastBodyKey = null;
   var live;
 
@@ -335,7 +336,10 @@
           return h("label", { for: id }, h("input", { type: "radio", id: id, name: "horizon", value: hz.id, checked: horizon === hz.id,
             on: { change: function () { setDraft("piste-horizon", hz.id); } } }), " ", hz.label);
         })),
-      template.hashtags.length ? h("fieldset", { class: "hashtags" }, h("legend", null, t("Hashtags (5 au plus)")),
+      template.hashtags.length ? h("details", { class: "hashtags-box", open: tagsOpen || tags.length > 0,
+        on: { toggle: function (e) { tagsOpen = e.target.open; } } },
+        h("summary", null, tags.length ? t("Hashtags : {list}", { list: tags.map(function (x) { return "#" + x; }).join(" ") }) : t("Ajouter des hashtags (facultatif)")),
+        h("fieldset", { class: "hashtags" }, h("legend", null, t("Hashtags (5 au plus)")),
         template.hashtags.map(function (tag) {
           var id = "tag-" + tag;
           var on = tags.indexOf(tag) !== -1;
@@ -348,7 +352,7 @@
               render(true);
             } }
           }), "#" + tag);
-        })) : null,
+        }))) : null,
       notice("piste"),
       h("div", { class: "row" },
         h("button", { type: "submit", class: "primary", disabled: !can }, editing ? t("Enregistrer la modification") : t("Proposer cette piste")),
