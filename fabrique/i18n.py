@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import g, request
+from flask import g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
 
 LANGUAGES = ("fr", "en")
@@ -22,9 +22,19 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 babel = Babel()
 
 
+def N_(text: str) -> str:
+    """Mark a French text for the catalogue without translating it yet (translated where it is shown)."""
+    return text
+
+
 def select_locale() -> str:
-    """Return the language for this request: the participant's, else the browser's choice, else French."""
-    chosen = getattr(g, "language", None) or request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    """Return the language for this request: the participant's, else the browser's choice, else French.
+
+    Outside a request (the command line), French unless `g.language` says otherwise.
+    """
+    chosen = getattr(g, "language", None)
+    if not chosen and has_request_context():
+        chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     return chosen if chosen in LANGUAGES else "fr"
 
 
@@ -61,7 +71,13 @@ def js_message_ids() -> tuple[str, ...]:
 
 
 def js_messages() -> dict[str, str]:
-    """Return the browser scripts' texts in the current language (empty in French: t() falls back)."""
+    """Return the browser scripts' texts in the current language (empty in French: t() falls back).
+
+    The default phase titles come along: the stage is broadcast to every screen of an atelier in
+    French, and each browser shows its titles in its own language.
+    """
     if str(get_locale()) == "fr":
         return {}
-    return {message: gettext(message) for message in js_message_ids()}
+    from .phases import PHASE_TITLES
+
+    return {message: gettext(message) for message in (*js_message_ids(), *PHASE_TITLES.values())}

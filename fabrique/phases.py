@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from .catalog import Phase, Template
+from .i18n import N_
 
 PARTICIPANT_ACTIONS: dict[str, frozenset[str]] = {
     "accueil": frozenset({"persona_choose"}),
@@ -23,17 +26,19 @@ PARTICIPANT_ACTIONS: dict[str, frozenset[str]] = {
     "cloture": frozenset(),
 }
 
-# What a participant is said to have "done" in a phase, for the facilitator's live view.
+# What a participant is said to have "done" in a phase, for the facilitator's live view. In French
+# here: the stage is broadcast to a whole atelier, so each browser translates them (js_messages),
+# and a message for one person translates them where it is built (`CurrentPhase.translated_title`).
 PHASE_TITLES = {
-    "accueil": "Accueil",
-    "personas": "Les habitants fictifs",
-    "paradoxes": "Les paradoxes",
-    "valeurs": "Les valeurs",
-    "reves": "Les rêves",
-    "pistes": "Les pistes de projet",
-    "vote": "Vote sur les pistes",
-    "convergence": "Convergence",
-    "cloture": "Clôture",
+    "accueil": N_("Accueil"),
+    "personas": N_("Les habitants fictifs"),
+    "paradoxes": N_("Les paradoxes"),
+    "valeurs": N_("Les valeurs"),
+    "reves": N_("Les rêves"),
+    "pistes": N_("Les pistes de projet"),
+    "vote": N_("Vote sur les pistes"),
+    "convergence": N_("Convergence"),
+    "cloture": N_("Clôture"),
 }
 
 
@@ -49,7 +54,14 @@ class CurrentPhase:
 
     @property
     def title(self) -> str:
+        """The phase's title as broadcast: the template's own, else the default one in French."""
         return self.phase.title or PHASE_TITLES[self.phase.kind]
+
+    @property
+    def translated_title(self) -> str:
+        """The title in the current person's language, as the browsers show it (live.js): a template's
+        own title is translated when it is also an interface text (« Clôture »), else stays as written."""
+        return _(self.title)
 
 
 def current_phase(atelier, template: Template) -> CurrentPhase:
@@ -74,7 +86,7 @@ def refusal(atelier, template: Template, action: str) -> str | None:
     if action in allowed_actions(atelier, template):
         return None
     if atelier.phase_locked:
-        return "La phase est verrouillée par l'animation : vos contributions sont closes pour l'instant."
+        return _("La phase est verrouillée par l'animation : vos contributions sont closes pour l'instant.")
     if action == "persona_choose" and atelier.settings.get("persona_assignment") != "choice":
-        return "Les habitants fictifs sont attribués par l'animation dans cet atelier."
-    return f"Ce n'est pas possible pendant la phase « {current_phase(atelier, template).title} »."
+        return _("Les habitants fictifs sont attribués par l'animation dans cet atelier.")
+    return _("Ce n'est pas possible pendant la phase « %(phase)s ».", phase=current_phase(atelier, template).translated_title)

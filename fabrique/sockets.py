@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, g, request
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
@@ -32,6 +35,28 @@ class Identity:
     role: str  # "participant", "screen" or "facilitate"
     atelier_id: int
     participant_id: int | None = None
+    language: str | None = None  # a participant's, chosen when joining; others follow their cookie
+
+
+@contextmanager
+def speaking(language: str | None):
+    """Answer in `language` (None: the browser's cookie, sent with the handshake) for one event.
+
+    Flask-SocketIO runs each event in a request context, which reuses the app context already
+    pushed if there is one (tests hold one for their whole run), and Flask-Babel caches the
+    locale in that context's `g`: the cache is emptied on the way in and on the way out, so no
+    event answers in the language of the one before.
+    """
+    if language:
+        g.language = language
+    else:
+        g.pop("language", None)
+    refresh()
+    try:
+        yield
+    finally:
+        g.pop("language", None)
+        refresh()
 
 
 class TokenBucket:
@@ -59,28 +84,29 @@ _buckets: dict[str, TokenBucket] = {}
 def identify(auth) -> Identity:
     """Return who is connecting, from the `auth` payload and the cookies; refuse strangers."""
     if not isinstance(auth, dict):
-        raise ConnectionRefusedError("Identification manquante.")
+        raise ConnectionRefusedError(_("Identification manquante."))
     role = auth.get("role")
     if role == "participant":
         atelier = db.session.scalar(select(Atelier).where(Atelier.join_code == str(auth.get("code", ""))))
         token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier.id)) if atelier else None
         participant = db.session.scalar(select(Participant).where(Participant.token == token)) if token else None
         if participant is None or participant.atelier_id != atelier.id:
-            raise ConnectionRefusedError("Vous n'avez pas encore rejoint cet atelier.")
-        return Identity("participant", atelier.id, participant.id)
+            raise ConnectionRefusedError(_("Vous n'avez pas encore rejoint cet atelier."))
+        return Identity("participant", atelier.id, participant.id, participant.language)
     if role in ("screen", "facilitate"):
         column = Atelier.screen_token if role == "screen" else Atelier.facilitator_token
         token = auth.get("token")
         atelier = db.session.scalar(select(Atelier).where(column == token)) if isinstance(token, str) else None
         if atelier is None:
-            raise ConnectionRefusedError("Lien inconnu ou expiré.")
+            raise ConnectionRefusedError(_("Lien inconnu ou expiré."))
         return Identity(role, atelier.id)
-    raise ConnectionRefusedError("Rôle inconnu.")
+    raise ConnectionRefusedError(_("Rôle inconnu."))
 
 
 @socketio.on("connect")
 def on_connect(auth=None):
-    identity = identify(auth)
+    with speaking(None):
+        identity = identify(auth)
     with _lock:
         _identities[request.sid] = identity
         _buckets[request.sid] = TokenBucket()
@@ -123,7 +149,8 @@ def snapshot(identity: Identity) -> dict:
 def on_sync(*_args):
     identity = _identity()
     if identity is None:
-        return {"ok": False, "error": "Connexion non identifiée : rechargez la page.", "code": "unknown"}
+        with speaking(None):
+            return {"ok": False, "error": _("Connexion non identifiée : rechargez la page."), "code": "unknown"}
     return {"ok": True, "state": snapshot(identity)}
 
 
@@ -133,27 +160,28 @@ def _refusal(reason: str, code: str) -> dict:
 
 def _payload(data) -> tuple[str | None, dict]:
     if not isinstance(data, dict):
-        raise Refused("Requête invalide.", "invalid")
+        raise Refused(_("Requête invalide."), "invalid")
     return data.get("op_id"), data
 
 
 def _participant_handler(name, action):
     def handler(data=None):
         identity = _identity()
-        if identity is None or identity.role != "participant":
-            return _refusal("Cette action est réservée aux participants.", "forbidden")
-        if not _buckets[request.sid].take():
-            return _refusal("Trop d'actions d'un coup : patientez un instant.", "rate")
-        try:
-            op_id, data = _payload(data)
-            if op_id is None:
-                raise Refused("Identifiant d'action manquant.", "invalid")
-            result = action(identity.participant_id, op_id, data)
-        except Refused as refused:
-            db.session.rollback()
-            return _refusal(refused.reason, refused.code)
-        participant = db.session.get(Participant, identity.participant_id)
-        return {**result, "ok": True, "seq": participant.atelier.seq, "mine": mine(participant)}
+        with speaking(identity.language if identity else None):  # refusals in the participant's language
+            if identity is None or identity.role != "participant":
+                return _refusal(_("Cette action est réservée aux participants."), "forbidden")
+            if not _buckets[request.sid].take():
+                return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
+            try:
+                op_id, data = _payload(data)
+                if op_id is None:
+                    raise Refused(_("Identifiant d'action manquant."), "invalid")
+                result = action(identity.participant_id, op_id, data)
+            except Refused as refused:
+                db.session.rollback()
+                return _refusal(refused.reason, refused.code)
+            participant = db.session.get(Participant, identity.participant_id)
+            return {**result, "ok": True, "seq": participant.atelier.seq, "mine": mine(participant)}
 
     handler.__name__ = f"on_{name}"
     return handler
@@ -162,17 +190,18 @@ def _participant_handler(name, action):
 def _facilitator_handler(name, action):
     def handler(data=None):
         identity = _identity()
-        if identity is None or identity.role != "facilitate":
-            return _refusal("Cette action est réservée à l'animation.", "forbidden")
-        try:
-            op_id, data = _payload(data)
-            if op_id is None:
-                raise Refused("Identifiant d'action manquant.", "invalid")
-            result = action(identity.atelier_id, op_id, data)
-        except Refused as refused:
-            db.session.rollback()
-            return _refusal(refused.reason, refused.code)
-        return {**result, "ok": True}
+        with speaking(None):  # the facilitator's language: their browser's cookie
+            if identity is None or identity.role != "facilitate":
+                return _refusal(_("Cette action est réservée à l'animation."), "forbidden")
+            try:
+                op_id, data = _payload(data)
+                if op_id is None:
+                    raise Refused(_("Identifiant d'action manquant."), "invalid")
+                result = action(identity.atelier_id, op_id, data)
+            except Refused as refused:
+                db.session.rollback()
+                return _refusal(refused.reason, refused.code)
+            return {**result, "ok": True}
 
     handler.__name__ = f"on_{name}"
     return handler

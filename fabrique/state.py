@@ -243,7 +243,6 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
 def participant_state(participant: Participant) -> dict:
     """Return what a phone needs: where the atelier is, who I am, what I did, and what to vote on."""
     atelier = participant.atelier
-    template = catalog().templates[atelier.template_id]
     persona = catalog().personas.get(participant.persona_id)
     state = {
         "seq": atelier.seq,

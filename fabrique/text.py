@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from .actions import Refused
+from .i18n import N_
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b\u2028\u2029]")
 _SPACES = re.compile(r"[ \t]+")
@@ -26,25 +29,61 @@ LIMITS = {
     "comment": (1, 2000),
 }
 
-# What the message calls each kind of text, and whether the noun is feminine (for agreement).
-LABELS = {
-    "pseudonym": ("Le pseudonyme", False),
-    "college": ("Le collège", False),
-    "piste": ("La piste", True),
-    "reve": ("Le rêve", False),
-    "word": ("Le mot", False),
-    "hashtag": ("Le hashtag", False),
-    "engagement_title": ("Le titre", False),
-    "engagement_text": ("Le texte", False),
-    "comment": ("Le commentaire", False),
+# What a refused text is told, one complete sentence per kind of text and problem (French nouns
+# agree in gender, other languages in other ways): %(min)s and %(max)s are the bounds, %(n)s the
+# length typed. "empty" serves the kinds that need one character, "too_short" those that need more.
+MESSAGES = {
+    "pseudonym": {
+        "not_text": N_("Le pseudonyme doit être un texte."),
+        "too_short": N_("Le pseudonyme est trop court (%(min)s caractères au moins)."),
+        "too_long": N_("Le pseudonyme est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "college": {
+        "not_text": N_("Le collège doit être un texte."),
+        "empty": N_("Le collège est vide."),
+        "too_long": N_("Le collège est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "piste": {
+        "not_text": N_("La piste doit être un texte."),
+        "too_short": N_("La piste est trop courte (%(min)s caractères au moins)."),
+        "too_long": N_("La piste est trop longue : %(n)s caractères pour %(max)s au plus."),
+    },
+    "reve": {
+        "not_text": N_("Le rêve doit être un texte."),
+        "too_short": N_("Le rêve est trop court (%(min)s caractères au moins)."),
+        "too_long": N_("Le rêve est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "word": {
+        "not_text": N_("Le mot doit être un texte."),
+        "empty": N_("Le mot est vide."),
+        "too_long": N_("Le mot est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "hashtag": {
+        "not_text": N_("Le hashtag doit être un texte."),
+        "empty": N_("Le hashtag est vide."),
+        "too_long": N_("Le hashtag est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "engagement_title": {
+        "not_text": N_("Le titre doit être un texte."),
+        "too_short": N_("Le titre est trop court (%(min)s caractères au moins)."),
+        "too_long": N_("Le titre est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "engagement_text": {
+        "not_text": N_("Le texte doit être un texte."),
+        "too_long": N_("Le texte est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "comment": {
+        "not_text": N_("Le commentaire doit être un texte."),
+        "empty": N_("Le commentaire est vide."),
+        "too_long": N_("Le commentaire est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
 }
 
 
 def clean(value, kind: str, multiline: bool = False) -> str:
     """Return `value` tidied, or raise Refused if it is not text or its length is out of bounds."""
-    label, feminine = LABELS[kind]
     if not isinstance(value, str):
-        raise Refused(f"{label} doit être un texte.", "invalid")
+        raise _refused(kind, "not_text", "invalid")
     text = unicodedata.normalize("NFC", value)
     if multiline:
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
@@ -56,12 +95,15 @@ def clean(value, kind: str, multiline: bool = False) -> str:
     text = text.strip()
     low, high = LIMITS[kind]
     if len(text) < low:
-        short = "courte" if feminine else "court"
-        raise Refused(f"{label} est trop {short} ({low} caractères au moins)." if low > 1 else f"{label} est vide.", "too_short")
+        raise _refused(kind, "too_short" if low > 1 else "empty", "too_short", min=low)
     if len(text) > high:
-        long_ = "longue" if feminine else "long"
-        raise Refused(f"{label} est trop {long_} : {len(text)} caractères pour {high} au plus.", "too_long")
+        raise _refused(kind, "too_long", "too_long", n=len(text), max=high)
     return text
+
+
+def _refused(kind: str, problem: str, code: str, **values) -> Refused:
+    """Return the refusal for `problem` with a text of this kind, in the person's language."""
+    return Refused(_(MESSAGES[kind][problem], **values), code)
 
 
 def key(text: str) -> str:

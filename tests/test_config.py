@@ -1,7 +1,5 @@
 """Settings from the environment, and the app factory."""
 
-from pathlib import Path
-
 import pytest
 
 from fabrique import catalog, create_app

@@ -40,3 +40,18 @@ def test_a_participant_keeps_the_language_they_joined_in(app, client):
     client.post(f"/j/{atelier.join_code}", data={"pseudonym": "Sam", "language": "en"})
     client.set_cookie("fabrique_langue", "fr")
     assert '<html lang="en">' in client.get(f"/participant/{atelier.join_code}").get_data(as_text=True)
+
+
+def test_a_participant_gets_refusals_in_the_language_they_joined_in(app):
+    from tests.factories import Console, Phone, new_atelier
+
+    atelier = new_atelier()
+    sam = Phone(app, atelier, "Sam", language="en")
+    lea = Phone(app, atelier, "Léa")
+    Console(app, atelier).goto("cloture")
+    piste = {"theme_id": "vivre-monde", "horizon": "2040", "text": "Un festival des cultures méditerranéennes", "hashtags": ["Culture"]}
+
+    english = "This is not possible during the “Closing” phase."
+    assert sam.act("piste_add", **piste) == {"ok": False, "error": english, "code": "phase"}
+    assert lea.act("piste_add", **piste)["error"] == "Ce n'est pas possible pendant la phase « Clôture »."
+    assert sam.act("piste_add", **piste)["error"] == english  # one event's language does not stay for the next

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -56,7 +57,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     from . import _events_bridge
 
     if op_id is not None and (not isinstance(op_id, str) or not 1 <= len(op_id) <= 64):
-        raise Refused("Identifiant d'action invalide.", "invalid")
+        raise Refused(_("Identifiant d'action invalide."), "invalid")
     with _write_lock:
         try:
             if op_id is not None:
@@ -67,7 +68,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
                     return {**prior.result, "replayed": True}
             atelier = db.session.get(Atelier, atelier_id, with_for_update=True)
             if atelier is None:
-                raise Refused("Cet atelier n'existe plus.", "not_found")
+                raise Refused(_("Cet atelier n'existe plus."), "not_found")
             change = Change(atelier_id)
             result = action(atelier, change, *args, **kwargs) or {}
             if change:
@@ -80,7 +81,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
         except IntegrityError:
             # Another process applied the same op_id (or an equivalent row) first.
             db.session.rollback()
-            raise Refused("Cette action vient déjà d'être enregistrée.", "conflict") from None
+            raise Refused(_("Cette action vient déjà d'être enregistrée."), "conflict") from None
         except BaseException:
             db.session.rollback()
             raise

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
+from ..i18n import N_
 from ..models import Atelier, Demarche, short_code
 from . import Refused, write
 
@@ -38,16 +40,17 @@ SETTING_RULES = {
     "max_pistes_per_participant": (int, 1, 200),
     "max_reves_per_participant": (int, 1, 50),
 }
+# What a refusal calls each setting (translated where the refusal is built).
 SETTING_LABELS = {
-    "value_method": "la méthode de vote sur les valeurs",
-    "value_budget": "le nombre de points à répartir",
-    "value_top_n": "le nombre de valeurs à choisir",
-    "value_max_words": "le nombre de mots associés",
-    "paradox_choices": "le nombre de paradoxes à marquer",
-    "dots": "le nombre de gommettes",
-    "persona_assignment": "l'attribution des habitants fictifs",
-    "max_pistes_per_participant": "le nombre de pistes par personne",
-    "max_reves_per_participant": "le nombre de rêves par personne",
+    "value_method": N_("la méthode de vote sur les valeurs"),
+    "value_budget": N_("le nombre de points à répartir"),
+    "value_top_n": N_("le nombre de valeurs à choisir"),
+    "value_max_words": N_("le nombre de mots associés"),
+    "paradox_choices": N_("le nombre de paradoxes à marquer"),
+    "dots": N_("le nombre de gommettes"),
+    "persona_assignment": N_("l'attribution des habitants fictifs"),
+    "max_pistes_per_participant": N_("le nombre de pistes par personne"),
+    "max_reves_per_participant": N_("le nombre de rêves par personne"),
 }
 
 
@@ -57,17 +60,18 @@ def check_settings(template, settings: dict) -> dict:
     for name, value in settings.items():
         rule = SETTING_RULES.get(name)
         if rule is None:
-            raise Refused(f"Réglage inconnu : « {name} ».", "invalid")
+            raise Refused(_("Réglage inconnu : « %(name)s ».", name=name), "invalid")
         if rule[0] is int:
             if isinstance(value, str) and value.strip().isdigit():
                 value = int(value)
             if not isinstance(value, int) or isinstance(value, bool) or not rule[1] <= value <= rule[2]:
-                raise Refused(f"Pour {SETTING_LABELS[name]}, donnez un nombre entre {rule[1]} et {rule[2]}.", "invalid")
+                raise Refused(_("Pour %(setting)s, donnez un nombre entre %(low)s et %(high)s.",
+                                 setting=_(SETTING_LABELS[name]), low=rule[1], high=rule[2]), "invalid")
         elif value not in rule:
-            raise Refused(f"Valeur non prévue pour {SETTING_LABELS[name]}.", "invalid")
+            raise Refused(_("Valeur non prévue pour %(setting)s.", setting=_(SETTING_LABELS[name])), "invalid")
         checked[name] = value
     if checked.get("value_method") and checked["value_method"] not in template.settings.value_vote.methods:
-        raise Refused("Ce modèle ne permet pas cette méthode de vote sur les valeurs.", "invalid")
+        raise Refused(_("Ce modèle ne permet pas cette méthode de vote sur les valeurs."), "invalid")
     return checked
 
 
@@ -83,23 +87,24 @@ def create_atelier(template_id: str, name: str, format_id: str | None = None, de
     """Create an atelier from a template, with the template's default settings overridden by `settings`."""
     template = catalog().templates.get(template_id)
     if template is None:
-        raise Refused(f"Modèle inconnu : « {template_id} ».")
+        raise Refused(_("Modèle inconnu : « %(template)s ».", template=template_id))
     try:
         fmt = template.format(format_id)
     except KeyError:
-        raise Refused(f"Le modèle « {template.title} » n'a pas de format « {format_id} ».") from None
+        raise Refused(_("Le modèle « %(template)s » n'a pas de format « %(format)s ».",
+                        template=template.title, format=format_id)) from None
     name = (name or "").strip()
     if not name:
-        raise Refused("Donnez un nom à l'atelier.")
+        raise Refused(_("Donnez un nom à l'atelier."))
     if len(name) > 200:
-        raise Refused("Le nom de l'atelier est trop long (200 caractères au plus).")
+        raise Refused(_("Le nom de l'atelier est trop long (200 caractères au plus)."))
     resolved = default_settings(template)
     resolved.update(settings or {})
     resolved = check_settings(template, resolved)
 
     def insert():
         if demarche_id is not None and db.session.get(Demarche, demarche_id) is None:
-            raise Refused("Démarche introuvable.")
+            raise Refused(_("Démarche introuvable."))
         atelier = Atelier(name=name, template_id=template.id, format_id=fmt.id, demarche_id=demarche_id,
                           audience=audience, held_on=held_on, settings=resolved, join_code=_unused_join_code())
         db.session.add(atelier)
@@ -114,7 +119,7 @@ def demarche_named(name: str | None, template_id: str) -> int | None:
     if not name:
         return None
     if len(name) > 200:
-        raise Refused("Le nom de la démarche est trop long (200 caractères au plus).")
+        raise Refused(_("Le nom de la démarche est trop long (200 caractères au plus)."))
 
     def find_or_insert():
         demarche = db.session.scalar(select(Demarche).where(Demarche.name == name))

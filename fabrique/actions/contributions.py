@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from .. import catalog
@@ -23,7 +24,7 @@ def participant_action(name: str):
         @wraps(fn)
         def run(participant_id: int, op_id: str, data: dict) -> dict:
             if not isinstance(data, dict):
-                raise Refused("Requête invalide.", "invalid")
+                raise Refused(_("Requête invalide."), "invalid")
 
             def action(atelier, change):
                 template = catalog().templates[atelier.template_id]
@@ -48,33 +49,35 @@ def _one_of(value, allowed, refusal: str):
     return value
 
 
-def _int_id(value, what: str) -> int:
+def _int_id(value, refusal: str) -> int:
+    """Return `value` if it is a positive integer id, else refuse with `refusal`."""
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise Refused(f"{what} invalide.", "invalid")
+        raise Refused(refusal, "invalid")
     return value
 
 
 @participant_action("persona_choose")
 def persona_choose(atelier, template, participant, change, data):
     """Take another persona, when the facilitator lets participants choose."""
-    participant.persona_id = _one_of(data.get("persona_id"), {p.id for p in catalog().personas_for(template)}, "Cet habitant fictif n'existe pas dans cet atelier.")
+    participant.persona_id = _one_of(data.get("persona_id"), {p.id for p in catalog().personas_for(template)},
+                                     _("Cet habitant fictif n'existe pas dans cet atelier."))
     change.content = True
 
 
 @participant_action("paradox_toggle")
 def paradox_toggle(atelier, template, participant, change, data):
     """Mark (or unmark) a paradox as one that matters most to the participant's persona."""
-    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, "Ce paradoxe n'existe pas dans cet atelier.")
+    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, _("Ce paradoxe n'existe pas dans cet atelier."))
     chosen = data.get("chosen")
     if not isinstance(chosen, bool):
-        raise Refused("Requête invalide.", "invalid")
+        raise Refused(_("Requête invalide."), "invalid")
     existing = db.session.scalar(select(ParadoxChoice).where(
         ParadoxChoice.participant_id == participant.id, ParadoxChoice.paradox_id == paradox_id))
     if chosen and existing is None:
         count = db.session.scalar(select(func.count()).where(ParadoxChoice.participant_id == participant.id))
         limit = atelier.settings["paradox_choices"]
         if count >= limit:
-            raise Refused(f"Vous avez déjà marqué {limit} paradoxes : retirez-en un pour en choisir un autre.", "budget")
+            raise Refused(_("Vous avez déjà marqué %(limit)s paradoxes : retirez-en un pour en choisir un autre.", limit=limit), "budget")
         db.session.add(ParadoxChoice(atelier_id=atelier.id, participant_id=participant.id,
                                      persona_id=participant.persona_id, paradox_id=paradox_id))
         change.content = True
@@ -88,26 +91,27 @@ def values_set(atelier, template, participant, change, data):
     """Replace the participant's value vote: points per value, or a top-N pick (one point each)."""
     points = data.get("points")
     if not isinstance(points, dict):
-        raise Refused("Requête invalide.", "invalid")
+        raise Refused(_("Requête invalide."), "invalid")
     value_ids = {v.id for v in template.values}
     allocation = {}
     for value_id, amount in points.items():
-        _one_of(value_id, value_ids, "Cette valeur n'existe pas dans cet atelier.")
+        _one_of(value_id, value_ids, _("Cette valeur n'existe pas dans cet atelier."))
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            raise Refused("Les points doivent être des nombres entiers positifs.", "invalid")
+            raise Refused(_("Les points doivent être des nombres entiers positifs."), "invalid")
         if amount:
             allocation[value_id] = amount
     settings = atelier.settings
     if settings["value_method"] == "points":
         budget = settings["value_budget"]
         if sum(allocation.values()) > budget:
-            raise Refused(f"Vous avez {budget} points à répartir, pas {sum(allocation.values())}.", "budget")
+            raise Refused(_("Vous avez %(budget)s points à répartir, pas %(total)s.",
+                            budget=budget, total=sum(allocation.values())), "budget")
     else:
         top_n = settings["value_top_n"]
         if any(amount != 1 for amount in allocation.values()):
-            raise Refused("Choisissez des valeurs, sans leur donner de points.", "invalid")
+            raise Refused(_("Choisissez des valeurs, sans leur donner de points."), "invalid")
         if len(allocation) > top_n:
-            raise Refused(f"Choisissez {top_n} valeurs au plus.", "budget")
+            raise Refused(_("Choisissez %(top_n)s valeurs au plus.", top_n=top_n), "budget")
     db.session.execute(delete(ValueVote).where(ValueVote.participant_id == participant.id))
     for value_id, amount in allocation.items():
         db.session.add(ValueVote(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id,
@@ -118,12 +122,13 @@ def values_set(atelier, template, participant, change, data):
 @participant_action("value_word_add")
 def value_word_add(atelier, template, participant, change, data):
     """Associate a free word with a value (it feeds the word cloud)."""
-    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, "Cette valeur n'existe pas dans cet atelier.")
+    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, _("Cette valeur n'existe pas dans cet atelier."))
     word = clean(data.get("word"), "word")
     count = db.session.scalar(select(func.count()).where(ValueWord.participant_id == participant.id))
     limit = atelier.settings["value_max_words"]
     if count >= limit:
-        raise Refused(f"Vous avez déjà proposé {limit} mots." if limit else "Cet atelier ne recueille pas de mots.", "budget")
+        raise Refused(_("Vous avez déjà proposé %(limit)s mots.", limit=limit) if limit
+                      else _("Cet atelier ne recueille pas de mots."), "budget")
     exists = db.session.scalar(select(ValueWord.id).where(
         ValueWord.participant_id == participant.id, ValueWord.value_id == value_id, ValueWord.word_key == key(word)))
     if exists is None:
@@ -135,9 +140,9 @@ def value_word_add(atelier, template, participant, change, data):
 @participant_action("value_word_remove")
 def value_word_remove(atelier, template, participant, change, data):
     """Remove one of the participant's own words."""
-    word = db.session.get(ValueWord, _int_id(data.get("word_id"), "Mot"))
+    word = db.session.get(ValueWord, _int_id(data.get("word_id"), _("Mot invalide.")))
     if word is None or word.participant_id != participant.id:
-        raise Refused("Ce mot n'est pas le vôtre.", "ownership")
+        raise Refused(_("Ce mot n'est pas le vôtre."), "ownership")
     db.session.delete(word)
     change.content = True
 
@@ -145,12 +150,12 @@ def value_word_remove(atelier, template, participant, change, data):
 @participant_action("reve_add")
 def reve_add(atelier, template, participant, change, data):
     """Write a short "En 2040…" text under a theme."""
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Choisissez un thème de l'atelier.")
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez un thème de l'atelier."))
     text = clean(data.get("text"), "reve", multiline=True)
     count = db.session.scalar(select(func.count()).where(Reve.participant_id == participant.id))
     limit = atelier.settings["max_reves_per_participant"]
     if count >= limit:
-        raise Refused(f"Vous avez déjà écrit {limit} rêves.", "budget")
+        raise Refused(_("Vous avez déjà écrit %(limit)s rêves.", limit=limit), "budget")
     reve = Reve(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, theme_id=theme_id, text=text)
     db.session.add(reve)
     db.session.flush()
@@ -161,24 +166,24 @@ def reve_add(atelier, template, participant, change, data):
 @participant_action("reve_withdraw")
 def reve_withdraw(atelier, template, participant, change, data):
     """Withdraw one of the participant's own rêves."""
-    reve = db.session.get(Reve, _int_id(data.get("reve_id"), "Rêve"))
+    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("Rêve invalide.")))
     if reve is None or reve.participant_id != participant.id:
-        raise Refused("Ce rêve n'est pas le vôtre.", "ownership")
+        raise Refused(_("Ce rêve n'est pas le vôtre."), "ownership")
     db.session.delete(reve)
     change.content = True
 
 
 def _piste_fields(template, data) -> dict:
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, "Choisissez un thème de l'atelier.")
-    horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, "Choisissez un horizon proposé.")
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez un thème de l'atelier."))
+    horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, _("Choisissez un horizon proposé."))
     hashtags = data.get("hashtags", [])
     if not isinstance(hashtags, list) or len(hashtags) > 5:
-        raise Refused("Choisissez 5 hashtags au plus.", "invalid")
+        raise Refused(_("Choisissez 5 hashtags au plus."), "invalid")
     known = {h.casefold(): h for h in template.hashtags}
     tags = []
     for tag in hashtags:
         if not isinstance(tag, str) or tag.lstrip("#").casefold() not in known:
-            raise Refused("Choisissez les hashtags dans la liste proposée.", "invalid")
+            raise Refused(_("Choisissez les hashtags dans la liste proposée."), "invalid")
         canonical = known[tag.lstrip("#").casefold()]
         if canonical not in tags:
             tags.append(canonical)
@@ -192,7 +197,7 @@ def piste_add(atelier, template, participant, change, data):
     count = db.session.scalar(select(func.count()).where(Piste.participant_id == participant.id, Piste.status != "withdrawn"))
     limit = atelier.settings["max_pistes_per_participant"]
     if count >= limit:
-        raise Refused(f"Vous avez déjà proposé {limit} pistes : c'est le maximum dans cet atelier.", "budget")
+        raise Refused(_("Vous avez déjà proposé %(limit)s pistes : c'est le maximum dans cet atelier.", limit=limit), "budget")
     piste = Piste(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, **fields)
     db.session.add(piste)
     db.session.flush()
@@ -201,11 +206,11 @@ def piste_add(atelier, template, participant, change, data):
 
 
 def _own_piste(participant, data) -> Piste:
-    piste = db.session.get(Piste, _int_id(data.get("piste_id"), "Piste"))
+    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("Piste invalide.")))
     if piste is None or piste.participant_id != participant.id:
-        raise Refused("Cette piste n'est pas la vôtre.", "ownership")
+        raise Refused(_("Cette piste n'est pas la vôtre."), "ownership")
     if piste.status in ("withdrawn", "merged"):
-        raise Refused("Cette piste a été retirée ou fusionnée : elle ne peut plus être modifiée.", "state")
+        raise Refused(_("Cette piste a été retirée ou fusionnée : elle ne peut plus être modifiée."), "state")
     return piste
 
 
@@ -229,15 +234,15 @@ def piste_withdraw(atelier, template, participant, change, data):
 @participant_action("support_add")
 def support_add(atelier, template, participant, change, data):
     """Place one dot on a piste (at most one per piste, at most the atelier's number of dots)."""
-    piste = db.session.get(Piste, _int_id(data.get("piste_id"), "Piste"))
+    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("Piste invalide.")))
     if piste is None or piste.atelier_id != atelier.id or piste.status != "visible":
-        raise Refused("Cette piste n'est plus proposée au vote.", "state")
+        raise Refused(_("Cette piste n'est plus proposée au vote."), "state")
     if db.session.scalar(select(Support.id).where(Support.participant_id == participant.id, Support.piste_id == piste.id)):
         return  # already there: placing it again changes nothing
     used = db.session.scalar(select(func.count()).where(Support.participant_id == participant.id))
     dots = atelier.settings["dots"]
     if used >= dots:
-        raise Refused(f"Vous avez placé vos {dots} gommettes : retirez-en une pour la déplacer.", "budget")
+        raise Refused(_("Vous avez placé vos %(dots)s gommettes : retirez-en une pour la déplacer.", dots=dots), "budget")
     db.session.add(Support(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, piste_id=piste.id))
     change.content = True
 
@@ -245,7 +250,7 @@ def support_add(atelier, template, participant, change, data):
 @participant_action("support_remove")
 def support_remove(atelier, template, participant, change, data):
     """Take a dot back from a piste."""
-    piste_id = _int_id(data.get("piste_id"), "Piste")
+    piste_id = _int_id(data.get("piste_id"), _("Piste invalide."))
     support = db.session.scalar(select(Support).where(Support.participant_id == participant.id, Support.piste_id == piste_id))
     if support is not None:
         db.session.delete(support)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from .. import catalog
@@ -22,7 +23,7 @@ def facilitator_action(fn):
 
     def run(atelier_id: int, op_id: str, data: dict) -> dict:
         if not isinstance(data, dict):
-            raise Refused("Requête invalide.", "invalid")
+            raise Refused(_("Requête invalide."), "invalid")
 
         def action(atelier, change):
             return fn(atelier, catalog().templates[atelier.template_id], change, data) or {"ok": True}
@@ -48,10 +49,10 @@ def phase_goto(atelier, template, change, data):
     else:
         step = data.get("step")
         if step not in (1, -1):
-            raise Refused("Requête invalide.", "invalid")
+            raise Refused(_("Requête invalide."), "invalid")
         target = atelier.phase_index + step
     if not isinstance(target, int) or isinstance(target, bool) or not 0 <= target < len(phases):
-        raise Refused("Il n'y a pas de phase avant la première ni après la dernière.", "invalid")
+        raise Refused(_("Il n'y a pas de phase avant la première ni après la dernière."), "invalid")
     if target != atelier.phase_index:
         atelier.phase_index = target
         atelier.phase_locked = False
@@ -67,7 +68,7 @@ def phase_lock(atelier, template, change, data):
     """Lock (contributions closed) or reopen the current phase."""
     locked = data.get("locked")
     if not isinstance(locked, bool):
-        raise Refused("Requête invalide.", "invalid")
+        raise Refused(_("Requête invalide."), "invalid")
     if atelier.phase_locked != locked:
         atelier.phase_locked = locked
         change.stage = True
@@ -78,7 +79,7 @@ def timer_start(atelier, template, change, data):
     """Start (or restart) the timer for `seconds`, or resume a paused one when `seconds` is absent."""
     seconds = data.get("seconds", atelier.timer_remaining)
     if not isinstance(seconds, int) or isinstance(seconds, bool) or not 1 <= seconds <= 4 * 3600:
-        raise Refused("Durée du minuteur invalide (de 1 seconde à 4 heures).", "invalid")
+        raise Refused(_("Durée du minuteur invalide (de 1 seconde à 4 heures)."), "invalid")
     atelier.timer_ends_at = utcnow() + timedelta(seconds=seconds)
     atelier.timer_remaining = None
     change.stage = True
@@ -88,7 +89,7 @@ def timer_start(atelier, template, change, data):
 def timer_pause(atelier, template, change, data):
     """Pause the running timer, keeping the time left."""
     if atelier.timer_ends_at is None:
-        raise Refused("Aucun minuteur ne tourne.", "state")
+        raise Refused(_("Aucun minuteur ne tourne."), "state")
     atelier.timer_remaining = max(0, round((atelier.timer_ends_at - utcnow()).total_seconds()))
     atelier.timer_ends_at = None
     change.stage = True
@@ -112,9 +113,9 @@ def settings_update(atelier, template, change, data):
 
 
 def _piste(atelier, piste_id) -> Piste:
-    piste = db.session.get(Piste, _int_id(piste_id, "Piste"))
+    piste = db.session.get(Piste, _int_id(piste_id, _("Piste invalide.")))
     if piste is None or piste.atelier_id != atelier.id:
-        raise Refused("Piste introuvable dans cet atelier.", "not_found")
+        raise Refused(_("Piste introuvable dans cet atelier."), "not_found")
     return piste
 
 
@@ -130,9 +131,9 @@ def piste_hide(atelier, template, change, data):
     piste = _piste(atelier, data.get("piste_id"))
     hidden = data.get("hidden")
     if not isinstance(hidden, bool):
-        raise Refused("Requête invalide.", "invalid")
+        raise Refused(_("Requête invalide."), "invalid")
     if piste.status not in ("visible", "hidden"):
-        raise Refused("Cette piste a été retirée ou fusionnée.", "state")
+        raise Refused(_("Cette piste a été retirée ou fusionnée."), "state")
     piste.status = "hidden" if hidden else "visible"
     _touch(piste, change)
 
@@ -142,15 +143,15 @@ def piste_update(atelier, template, change, data):
     """Edit a piste's text, theme, horizon and hashtags (facilitator hashtags may be new ones)."""
     piste = _piste(atelier, data.get("piste_id"))
     if piste.status in ("withdrawn", "merged"):
-        raise Refused("Cette piste a été retirée ou fusionnée.", "state")
+        raise Refused(_("Cette piste a été retirée ou fusionnée."), "state")
     tags = data.get("hashtags", piste.hashtags)
     if not isinstance(tags, list) or len(tags) > 8:
-        raise Refused("8 hashtags au plus.", "invalid")
+        raise Refused(_("8 hashtags au plus."), "invalid")
     cleaned_tags = []
     for tag in tags:
         tag = clean(tag, "hashtag").lstrip("#").replace(" ", "")
         if not tag:
-            raise Refused("Hashtag vide.", "invalid")
+            raise Refused(_("Hashtag vide."), "invalid")
         if tag.casefold() not in {t.casefold() for t in cleaned_tags}:
             cleaned_tags.append(tag)
     fields = _piste_fields(template, {
@@ -174,9 +175,9 @@ def piste_merge(atelier, template, change, data):
     duplicate = _piste(atelier, data.get("piste_id"))
     kept = _root(_piste(atelier, data.get("into_id")))
     if duplicate.id == kept.id:
-        raise Refused("Une piste ne peut pas être fusionnée avec elle-même.", "invalid")
+        raise Refused(_("Une piste ne peut pas être fusionnée avec elle-même."), "invalid")
     if duplicate.status in ("withdrawn", "merged") or kept.status == "withdrawn":
-        raise Refused("Seules des pistes proposées peuvent être fusionnées.", "state")
+        raise Refused(_("Seules des pistes proposées peuvent être fusionnées."), "state")
     duplicate.status = "merged"
     duplicate.merged_into_id = kept.id
     if kept.status == "hidden":
@@ -192,7 +193,7 @@ def piste_unmerge(atelier, template, change, data):
     """Undo a merge: the piste stands on its own again, with its own supports."""
     piste = _piste(atelier, data.get("piste_id"))
     if piste.status != "merged":
-        raise Refused("Cette piste n'est pas fusionnée.", "state")
+        raise Refused(_("Cette piste n'est pas fusionnée."), "state")
     piste.status = "visible"
     piste.merged_into_id = None
     _touch(piste, change)
@@ -201,9 +202,9 @@ def piste_unmerge(atelier, template, change, data):
 @facilitator_action
 def reve_hide(atelier, template, change, data):
     """Hide a rêve from the projector, or show it again."""
-    reve = db.session.get(Reve, _int_id(data.get("reve_id"), "Rêve"))
+    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("Rêve invalide.")))
     if reve is None or reve.atelier_id != atelier.id or not isinstance(data.get("hidden"), bool):
-        raise Refused("Rêve introuvable dans cet atelier.", "not_found")
+        raise Refused(_("Rêve introuvable dans cet atelier."), "not_found")
     reve.hidden = data["hidden"]
     change.content = True
     if reve.participant_id:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import catalog
@@ -36,13 +37,14 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
     def action(atelier, change):
         template = catalog().templates[atelier.template_id]
         if college is not None and template.colleges and college not in template.colleges:
-            raise Refused("Choisissez un collège dans la liste.", "invalid")
+            raise Refused(_("Choisissez un collège dans la liste."), "invalid")
         if db.session.scalar(select(Participant.id).where(
                 Participant.atelier_id == atelier_id, Participant.pseudonym_key == key(pseudonym))) is not None:
-            raise Refused(f"Le pseudonyme « {pseudonym} » est déjà pris dans cet atelier : choisissez-en un autre.", "taken")
+            raise Refused(_("Le pseudonyme « %(pseudonym)s » est déjà pris dans cet atelier : choisissez-en un autre.",
+                             pseudonym=pseudonym), "taken")
         chosen = persona_id if atelier.settings.get("persona_assignment") == "choice" and persona_id else None
         if chosen is not None and chosen not in {p.id for p in catalog().personas_for(template)}:
-            raise Refused("Cet habitant fictif n'existe pas dans cet atelier.", "invalid")
+            raise Refused(_("Cet habitant fictif n'existe pas dans cet atelier."), "invalid")
         participant = Participant(atelier_id=atelier_id, pseudonym=pseudonym, pseudonym_key=key(pseudonym), college=college,
                                   language=language, persona_id=chosen or least_represented_persona(atelier),
                                   rejoin_code=_unused_rejoin_code(atelier_id))
@@ -65,23 +67,23 @@ def _unused_rejoin_code(atelier_id: int) -> str:
 def find_by_rejoin_code(atelier: Atelier, code) -> Participant:
     """Return the participant holding this rejoin code in this atelier."""
     if not isinstance(code, str) or not code.strip():
-        raise Refused("Saisissez votre code de retour.", "invalid")
+        raise Refused(_("Saisissez votre code de retour."), "invalid")
     participant = db.session.scalar(select(Participant).where(
         Participant.atelier_id == atelier.id, Participant.rejoin_code == code.strip().upper().replace(" ", "")))
     if participant is None:
-        raise Refused("Code de retour inconnu dans cet atelier : vérifiez-le sur votre premier appareil.", "not_found")
+        raise Refused(_("Code de retour inconnu dans cet atelier : vérifiez-le sur votre premier appareil."), "not_found")
     return participant
 
 
 def _atelier_of(participant_id: int) -> int:
     atelier_id = db.session.scalar(select(Participant.atelier_id).where(Participant.id == participant_id))
     if atelier_id is None:
-        raise Refused("Participant inconnu : rejoignez l'atelier à nouveau.", "not_found")
+        raise Refused(_("Participant inconnu : rejoignez l'atelier à nouveau."), "not_found")
     return atelier_id
 
 
 def _participant(atelier: Atelier, participant_id: int) -> Participant:
     participant = db.session.get(Participant, participant_id, with_for_update=True)
     if participant is None or participant.atelier_id != atelier.id:
-        raise Refused("Participant inconnu : rejoignez l'atelier à nouveau.", "not_found")
+        raise Refused(_("Participant inconnu : rejoignez l'atelier à nouveau."), "not_found")
     return participant

@@ -55,7 +55,7 @@ def create():
                                              "paradox_choices") if form.get(name)}
     try:
         if form.get("template", "") not in catalog().templates:
-            raise Refused(f"Modèle inconnu : « {form.get('template', '')} ».")
+            raise Refused(_("Modèle inconnu : « %(template)s ».", template=form.get("template", "")))
         demarche_id = demarche_named(form.get("demarche"), form["template"])
         atelier = create_atelier(form.get("template", ""), form.get("name", ""), format_id=form.get("format") or None,
                                  demarche_id=demarche_id,

@@ -33,7 +33,7 @@ def participant(code: str):
         return redirect(url_for("join.join_form", code=atelier.join_code))
     g.language = me.language
     template = catalog().templates[atelier.template_id]
-    return render_template("participant.html", atelier=atelier, boot={
+    return render_template("live.html", page="participant", atelier=atelier, boot={
         "role": "participant", "auth": {"role": "participant", "code": atelier.join_code},
         "template": template_payload(template), "state": participant_state(me)})
 
@@ -43,7 +43,7 @@ def screen(token: str):
     """Show the projector view."""
     atelier = _by_token(Atelier.screen_token, token)
     template = catalog().templates[atelier.template_id]
-    return render_template("screen.html", atelier=atelier, boot={
+    return render_template("live.html", page="screen", atelier=atelier, boot={
         "role": "screen", "auth": {"role": "screen", "token": token},
         "template": template_payload(template), "state": screen_state(atelier, current_app.config["PUBLIC_URL"])})
 
@@ -53,7 +53,7 @@ def facilitate(token: str):
     """Show the facilitator's console."""
     atelier = _by_token(Atelier.facilitator_token, token)
     template = catalog().templates[atelier.template_id]
-    return render_template("facilitate.html", atelier=atelier, boot={
+    return render_template("live.html", page="facilitate", atelier=atelier, boot={
         "role": "facilitate", "auth": {"role": "facilitate", "token": token},
         "template": template_payload(template),
         "state": facilitate_state(atelier, current_app.config["PUBLIC_URL"], presence.online(atelier.id))})

@@ -15,6 +15,17 @@
     return out;
   }
 
+  /* The stage reaches every screen of an atelier alike, its phase titles in French: show them in
+     this browser's language (a template's own title stays as written unless it is an interface
+     text, such as « Clôture »; the server's refusals name phases the same way). */
+  function localStage(stage) {
+    if (!stage) return stage;
+    if (stage.title) stage.title = t(stage.title);
+    (stage.phases || []).forEach(function (phase) { if (phase.title) phase.title = t(phase.title); });
+    return stage;
+  }
+  if (boot.state) localStage(boot.state.stage);
+
   /* Build an element. Text always goes through textContent, so nothing typed by anyone can
      become markup. attrs: {class, text, on: {click: fn}, …any attribute}. */
   function h(tag, attrs) {
@@ -58,6 +69,7 @@
       socket.timeout(10000).emit("sync", function (err, answer) {
         if (err || !answer || !answer.ok) return;
         state = answer.state;
+        localStage(state.stage);
         lastStage = state.stage.version;
         syncClock(state.stage);
         options.onState(state, "sync");
@@ -71,6 +83,7 @@
     });
     socket.on("stage", function (event) {
       if (event.stage.version <= lastStage) return;            // already seen
+      localStage(event.stage);
       var gap = event.stage.version > lastStage + 1;
       var phaseChanged = !state.stage || state.stage.index !== event.stage.index;
       state.stage = event.stage;
@@ -84,7 +97,7 @@
     });
     socket.on("aggregate", function (snapshot) {
       if (state && snapshot.seq < state.seq) return;            // an older picture than ours
-      var stage = snapshot.stage;
+      var stage = localStage(snapshot.stage);
       if (stage.version < lastStage) snapshot.stage = state.stage;  // keep the newer stage we have
       state = snapshot;
       lastStage = Math.max(lastStage, snapshot.stage.version);
