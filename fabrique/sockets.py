@@ -158,10 +158,17 @@ def _refusal(reason: str, code: str) -> dict:
     return {"ok": False, "error": reason, "code": code}
 
 
-def _payload(data) -> tuple[str | None, dict]:
-    if not isinstance(data, dict):
-        raise Refused(_("Requête invalide."), "invalid")
-    return data.get("op_id"), data
+def _apply(call, data) -> dict:
+    """Check the payload has an action id, then run `call(op_id, data)`; a refusal becomes the answer."""
+    try:
+        if not isinstance(data, dict):
+            raise Refused(_("Requête invalide."), "invalid")
+        if data.get("op_id") is None:
+            raise Refused(_("Identifiant d'action manquant."), "invalid")
+        return {**call(data["op_id"], data), "ok": True}
+    except Refused as refused:
+        db.session.rollback()
+        return _refusal(refused.reason, refused.code)
 
 
 def _participant_handler(name, action):
@@ -172,16 +179,11 @@ def _participant_handler(name, action):
                 return _refusal(_("Cette action est réservée aux participants."), "forbidden")
             if not _buckets[request.sid].take():
                 return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
-            try:
-                op_id, data = _payload(data)
-                if op_id is None:
-                    raise Refused(_("Identifiant d'action manquant."), "invalid")
-                result = action(identity.participant_id, op_id, data)
-            except Refused as refused:
-                db.session.rollback()
-                return _refusal(refused.reason, refused.code)
-            participant = db.session.get(Participant, identity.participant_id)
-            return {**result, "ok": True, "seq": participant.atelier.seq, "mine": mine(participant)}
+            answer = _apply(lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
+            if answer["ok"]:
+                participant = db.session.get(Participant, identity.participant_id)
+                answer.update(seq=participant.atelier.seq, mine=mine(participant))
+            return answer
 
     handler.__name__ = f"on_{name}"
     return handler
@@ -193,15 +195,7 @@ def _facilitator_handler(name, action):
         with speaking(None):  # the facilitator's language: their browser's cookie
             if identity is None or identity.role != "facilitate":
                 return _refusal(_("Cette action est réservée à l'animation."), "forbidden")
-            try:
-                op_id, data = _payload(data)
-                if op_id is None:
-                    raise Refused(_("Identifiant d'action manquant."), "invalid")
-                result = action(identity.atelier_id, op_id, data)
-            except Refused as refused:
-                db.session.rollback()
-                return _refusal(refused.reason, refused.code)
-            return {**result, "ok": True}
+            return _apply(lambda op_id, payload: action(identity.atelier_id, op_id, payload), data)
 
     handler.__name__ = f"on_{name}"
     return handler

@@ -22,6 +22,13 @@ def _by_token(column, token: str) -> Atelier:
     return atelier
 
 
+def _live_page(page: str, atelier: Atelier, auth: dict, state: dict):
+    """Render a live screen with what its script starts from: who to connect as, the template, a snapshot."""
+    template = catalog().templates[atelier.template_id]
+    return render_template("live.html", page=page, atelier=atelier, boot={
+        "role": page, "auth": {"role": page, **auth}, "template": template_payload(template), "state": state})
+
+
 @bp.get("/participant/<code>")
 def participant(code: str):
     """Show the phone app of the participant this browser joined as."""
@@ -32,28 +39,19 @@ def participant(code: str):
     if me is None:
         return redirect(url_for("join.join_form", code=atelier.join_code))
     g.language = me.language
-    template = catalog().templates[atelier.template_id]
-    return render_template("live.html", page="participant", atelier=atelier, boot={
-        "role": "participant", "auth": {"role": "participant", "code": atelier.join_code},
-        "template": template_payload(template), "state": participant_state(me)})
+    return _live_page("participant", atelier, {"code": atelier.join_code}, participant_state(me))
 
 
 @bp.get("/screen/<token>")
 def screen(token: str):
     """Show the projector view."""
     atelier = _by_token(Atelier.screen_token, token)
-    template = catalog().templates[atelier.template_id]
-    return render_template("live.html", page="screen", atelier=atelier, boot={
-        "role": "screen", "auth": {"role": "screen", "token": token},
-        "template": template_payload(template), "state": screen_state(atelier, current_app.config["PUBLIC_URL"])})
+    return _live_page("screen", atelier, {"token": token}, screen_state(atelier, current_app.config["PUBLIC_URL"]))
 
 
 @bp.get("/facilitate/<token>")
 def facilitate(token: str):
     """Show the facilitator's console."""
     atelier = _by_token(Atelier.facilitator_token, token)
-    template = catalog().templates[atelier.template_id]
-    return render_template("live.html", page="facilitate", atelier=atelier, boot={
-        "role": "facilitate", "auth": {"role": "facilitate", "token": token},
-        "template": template_payload(template),
-        "state": facilitate_state(atelier, current_app.config["PUBLIC_URL"], presence.online(atelier.id))})
+    state = facilitate_state(atelier, current_app.config["PUBLIC_URL"], presence.online(atelier.id))
+    return _live_page("facilitate", atelier, {"token": token}, state)
