@@ -5,8 +5,9 @@ Rooms, one name per screen:
 - `atelier:<id>:screen` and `atelier:<id>:facilitate`: the aggregated state (`aggregate`);
 - `participant:<id>` the phones of one participant: their own state after moderation (`me`).
 
-The facilitator's moderation during the vote also sends the refreshed list of pistes to vote on
-(`board`) to the whole atelier: a rare facilitator action, not a participant's.
+The facilitator's moderation during the vote, and the engagements formed during convergence, also
+send the refreshed board phones act on (`board`) to the whole atelier: a rare facilitator action,
+not a participant's.
 
 A participant's action never fans out to the other phones. It marks the atelier dirty; at most
 every `AGGREGATE_INTERVAL` seconds one refreshed aggregate is sent to the projector room and one to
@@ -69,11 +70,11 @@ class Broadcaster:
             atelier = db.session.get(Atelier, change.atelier_id)
             socketio.emit("stage", {"seq": atelier.seq, "stage": stage(atelier)}, to=room(change.atelier_id))
         if change.board:
-            from .state import is_voting, vote_board
+            from .state import has_board, phone_board
 
             atelier = db.session.get(Atelier, change.atelier_id)
-            if is_voting(atelier):
-                socketio.emit("board", {"seq": atelier.seq, "board": vote_board(atelier)}, to=room(change.atelier_id))
+            if has_board(atelier):
+                socketio.emit("board", {"seq": atelier.seq, "board": phone_board(atelier)}, to=room(change.atelier_id))
         for participant_id in change.participants:
             participant = db.session.get(Participant, participant_id)
             if participant is not None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from . import catalog
 from .extensions import db
-from .models import Atelier, ParadoxChoice, Participant, Piste, Reve, Support, ValueVote, ValueWord, utcnow
+from .models import Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, Reve, Support, ValueVote, ValueWord, utcnow
 from .phases import allowed_actions, current_phase
 
 
@@ -168,6 +168,8 @@ def screen_state(atelier: Atelier, public_url: str) -> dict:
 
     return {
         "seq": atelier.seq,
+        "engagements": engagements_state(atelier, pistes, supporters, authors, persona_of),
+        "quota": template.engagements_per_theme,
         "atelier": {"id": atelier.id, "name": atelier.name, "join_code": atelier.join_code,
                     "join_url": f"{public_url}/j/{atelier.join_code}", "qr_url": f"/qr/{atelier.join_code}.svg"},
         "stage": stage(atelier),
@@ -183,6 +185,37 @@ def screen_state(atelier: Atelier, public_url: str) -> dict:
         "words": [{"word": shown_word[k], "count": n} for k, n in sorted(words.items(), key=lambda kv: (-kv[1], kv[0]))[:60]],
         "themes": themes,
     }
+
+
+def engagements_state(atelier: Atelier, pistes, supporters, authors, persona_of) -> list[dict]:
+    """Return the engagements with what stands behind each: pistes, their supports, the personas
+    of their authors and supporters (traceability), and the engagement's own supporters."""
+    by_id = {p.id: p for p in pistes}
+    links = defaultdict(list)
+    for engagement_id, piste_id in db.session.execute(
+            select(EngagementPiste.engagement_id, EngagementPiste.piste_id).join(Engagement)
+            .where(Engagement.atelier_id == atelier.id).order_by(EngagementPiste.position, EngagementPiste.id)):
+        links[engagement_id].append(piste_id)
+    backers = defaultdict(set)
+    for engagement_id, participant_id in db.session.execute(
+            select(EngagementSupport.engagement_id, EngagementSupport.participant_id).join(Engagement)
+            .where(Engagement.atelier_id == atelier.id)):
+        backers[engagement_id].add(participant_id)
+    out = []
+    for engagement in db.session.scalars(select(Engagement).where(Engagement.atelier_id == atelier.id)
+                                         .order_by(Engagement.theme_id, Engagement.position, Engagement.id)):
+        behind = [by_id[i] for i in links[engagement.id] if i in by_id]
+        people = set().union(*(supporters[p.id] | authors[p.id] for p in behind)) if behind else set()
+        out.append({
+            "id": engagement.id, "theme_id": engagement.theme_id, "title": engagement.title, "purpose": engagement.purpose,
+            "how": list(engagement.how), "position": engagement.position,
+            "pistes": [{"id": p.id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags), "status": p.status,
+                        "supports": len(supporters[p.id]), "origin": p.origin_label,
+                        "author_personas": sorted({persona_of.get(a) for a in authors[p.id]} - {None})} for p in behind],
+            "supporters": len(backers[engagement.id]),
+            "personas": dict(Counter(persona_of[person] for person in people if persona_of.get(person))),
+        })
+    return out
 
 
 # --- the facilitator --------------------------------------------------------------------------
@@ -253,21 +286,27 @@ def participant_state(participant: Participant) -> dict:
                "persona": persona_payload(persona) if persona else None},
         "mine": mine(participant),
     }
-    state["board"] = vote_board(atelier)
+    state["board"] = phone_board(atelier)
     return state
 
 
-def is_voting(atelier: Atelier) -> bool:
-    """Tell whether the atelier is in its dot-voting phase."""
-    return current_phase(atelier, catalog().templates[atelier.template_id]).kind == "vote"
+def has_board(atelier: Atelier) -> bool:
+    """Tell whether phones show a shared board now: pistes to vote on, or engagements to support."""
+    return current_phase(atelier, catalog().templates[atelier.template_id]).kind in ("vote", "convergence")
 
 
-def vote_board(atelier: Atelier) -> list[dict]:
-    """Return the pistes phones vote on (only during the vote phase; no support counts, to not sway)."""
-    if not is_voting(atelier):
-        return []
-    return [{"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags)}
-            for p in db.session.scalars(select(Piste).where(Piste.atelier_id == atelier.id, Piste.status == "visible").order_by(Piste.id))]
+def phone_board(atelier: Atelier) -> list[dict]:
+    """Return what phones act on in this phase: the pistes of the dot vote, or the engagements of
+    convergence (no counts, so that nobody is swayed by the crowd)."""
+    kind = current_phase(atelier, catalog().templates[atelier.template_id]).kind
+    if kind == "vote":
+        return [{"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags)}
+                for p in db.session.scalars(select(Piste).where(Piste.atelier_id == atelier.id, Piste.status == "visible").order_by(Piste.id))]
+    if kind == "convergence":
+        return [{"id": e.id, "theme_id": e.theme_id, "title": e.title, "purpose": e.purpose, "how": list(e.how)}
+                for e in db.session.scalars(select(Engagement).where(Engagement.atelier_id == atelier.id)
+                                            .order_by(Engagement.theme_id, Engagement.position, Engagement.id))]
+    return []
 
 
 def mine(participant: Participant) -> dict:
@@ -284,4 +323,6 @@ def mine(participant: Participant) -> dict:
         "pistes": [{"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags),
                     "status": p.status, "merged_into": p.merged_into_id} for p in pistes],
         "supports": sorted(db.session.scalars(select(Support.piste_id).where(Support.participant_id == pid))),
+        "engagement_supports": sorted(db.session.scalars(
+            select(EngagementSupport.engagement_id).where(EngagementSupport.participant_id == pid))),
     }
