@@ -82,6 +82,9 @@ class Atelier(db.Model):
     seq: Mapped[int] = mapped_column(default=0)  # bumped by every committed change
     stage_version: Mapped[int] = mapped_column(default=0)  # bumped by phase/lock/timer/settings changes
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # What earlier ateliers of the démarche handed over: {"ateliers": [ids], "values": [{atelier_id,
+    # label, ranking: [{value_id, points}]}]}. Pistes are copied as rows (see Piste.origin_*).
+    carried: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     demarche: Mapped[Demarche | None] = relationship(back_populates="ateliers")
@@ -192,6 +195,8 @@ class Piste(db.Model):
     # Carry-over: where a piste imported from an earlier atelier of the démarche came from.
     origin_atelier_id: Mapped[int | None] = mapped_column(ForeignKey("atelier.id", ondelete="SET NULL"))
     origin_label: Mapped[str | None] = mapped_column(String(200))
+    # The piste it was copied from, so that a démarche's synthesis counts each proposal once.
+    origin_piste_id: Mapped[int | None] = mapped_column(ForeignKey("piste.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

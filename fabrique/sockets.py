@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from .actions import Refused
 from .actions.contributions import PARTICIPANT_ACTIONS
+from .actions.carry_over import carry_over
 from .actions.convergence import CONVERGENCE_ACTIONS, engagement_support
 from .actions.facilitation import FACILITATOR_ACTIONS
 from .events import broadcaster, participant_room, presence, room
@@ -204,7 +205,7 @@ def _facilitator_handler(name, action):
 
 for _name, _action in {**PARTICIPANT_ACTIONS, "engagement_support": engagement_support}.items():
     socketio.on_event(_name, _participant_handler(_name, _action))
-for _name, _action in {**FACILITATOR_ACTIONS, **CONVERGENCE_ACTIONS}.items():
+for _name, _action in {**FACILITATOR_ACTIONS, **CONVERGENCE_ACTIONS, "carry_over": carry_over}.items():
     socketio.on_event(_name, _facilitator_handler(_name, _action))
 
 

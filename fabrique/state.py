@@ -170,6 +170,7 @@ def screen_state(atelier: Atelier, public_url: str) -> dict:
         "seq": atelier.seq,
         "engagements": engagements_state(atelier, pistes, supporters, authors, persona_of),
         "quota": template.engagements_per_theme,
+        "carried_values": (atelier.carried or {}).get("values", []),
         "atelier": {"id": atelier.id, "name": atelier.name, "join_code": atelier.join_code,
                     "join_url": f"{public_url}/j/{atelier.join_code}", "qr_url": f"/qr/{atelier.join_code}.svg"},
         "stage": stage(atelier),
@@ -262,6 +263,10 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
     for theme in state["themes"]:
         theme["reves"] = [{k: v for k, v in r.items() if k != "theme_id"} for r in visible[theme["id"]]]
     state["hidden_reves"] = hidden
+    from .actions.carry_over import earlier_ateliers, origin_label
+
+    imported = (atelier.carried or {}).get("ateliers", [])
+    state["carry_over"] = [{"id": a.id, "label": origin_label(a), "imported": a.id in imported} for a in earlier_ateliers(atelier)]
     state["links"] = {
         "join": f"{public_url}/j/{atelier.join_code}",
         "screen": f"/screen/{atelier.screen_token}",

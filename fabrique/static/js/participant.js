@@ -411,8 +411,33 @@
   }
 
   function convergence(s) {
-    return h("section", { class: "card" }, instructions(s.stage),
-      h("p", null, t("L'animation rassemble les pistes en engagements : suivez à l'écran.")));
+    var supported = s.mine.engagement_supports || [];
+    var can = allowed("engagement_support");
+    if (!s.board.length) {
+      return h("section", { class: "card" }, instructions(s.stage),
+        h("p", null, t("L'animation rassemble les pistes en engagements : suivez à l'écran.")));
+    }
+    return h("section", null,
+      instructions(s.stage),
+      h("p", null, t("Soutenez les engagements qui comptent pour votre habitant fictif.")),
+      notice("engagement"),
+      template.themes.map(function (th) {
+        var list = s.board.filter(function (e) { return e.theme_id === th.id; });
+        if (!list.length) return null;
+        return h("section", { class: "vote-theme" },
+          h("h2", { class: "theme-title", style: "--theme:" + th.color }, th.title),
+          h("ul", { class: "cards" }, list.map(function (e) {
+            var on = supported.indexOf(e.id) !== -1;
+            return h("li", { class: "card piste engagement" + (on ? " is-chosen" : "") },
+              h("h3", null, e.title),
+              e.purpose ? h("p", null, e.purpose) : null,
+              e.how.length ? h("ul", { class: "how" }, e.how.map(function (item) { return h("li", null, item); })) : null,
+              h("button", {
+                type: "button", class: on ? "primary" : "", "aria-pressed": on ? "true" : "false", disabled: !can,
+                on: { click: function () { act("engagement", "engagement_support", { engagement_id: e.id, supported: !on }); } }
+              }, on ? t("Je soutiens cet engagement ✓") : t("Soutenir cet engagement")));
+          })));
+      }));
   }
 
   function cloture(s) {
@@ -425,7 +450,8 @@
         h("li", null, t("Valeurs soutenues : {n}", { n: Object.keys(m.values).length })),
         h("li", null, t("Rêves partagés : {n}", { n: m.reves.length })),
         h("li", null, t("Pistes proposées : {n}", { n: m.pistes.length })),
-        h("li", null, t("Gommettes placées : {n}", { n: m.supports.length }))));
+        h("li", null, t("Gommettes placées : {n}", { n: m.supports.length })),
+        h("li", null, t("Engagements soutenus : {n}", { n: (m.engagement_supports || []).length }))));
   }
 
   var BODIES = { accueil: welcome, personas: welcome, paradoxes: paradoxes, valeurs: valeurs, reves: reves,
