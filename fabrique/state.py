@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from . import catalog
 from .extensions import db
-from .models import Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, Reve, Support, ValueVote, ValueWord, utcnow
+from .models import Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, Reve, ReviewComment, Support, ValueVote, ValueWord, utcnow
 from .phases import allowed_actions, current_phase
 
 
@@ -264,6 +264,11 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
         theme["reves"] = [{k: v for k, v in r.items() if k != "theme_id"} for r in visible[theme["id"]]]
     state["hidden_reves"] = hidden
     from .actions.carry_over import earlier_ateliers, origin_label
+
+    state["reviews"] = [
+        {"id": c.id, "engagement_id": c.engagement_id, "reviewer": c.reviewer, "opinion": c.opinion, "text": c.text,
+         "created_at": c.created_at.isoformat(timespec="minutes")}
+        for c in db.session.scalars(select(ReviewComment).where(ReviewComment.atelier_id == atelier.id).order_by(ReviewComment.id))]
 
     imported = (atelier.carried or {}).get("ateliers", [])
     state["carry_over"] = [{"id": a.id, "label": origin_label(a), "imported": a.id in imported} for a in earlier_ateliers(atelier)]

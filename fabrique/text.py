@@ -27,6 +27,7 @@ LIMITS = {
     "engagement_title": (3, 300),
     "engagement_text": (0, 1000),
     "comment": (1, 2000),
+    "reviewer": (2, 80),
 }
 
 # What a refused text is told, one complete sentence per kind of text and problem (French nouns
@@ -76,6 +77,11 @@ MESSAGES = {
         "not_text": N_("Le commentaire doit être un texte."),
         "empty": N_("Le commentaire est vide."),
         "too_long": N_("Le commentaire est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "reviewer": {
+        "not_text": N_("Le nom doit être un texte."),
+        "too_short": N_("Indiquez votre nom ou un pseudonyme (%(min)s caractères au moins)."),
+        "too_long": N_("Le nom est trop long : %(n)s caractères pour %(max)s au plus."),
     },
 }
 

@@ -1,0 +1,48 @@
+"""The CODEV's opinions on engagements, recorded once and seen by the facilitator."""
+
+import pytest
+from sqlalchemy import func, select
+
+from fabrique.actions import Refused
+from fabrique.actions.review import add_review
+from fabrique.extensions import db
+from fabrique.models import ReviewComment
+from tests.factories import Console, new_atelier
+
+
+@pytest.fixture
+def engagement(app):
+    atelier = new_atelier()
+    console = Console(app, atelier)
+    engagement_id = console.act("engagement_create", theme_id="vivre-mieux", title="Démultiplions les alternatives")["engagement_id"]
+    return atelier, console, engagement_id
+
+
+def test_an_opinion_on_an_engagement_reaches_the_facilitator(engagement):
+    atelier, console, engagement_id = engagement
+    add_review(atelier.id, "form-1", "Gérard <b>G.</b>", engagement_id=str(engagement_id), opinion="a_amender",
+               text="Préciser le calendrier.\nEt le budget.")
+    (review,) = console.sync()["reviews"]
+    assert (review["engagement_id"], review["reviewer"], review["opinion"]) == (engagement_id, "Gérard <b>G.</b>", "a_amender")
+    assert review["text"] == "Préciser le calendrier.\nEt le budget."
+
+
+def test_a_resubmitted_form_is_recorded_once(engagement):
+    atelier, _console, engagement_id = engagement
+    for _ in range(2):
+        add_review(atelier.id, "form-2", "Michel", engagement_id=engagement_id, opinion="favorable")
+    assert db.session.scalar(select(func.count()).select_from(ReviewComment)) == 1
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"reviewer": "", "opinion": "favorable"}, "Indiquez votre nom ou un pseudonyme"),
+    ({"reviewer": "Ana", "opinion": "bof"}, "Choisissez un avis"),
+    ({"reviewer": "Ana"}, "Donnez un avis ou écrivez un commentaire."),
+    ({"reviewer": "Ana", "opinion": "reserve", "engagement_id": "999"}, "Engagement introuvable"),
+    ({"reviewer": "Ana", "text": "x" * 2001}, "Le commentaire est trop long"),
+])
+def test_bad_reviews_are_explained_and_change_nothing(engagement, kwargs, message):
+    atelier = engagement[0]
+    with pytest.raises(Refused, match=message):
+        add_review(atelier.id, "form-3", **kwargs)
+    assert db.session.scalar(select(func.count()).select_from(ReviewComment)) == 0
