@@ -30,7 +30,7 @@ def links(app, atelier) -> dict[str, str]:
         "join": f"{base}/j/{atelier.join_code}",
         "facilitate": f"{base}/facilitate/{atelier.facilitator_token}",
         "screen": f"{base}/screen/{atelier.screen_token}",
-        "review": f"{base}/review/{atelier.review_token}",
+        "review": f"{base}/synthese/{atelier.review_token}",
     }
 
 
@@ -44,6 +44,11 @@ def print_welcome(app, atelier, out=sys.stdout) -> None:
     print(terminal_qr(urls["join"]), file=out)
 
 
+def print_demo(app, atelier, out=sys.stdout) -> None:
+    """Print the link to the demonstration synthesis (the published 2017 results)."""
+    print(f"  Synthèse de démonstration (résultats 2017) : {app.config['PUBLIC_URL']}/synthese/{atelier.review_token}\n", file=out)
+
+
 def main(argv: list[str]) -> int:
     """Start the server on HOST:PORT; return an exit code on a configuration error."""
     try:
@@ -53,6 +58,7 @@ def main(argv: list[str]) -> int:
         return 2
 
     from .actions.ateliers import ensure_default_atelier
+    from .actions.replay import ensure_demo_atelier
 
     with app.app_context():
         for error in catalog().errors:
@@ -61,7 +67,10 @@ def main(argv: list[str]) -> int:
             print(f"Le modèle par défaut « {DEFAULT_TEMPLATE} » est absent ou invalide : voir les erreurs ci-dessus.", file=sys.stderr)
             return 2
         atelier = ensure_default_atelier(DEFAULT_TEMPLATE)
+        demo = ensure_demo_atelier()
         print_welcome(app, atelier)
+        if demo is not None:
+            print_demo(app, demo)
 
     options = {"host": app.config["HOST"], "port": app.config["PORT"]}
     if app.config["ASYNC_MODE"] == "eventlet":

@@ -275,7 +275,7 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
     state["links"] = {
         "join": f"{public_url}/j/{atelier.join_code}",
         "screen": f"/screen/{atelier.screen_token}",
-        "review": f"/review/{atelier.review_token}",
+        "review": f"/synthese/{atelier.review_token}",
     }
     return state
 

@@ -46,3 +46,28 @@ def test_bad_reviews_are_explained_and_change_nothing(engagement, kwargs, messag
     with pytest.raises(Refused, match=message):
         add_review(atelier.id, "form-3", **kwargs)
     assert db.session.scalar(select(func.count()).select_from(ReviewComment)) == 0
+
+
+def test_a_reviewer_comments_through_the_review_link_and_the_next_export_includes_it(engagement, client):
+    atelier, console, engagement_id = engagement
+    page = client.get(f"/synthese/{atelier.review_token}").get_data(as_text=True)
+    assert f'name="engagement_id" value="{engagement_id}"' in page
+    op_id = page.split('name="op_id" value="', 1)[1].split('"', 1)[0]
+    response = client.post(f"/synthese/{atelier.review_token}/avis", data={
+        "op_id": op_id, "engagement_id": str(engagement_id), "opinion": "reserve",
+        "text": "Il manque le calendrier <script>x</script>", "reviewer": "Membre du CODEV"})
+    assert response.status_code == 302 and response.location.endswith(f"#engagement-{engagement_id}")
+    after = client.get(response.location.split("#")[0]).get_data(as_text=True)
+    assert "Merci : votre avis est enregistré." in after
+    assert "Il manque le calendrier &lt;script&gt;x&lt;/script&gt;" in after
+    exported = client.get(f"/synthese/{atelier.review_token}.json").get_json()
+    assert "Il manque le calendrier <script>x</script>" in str(exported)
+    assert console.sync()["reviews"][0]["reviewer"] == "Membre du CODEV"
+
+
+def test_a_bad_review_form_is_explained(engagement, client):
+    atelier = engagement[0]
+    response = client.post(f"/synthese/{atelier.review_token}/avis", data={"op_id": "x", "opinion": "favorable", "reviewer": ""},
+                           follow_redirects=True)
+    assert "Indiquez votre nom ou un pseudonyme" in response.get_data(as_text=True)
+    assert client.post("/synthese/nope/avis", data={}).status_code == 404

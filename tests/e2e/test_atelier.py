@@ -199,3 +199,46 @@ def test_hostile_text_is_shown_escaped_or_refused(contexts, live_server):
         assert page.locator("main img[src='x']").count() == 0
     expect(projector.get_by_text("Atelier <b>piégé</b>").first).to_be_visible()
     shoot(projector, "projector-hostile")
+
+
+def test_convergence_on_the_projector_then_a_codev_review_reaches_the_next_export(contexts, live_server):
+    facilitator = create_atelier(contexts, live_server, name="Atelier convergence")
+    state = boot(facilitator)["state"]
+    titles = phase_titles(facilitator)
+    projector = contexts(**PROJECTOR).new_page()
+    projector.goto(live_server + state["links"]["screen"])
+    facilitator.get_by_role("button", name=re.compile(titles[5])).click()
+    phone = join(contexts, state["links"]["join"], "Camille")
+    expect(phone.locator("#phase-title")).to_have_text(titles[5])
+    piste = "Des parkings relais aux portes de chaque ville"
+    phone.get_by_label("Ma piste de projet").fill(piste)
+    phone.get_by_role("button", name="Proposer cette piste").click()
+    saved(phone)
+
+    facilitator.get_by_role("button", name=re.compile(titles[7])).click()
+    expect(phone.locator("#phase-title")).to_have_text(titles[7])
+    column = facilitator.locator(".fc-conv-col", has_text="Vivre Mieux").first
+    column.get_by_label(piste).check()
+    column.get_by_label("Titre").fill("Démultiplions les alternatives à la voiture en solo")
+    column.get_by_label("Pour … (le bénéfice pour l'habitant)").fill("Pour réduire les embouteillages")
+    column.get_by_role("button", name=re.compile("Créer l'engagement")).click()
+    expect(projector.get_by_text("Démultiplions les alternatives à la voiture en solo")).to_be_visible()
+    expect(projector.get_by_text("Pour réduire les embouteillages")).to_be_visible()
+    phone.get_by_role("button", name="Soutenir cet engagement").click()
+    saved(phone)
+    shoot(projector, "projector-7-convergence")
+    shoot(facilitator, "facilitator-7-convergence")
+    shoot(phone, "phone-7-convergence")
+
+    reviewer = contexts(**LAPTOP).new_page()
+    reviewer.goto(live_server + state["links"]["review"])
+    article = reviewer.locator("article.engagement", has_text="Démultiplions les alternatives")
+    article.get_by_label("À amender").check()
+    article.get_by_label("Commentaire (facultatif)").fill("Préciser le calendrier des parkings relais.")
+    article.get_by_label("Votre nom ou pseudonyme").fill("Gérard, CODEV")
+    article.get_by_role("button", name="Envoyer mon avis").click()
+    expect(reviewer.get_by_text("Merci : votre avis est enregistré.")).to_be_visible()
+    shoot(reviewer, "review-page")
+    export = reviewer.request.get(live_server + state["links"]["review"] + ".json").json()
+    assert "Préciser le calendrier des parkings relais." in json.dumps(export, ensure_ascii=False)
+    expect(facilitator.locator("main")).to_contain_text("Gérard, CODEV")

@@ -1,4 +1,5 @@
-/* The facilitator's console: drive the phases and the timer, watch participation, moderate.
+/* The facilitator's console: drive the phases and the timer, watch participation, moderate,
+   and build the engagements (the convergence board, above the rest).
 
    Drawn from the snapshot (boot.state, then each "aggregate" / "stage" from the server). Nothing
    is changed locally before the server answers: a click disables its button, sends the action
@@ -397,10 +398,46 @@
     h("summary", {}, h("h2", { class: "fc-summary-title" }, t("Réglages de l'atelier"))),
     settingsForm);
 
+  // The synthesis, the CODEV's opinions, and what earlier ateliers of the démarche hand over.
+  var followBody = h("div", { class: "fc-follow-body" });
+  var followSig = "";
+  var followPanel = h("section", { class: "fc-panel fc-follow", "aria-labelledby": "fc-follow-title" },
+    h("h2", { id: "fc-follow-title" }, t("Synthèse et suites")), errorArea("suites"), followBody);
+  var OPINIONS = { favorable: t("Favorable"), reserve: t("Réservé"), a_amender: t("À amender") };
+
+  function renderFollow(s) {
+    var sig = JSON.stringify([s.links.review, s.reviews, s.carry_over, (s.engagements || []).map(function (e) { return [e.id, e.title]; })]);
+    if (sig === followSig) return;
+    followSig = sig;
+    var titles = {};
+    (s.engagements || []).forEach(function (e) { titles[e.id] = e.title; });
+    followBody.replaceChildren(
+      h("p", null, h("a", { href: s.links.review, target: "_blank", rel: "noopener" }, t("Ouvrir la synthèse et ses téléchargements")),
+        " ", h("span", { class: "fc-hint" }, t("(ce lien de relecture se transmet au CODEV)"))),
+      (s.carry_over || []).length ? h("div", null,
+        h("h3", null, t("Reprendre les résultats d'un atelier de la démarche")),
+        h("ul", { class: "fc-carry" }, s.carry_over.map(function (a) {
+          return h("li", null, a.label, " ", a.imported ? h("em", null, t("déjà repris")) : h("button", {
+            type: "button", class: "fc-btn-small",
+            on: { click: function () {
+              act("carry_over", { from_atelier_id: a.id }, { area: "suites", msg: t("Résultats repris de « {label} ».", { label: a.label }) });
+            } }
+          }, t("Reprendre ses valeurs et ses pistes")));
+        }))) : null,
+      h("h3", null, t("Avis des relecteurs ({n})", { n: (s.reviews || []).length })),
+      (s.reviews || []).length ? h("ul", { class: "fc-reviews" }, s.reviews.map(function (r) {
+        return h("li", null,
+          h("strong", { dir: "auto" }, r.reviewer),
+          r.opinion ? [" · ", h("span", { class: "fc-opinion fc-opinion-" + r.opinion }, OPINIONS[r.opinion])] : null,
+          " · ", h("span", { dir: "auto" }, r.engagement_id ? (titles[r.engagement_id] || t("engagement supprimé")) : t("ensemble de la synthèse")),
+          r.text ? h("p", { dir: "auto" }, r.text) : null);
+      })) : h("p", { class: "fc-hint" }, t("Aucun avis pour l'instant.")));
+  }
+
   var grid = h("div", { class: "fc-grid" },
     h("div", { class: "fc-area-main" }, mainCol),
     h("div", { class: "fc-area-part" }, participation),
-    h("div", { class: "fc-area-side" }, results, settingsPanel));
+    h("div", { class: "fc-area-side" }, results, followPanel, settingsPanel));
 
   root.appendChild(bar);
   root.appendChild(grid);
@@ -1215,6 +1252,751 @@
   }
 
   // ---------------------------------------------------------------------------------------
+  // Convergence: the engagements board. One column per theme: its engagements (editable cards
+  // with their pistes and who stands behind them), a "Nouvel engagement" form, and the pool of
+  // visible pistes not yet behind any engagement. Open by itself during convergence and clôture,
+  // folded (but there, to prepare) in the other phases. Built like the moderation: every card,
+  // row and form is kept from one aggregate to the next and only the parts whose data changed
+  // are redrawn; an open edit form, the new-engagement forms and the ticked pool pistes are
+  // never rebuilt, so nothing typed is lost.
+
+  var CONV_KINDS = { convergence: 1, cloture: 1 };
+  var HOW_MAX = 12;
+  var engModes = {};            // engagement id → {base, theme} while its edit form is open
+  var engCloseOnAggregate = {}; // engagement id → true once saved: the form closes with the new data
+  var engCards = {};            // engagement id → {el, body, pistes, trace, …, sigs}
+  var convCols = {};            // theme id → column record (its forms are built once)
+  var poolPicked = {};          // theme id → {piste id: true}: ticked for the next new engagement
+  var convOpenedFor = null;     // the phase index in which the board was unfolded by itself
+  var convOptSig = "";          // what the "Rattacher à…" / "Déplacer vers…" selects list
+
+  var convSummary = h("span", { class: "fc-conv-summary" });
+  var convValues = h("div", { class: "fc-conv-values" });
+  var convTotals = h("p", { class: "fc-conv-totals" });
+  var convColsBox = h("div", { class: "fc-conv-cols" });
+  var convWrap = h("details", { class: "fc-panel fc-conv", id: "fc-conv" },
+    h("summary", { class: "fc-conv-summary-line", "data-key": "conv-toggle" },
+      h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, t("Convergence : les engagements")), " ", convSummary),
+    h("div", { class: "fc-conv-top" }, convValues, convTotals),
+    errorArea("conv"),
+    convColsBox);
+  root.insertBefore(convWrap, grid);
+  convWrap.addEventListener("toggle", function () {
+    if (convWrap.open) { renderConvergence(state, true); refreshDisabled(); }
+  });
+
+  function engagementsOf(s) { return s.engagements || []; }
+
+  function engLabel(e) {
+    return t("Engagement {n}", { n: e.position }) + (e.title ? " · " + shorten(e.title, 60) : "");
+  }
+
+  /* Options of a select that puts a piste behind an engagement: this theme's first, then the others. */
+  function engagementOptions(s, themeId, exceptId) {
+    var engs = engagementsOf(s).filter(function (e) { return e.id !== exceptId; });
+    var own = engs.filter(function (e) { return e.theme_id === themeId; });
+    var groups = [];
+    if (own.length) groups.push(h("optgroup", { label: themeTitle(themeId) }, own.map(function (e) {
+      return h("option", { value: String(e.id) }, engLabel(e));
+    })));
+    (tpl.themes || []).forEach(function (th) {
+      if (th.id === themeId) return;
+      var other = engs.filter(function (e) { return e.theme_id === th.id; });
+      if (other.length) groups.push(h("optgroup", { label: th.title }, other.map(function (e) {
+        return h("option", { value: String(e.id) }, engLabel(e));
+      })));
+    });
+    return { groups: groups, count: engs.length };
+  }
+
+  function personaAvatar(id, size) {
+    var p = personaById[id];
+    if (!p) return personaDot(id);
+    return h("img", { class: "fc-avatar", src: p.illustration, alt: "", width: String(size || 24), height: String(size || 24),
+      loading: "lazy", style: "--c:" + safeColor(p.color, "#8a8a8a") });
+  }
+
+  /* The author personas of a piste: avatars, their names for the mouse and for screen readers. */
+  function authorBadges(ids) {
+    ids = ids || [];
+    if (!ids.length) return null;
+    var names = ids.map(personaLabel).join(", ");
+    return h("span", { class: "fc-authors", title: names },
+      ids.slice(0, 4).map(function (id) { return personaAvatar(id, 22); }),
+      ids.length > 4 ? h("span", { class: "fc-authors-more", "aria-hidden": "true" }, "+" + (ids.length - 4)) : null,
+      vh(t("Proposée par : {names}", { names: names })));
+  }
+
+  function supportsDot(n, zeroToo) {
+    n = n || 0;
+    var text = plural(n, t("{n} gommette", { n: n }), t("{n} gommettes", { n: n }));
+    return h("span", { class: "fc-supports" + (n ? "" : " is-zero"), title: text, hidden: !n && !zeroToo },
+      h("span", { class: "fc-supports-n", "aria-hidden": "true" }, String(n)), vh(text));
+  }
+
+  function statusTag(status) {
+    if (status === "hidden") return h("span", { class: "fc-status is-hidden" }, t("Masquée"));
+    if (status === "merged") return h("span", { class: "fc-status is-merged" }, t("Fusionnée"));
+    return null;
+  }
+
+  function linkSelect(key, label, s, themeId, exceptId, onPick) {
+    var opts = engagementOptions(s, themeId, exceptId);
+    var none = exceptId === null ? t("Pas encore d'engagement") : t("Aucun autre engagement");
+    var select = h("select", { class: "fc-link-select", "data-key": key, "data-action": "1", "aria-label": label },
+      h("option", { value: "" }, opts.count ? label : none), opts.groups);
+    if (!opts.count) select.disabled = true;
+    select.addEventListener("change", function () {
+      var value = select.value;
+      if (!value) return;
+      if (isOff(select)) { select.value = ""; return; }
+      onPick(parseInt(value, 10), select);
+    });
+    return select;
+  }
+
+  /* Unfold the board when convergence (or clôture) begins, fold it when the atelier goes back. */
+  function placeBoard(s) {
+    var st = s.stage;
+    var conv = !!CONV_KINDS[st.kind];
+    root.classList.toggle("is-converging", conv);
+    if (conv && convOpenedFor !== st.index) {
+      convOpenedFor = st.index;
+      if (!convWrap.open) convWrap.open = true;
+    }
+    if (!conv && convOpenedFor !== null) {
+      // Leaving convergence (back to the vote, say): fold it again; nothing in it is lost.
+      convOpenedFor = null;
+      convWrap.open = false;
+    }
+  }
+
+  function renderConvergence(s, force) {
+    placeBoard(s);
+    var engs = engagementsOf(s);
+    var quota = s.quota;
+    var linked = 0;
+    engs.forEach(function (e) { linked += (e.pistes || []).length; });
+    var summary = plural(engs.length, t("{n} engagement", { n: engs.length }), t("{n} engagements", { n: engs.length }));
+    if (quota) summary += " · " + t("cadre : {q} par thème", { q: quota });
+    if (!convWrap.open) summary += " — " + t("cliquez pour préparer les engagements");
+    if (convSummary.textContent !== summary) convSummary.textContent = summary;
+    if (!convWrap.open) return;
+
+    var pool = {};
+    (s.themes || []).forEach(function (th) { pool[th.id] = th.pistes || []; });
+    var sig = JSON.stringify([engs, pool, s.values, s.carried_values, quota, Object.keys(engModes), Object.keys(engCloseOnAggregate)]);
+    if (!force && sigs.conv === sig) return;
+    sigs.conv = sig;
+
+    convOptSig = JSON.stringify(engs.map(function (e) { return [e.id, e.theme_id, e.position, e.title]; }));
+    renderValueReminder(s);
+    var inPool = 0;
+    var linkedIds = {};
+    engs.forEach(function (e) { (e.pistes || []).forEach(function (p) { linkedIds[p.id] = true; }); });
+    (tpl.themes || []).forEach(function (th) {
+      (pool[th.id] || []).forEach(function (p) { if (!linkedIds[p.id]) inPool++; });
+    });
+    var totals = [
+      plural(linked, t("{n} piste rattachée", { n: linked }), t("{n} pistes rattachées", { n: linked })),
+      plural(inPool, t("{n} piste dans les viviers", { n: inPool }), t("{n} pistes dans les viviers", { n: inPool }))
+    ].join(" · ");
+    if (convTotals.textContent !== totals) convTotals.textContent = totals;
+
+    var usedCards = {};
+    (tpl.themes || []).forEach(function (th) {
+      renderConvColumn(s, th, engs, pool[th.id] || [], linkedIds, usedCards);
+    });
+    Object.keys(engCards).forEach(function (id) { if (!usedCards[id]) delete engCards[id]; });
+  }
+
+  /* The room's top values (or, without a vote here, those carried from an earlier atelier). */
+  function renderValueReminder(s) {
+    var top = (s.values || []).filter(function (v) { return v.points > 0; }).slice(0, 3)
+      .map(function (v) { return { id: v.id, points: v.points }; });
+    var from = null;
+    if (!top.length) {
+      var carried = (s.carried_values || [])[0];
+      if (carried) {
+        from = carried.label;
+        top = (carried.ranking || []).filter(function (r) { return r.points > 0; }).slice(0, 3)
+          .map(function (r) { return { id: r.value_id, points: r.points }; });
+      }
+    }
+    var sig = JSON.stringify([top, from]);
+    if (convValues.getAttribute("data-sig") === sig) return;
+    convValues.setAttribute("data-sig", sig);
+    convValues.textContent = "";
+    if (!top.length) {
+      convValues.appendChild(h("p", { class: "fc-muted fc-conv-values-none" }, t("Pas encore de classement des valeurs pour cet atelier.")));
+      return;
+    }
+    convValues.appendChild(h("span", { class: "fc-conv-values-label" },
+      from ? t("Valeurs retenues ({from}) :", { from: from }) : t("Valeurs de la salle :")));
+    convValues.appendChild(h("ol", { class: "fc-value-chips" }, top.map(function (v) {
+      var d = valueById[v.id];
+      return h("li", { class: "fc-value-chip", title: d && d.description ? d.description : null },
+        h("strong", {}, d ? d.label : v.id), " ",
+        h("span", { class: "fc-value-points" }, plural(v.points, t("{n} pt", { n: v.points }), t("{n} pts", { n: v.points }))));
+    })));
+  }
+
+  function convColumn(th) {
+    if (convCols[th.id]) return convCols[th.id];
+    var id = th.id;
+    var col = { picked: poolPicked[id] = poolPicked[id] || {}, rows: {} };
+    col.quota = h("span", { class: "fc-quota" });
+    col.engList = h("ol", { class: "fc-eng-list", "aria-label": t("Engagements : {theme}", { theme: th.title }) });
+    col.engEmpty = h("p", { class: "fc-empty fc-eng-empty" });
+
+    // The "Nouvel engagement" form: built once, its fields survive every redraw.
+    var titleId = "fc-new-title-" + id, purposeId = "fc-new-purpose-" + id;
+    col.title = h("input", { id: titleId, type: "text", maxlength: "300", autocomplete: "off", dir: "auto", "data-key": "new-title-" + id,
+      placeholder: t("Un titre mobilisateur") });
+    col.purpose = h("textarea", { id: purposeId, rows: "2", maxlength: "1000", dir: "auto", "data-key": "new-purpose-" + id,
+      placeholder: t("Pour que chaque habitant…") });
+    col.pickedNote = h("p", { class: "fc-new-picked" });
+    col.create = actionButton("new-go-" + id, [icon("+"), t("Créer l'engagement")], null, { submit: true, cls: "primary fc-btn-small" });
+    col.quotaText = h("p", { class: "fc-quota-text" });
+    col.force = actionButton("new-force-" + id, t("Ajouter quand même"), function () { createEngagement(id, true); },
+      { cls: "fc-btn-small fc-btn-warn" });
+    col.quotaBox = h("div", { class: "fc-quota-box", role: "alert", hidden: true }, col.quotaText,
+      h("div", { class: "fc-form-actions" }, col.force,
+        plainButton("new-force-cancel-" + id, t("Annuler"), function () { hideQuota(id); renderConvergence(state, true); col.title.focus(); },
+          { cls: "fc-btn-small fc-btn-ghost" })));
+    col.atQuota = h("p", { class: "fc-hint fc-at-quota", hidden: true });
+    // Once the theme has its quota, the form folds into one button (unless something is typed).
+    col.unfold = plainButton("new-unfold-" + id, [icon("+"), t("Un engagement de plus…")], function () {
+      unfoldNew(id);
+      col.title.focus();
+    }, { cls: "fc-btn-small fc-new-unfold", expanded: "false" });
+    col.form = h("form", { class: "fc-new", novalidate: true, "aria-labelledby": "fc-new-head-" + id },
+      h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, t("Nouvel engagement")),
+      h("label", { for: titleId }, t("Titre")), col.title,
+      h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), col.purpose,
+      col.pickedNote, col.atQuota,
+      errorArea("new-" + id, "fc-card-alert"),
+      h("div", { class: "fc-form-actions" }, col.create),
+      col.quotaBox);
+    col.form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      if (isOff(col.create)) return;
+      createEngagement(id, false);
+    });
+    [col.title, col.purpose].forEach(function (field) {
+      field.addEventListener("input", function () { showError("new-" + id, ""); });
+    });
+
+    col.poolCount = h("span", { class: "fc-theme-count" });
+    col.poolList = h("ul", { class: "fc-pool", "aria-labelledby": "fc-pool-head-" + id });
+    col.poolEmpty = h("p", { class: "fc-empty" });
+    col.el = h("section", { class: "fc-conv-col", "data-theme": id, style: "--theme:" + safeColor(th.color), "aria-labelledby": "fc-conv-col-" + id },
+      h("header", { class: "fc-conv-head" },
+        h("h3", { class: "fc-conv-col-title", id: "fc-conv-col-" + id }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), th.title),
+        col.quota),
+      col.engEmpty, col.engList, col.unfold, col.form,
+      h("div", { class: "fc-pool-wrap" },
+        h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, t("Vivier : pistes à rattacher"), " ", col.poolCount),
+        h("p", { class: "fc-hint" }, t("Les plus soutenues d'abord. Cochez-en pour les joindre au nouvel engagement.")),
+        col.poolEmpty,
+        h("div", { class: "fc-pool-scroll" }, col.poolList)));
+    convColsBox.appendChild(col.el);
+    convCols[id] = col;
+    return col;
+  }
+
+  function renderConvColumn(s, th, engs, themePistes, linkedIds, usedCards) {
+    var col = convColumn(th);
+    var mine = engs.filter(function (e) { return e.theme_id === th.id; });
+    // An engagement deleted (elsewhere) while its form is open stays, with a notice.
+    Object.keys(engModes).forEach(function (id) {
+      var m = engModes[id];
+      if (m.theme === th.id && !engs.some(function (e) { return String(e.id) === id; })) {
+        mine.push(Object.assign({}, m.base, { gone: true }));
+      }
+    });
+    var quota = s.quota;
+    var n = mine.filter(function (e) { return !e.gone; }).length;
+    var qText = quota ? t("{n} / {q} engagements", { n: n, q: quota })
+      : plural(n, t("{n} engagement", { n: n }), t("{n} engagements", { n: n }));
+    var qCls = "fc-quota" + (quota && n > quota ? " is-over" : quota && n === quota ? " is-full" : "");
+    if (col.quota.textContent !== qText) col.quota.textContent = qText;
+    if (col.quota.className !== qCls) col.quota.className = qCls;
+    col.quota.title = quota && n > quota ? t("Au-delà du cadre : {q} engagements par thème sont prévus.", { q: quota }) : "";
+    var full = !!quota && n >= quota;
+    // The form folds when the theme reaches its quota (never under the facilitator's hands:
+    // not while something is typed in it or it has the focus), and unfolds below the quota.
+    var empty = !col.title.value && !col.purpose.value && col.quotaBox.hidden;
+    var refocus = false;
+    if (!full) col.folded = false;
+    else if (col.created && mine.some(function (e) { return e.id === col.created; })) {
+      // The engagement just created here fills the quota: fold, keeping the focus nearby.
+      if (empty) { col.folded = true; refocus = col.form.contains(document.activeElement); }
+    } else if (col.wasFull !== true && empty && !col.form.contains(document.activeElement)) col.folded = true;
+    if (col.created && mine.some(function (e) { return e.id === col.created; })) col.created = null;
+    col.wasFull = full;
+    col.form.hidden = !!col.folded;
+    col.unfold.hidden = !col.folded;
+    if (refocus) col.unfold.focus();
+    col.atQuota.hidden = !full || !col.quotaBox.hidden;
+    var atText = full ? t("Le cadre prévoit {q} engagements par thème : un de plus vous sera demandé en confirmation.", { q: quota }) : "";
+    if (col.atQuota.textContent !== atText) col.atQuota.textContent = atText;
+
+    var emptyText = mine.length ? "" : t("Aucun engagement pour l'instant : rassemblez des pistes du vivier dans un premier engagement.");
+    if (col.engEmpty.textContent !== emptyText) col.engEmpty.textContent = emptyText;
+    var wanted = mine.map(function (e) { usedCards[e.id] = true; return renderEngCard(s, e, mine.length); });
+    placeChildren(col.engList, wanted);
+
+    // The pool: visible pistes behind no engagement, the most supported first.
+    var pool = themePistes.filter(function (p) { return !linkedIds[p.id]; })
+      .sort(function (a, b) { return (b.supports || 0) - (a.supports || 0) || a.id - b.id; });
+    var ids = {};
+    pool.forEach(function (p) { ids[p.id] = true; });
+    Object.keys(col.picked).forEach(function (pid) { if (!ids[pid]) delete col.picked[pid]; });
+    var pc = "(" + pool.length + ")";
+    if (col.poolCount.textContent !== pc) col.poolCount.textContent = pc;
+    var pe = pool.length ? "" : (themePistes.length ? t("Toutes les pistes visibles de ce thème sont rattachées.") : t("Aucune piste visible dans ce thème."));
+    if (col.poolEmpty.textContent !== pe) col.poolEmpty.textContent = pe;
+    var rows = pool.map(function (p) { return poolRow(s, col, th, p, convOptSig); });
+    Object.keys(col.rows).forEach(function (pid) { if (!ids[pid]) delete col.rows[pid]; });
+    placeChildren(col.poolList, rows);
+    updatePicked(th.id);
+  }
+
+  /* Put `wanted` as the children of `list`, moving as few nodes as possible (a moved node
+     loses the focus, which restoreFocus gives back by its data-key). */
+  function placeChildren(list, wanted) {
+    Array.prototype.slice.call(list.children).forEach(function (el) {
+      if (wanted.indexOf(el) < 0) list.removeChild(el);
+    });
+    var cursor = list.firstChild;
+    wanted.forEach(function (el) {
+      if (el === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(el, cursor);
+    });
+  }
+
+  function poolRow(s, col, th, p, optSig) {
+    var rec = col.rows[p.id];
+    var sig = JSON.stringify([p.text, p.supports, p.author_personas, p.origin, optSig]);
+    if (rec && rec.sig === sig) return rec.el;
+    var id = p.id;
+    var boxId = "fc-pick-" + id;
+    var box = h("input", { type: "checkbox", id: boxId, "data-key": "pick-" + id, checked: !!col.picked[id] });
+    box.addEventListener("change", function () {
+      if (box.checked) col.picked[id] = true; else delete col.picked[id];
+      if (box.checked && col.folded) unfoldNew(th.id);  // a ticked piste is for a new engagement
+      updatePicked(th.id);
+    });
+    var select = linkSelect("pool-link-" + id, t("Rattacher à…"), s, th.id, null, function (engId, sel) {
+      var target = engagementsOf(state).filter(function (e) { return e.id === engId; })[0];
+      act("engagement_link", { engagement_id: engId, piste_id: id }, {
+        key: "pool-link-" + id, area: "pool-" + id, awaitAggregate: true,
+        msg: t("Piste n°{id} rattachée à « {title} ».", { id: id, title: shorten(target ? target.title : "", 60) }),
+        fail: function () { sel.value = ""; }
+      });
+    });
+    var el = h("li", { class: "fc-pool-row", "data-id": String(id) },
+      h("div", { class: "fc-pool-main" },
+        box,
+        h("label", { for: boxId, class: "fc-pool-text", dir: "auto", title: p.text.length > 140 ? p.text : null }, shorten(p.text, 160)),
+        supportsDot(p.supports, true)),
+      h("div", { class: "fc-pool-meta" },
+        authorBadges(p.author_personas),
+        p.origin ? h("span", { class: "fc-origin", title: t("Reprise de : {origin}", { origin: p.origin }) }, icon("↩"), shorten(p.origin, 40)) : null,
+        h("span", { class: "fc-spacer" }),
+        select),
+      errorArea("pool-" + id, "fc-card-alert"));
+    col.rows[id] = { el: el, sig: sig, box: box };
+    return el;
+  }
+
+  function updatePicked(themeId) {
+    var col = convCols[themeId];
+    if (!col) return;
+    var n = Object.keys(col.picked).length;
+    var text = n ? plural(n, t("{n} piste cochée dans le vivier sera rattachée.", { n: n }), t("{n} pistes cochées dans le vivier seront rattachées.", { n: n }))
+      : t("Astuce : cochez des pistes du vivier pour les rattacher dès la création.");
+    if (col.pickedNote.textContent !== text) col.pickedNote.textContent = text;
+    col.pickedNote.classList.toggle("has-picks", n > 0);
+  }
+
+  function unfoldNew(themeId) {
+    var col = convCols[themeId];
+    if (!col || !col.folded) return;
+    col.folded = false;
+    col.form.hidden = false;
+    col.unfold.hidden = true;
+  }
+
+  function hideQuota(themeId) {
+    var col = convCols[themeId];
+    if (!col) return;
+    col.quotaBox.hidden = true;
+    col.quotaText.textContent = "";
+  }
+
+  function createEngagement(themeId, override) {
+    var col = convCols[themeId];
+    var title = col.title.value.trim();
+    if (title.length < 3) {
+      showError("new-" + themeId, t("Donnez d'abord un titre à l'engagement (3 caractères au moins)."));
+      col.title.focus();
+      return;
+    }
+    var picks = Object.keys(col.picked).map(function (x) { return parseInt(x, 10); });
+    var payload = { theme_id: themeId, title: title, purpose: col.purpose.value.trim(), how: [], piste_ids: picks };
+    if (override) payload.override_quota = true;
+    act("engagement_create", payload, {
+      key: override ? "new-force-" + themeId : "new-go-" + themeId, area: "new-" + themeId, awaitAggregate: true,
+      msg: t("Engagement « {title} » créé.", { title: shorten(title, 60) }),
+      ok: function (answer) {
+        col.created = answer.engagement_id;
+        hideQuota(themeId);
+        col.unfolded = false;
+        col.title.value = "";
+        col.purpose.value = "";
+        Object.keys(col.picked).forEach(function (k) { delete col.picked[k]; });
+        Object.keys(col.rows).forEach(function (k) { col.rows[k].box.checked = false; });
+        updatePicked(themeId);
+        // Ready for the next one (when this one fills the quota, the form folds as it appears).
+        col.title.focus();
+      },
+      fail: function (answer) {
+        if (answer && answer.code === "quota") {
+          showError("new-" + themeId, "");
+          col.quotaText.textContent = answer.error;
+          col.quotaBox.hidden = false;
+          col.atQuota.hidden = true;
+        }
+      }
+    });
+  }
+
+  // One engagement card -------------------------------------------------------------------------
+
+  function renderEngCard(s, e, count) {
+    var rec = engCards[e.id];
+    var id = e.id;
+    if (!rec) {
+      rec = engCards[id] = {};
+      rec.num = h("span", { class: "fc-eng-num" });
+      rec.backers = h("span", { class: "fc-backers" });
+      rec.up = actionButton("eng-up-" + id, h("span", { "aria-hidden": "true" }, "↑"), function () { moveEngagement(id, -1); },
+        { cls: "fc-btn-small fc-btn-icon" });
+      rec.down = actionButton("eng-down-" + id, h("span", { "aria-hidden": "true" }, "↓"), function () { moveEngagement(id, 1); },
+        { cls: "fc-btn-small fc-btn-icon" });
+      rec.body = h("div", { class: "fc-eng-body" });
+      rec.pistesHead = h("h5", { class: "fc-eng-sub" });
+      rec.pistes = h("ul", { class: "fc-eng-pistes" });
+      rec.trace = h("div", { class: "fc-eng-trace" });
+      rec.rows = {};
+      rec.el = h("li", { class: "fc-eng", "data-id": String(id) },
+        h("div", { class: "fc-eng-head" }, rec.num, rec.backers, h("span", { class: "fc-spacer" }), rec.up, rec.down),
+        rec.body,
+        errorArea("eng-" + id, "fc-card-alert"),
+        h("div", { class: "fc-eng-links" }, rec.pistesHead, rec.pistes),
+        rec.trace);
+    }
+    var m = engModes[id];
+    var mode = m ? "edit" : "view";
+
+    // Head: number, phone supporters, reordering — cheap, kept up to date in place.
+    var num = t("Engagement {n}", { n: e.position });
+    if (rec.num.textContent !== num) rec.num.textContent = num;
+    var b = e.supporters || 0;
+    var bText = plural(b, t("{n} soutien sur les téléphones", { n: b }), t("{n} soutiens sur les téléphones", { n: b }));
+    if (rec.backers.getAttribute("data-n") !== String(b)) {
+      rec.backers.setAttribute("data-n", String(b));
+      rec.backers.textContent = "";
+      rec.backers.appendChild(h("strong", {}, String(b)));
+      rec.backers.appendChild(document.createTextNode(" " + plural(b, t("soutien"), t("soutiens"))));
+      rec.backers.title = bText;
+      rec.backers.appendChild(vh(" " + t("sur les téléphones")));
+    }
+    rec.backers.classList.toggle("is-zero", !b);
+    var label = shorten(e.title, 60);
+    rec.up.setAttribute("aria-label", t("Monter l'engagement « {title} »", { title: label }));
+    rec.up.title = t("Monter");
+    rec.down.setAttribute("aria-label", t("Descendre l'engagement « {title} »", { title: label }));
+    rec.down.title = t("Descendre");
+    setOff(rec.up, !!e.gone || e.position <= 1);
+    setOff(rec.down, !!e.gone || e.position >= count);
+    rec.el.className = "fc-eng" + (m ? " is-editing" : "") + (e.gone ? " is-gone" : "");
+
+    // Body: the text, or its edit form (never rebuilt while open).
+    var bodySig = JSON.stringify([mode, e.title, e.purpose, e.how]);
+    if (rec.mode !== mode || (!m && rec.bodySig !== bodySig)) {
+      rec.mode = mode;
+      rec.bodySig = bodySig;
+      rec.body.textContent = "";
+      if (m) buildEngForm(rec, e, m); else buildEngView(rec, e);
+    }
+    if (m && rec.note) {
+      var note = "";
+      if (e.gone) note = t("Cet engagement vient d'être supprimé : il ne peut plus être modifié.");
+      else if (e.title !== m.base.title || e.purpose !== m.base.purpose || JSON.stringify(e.how) !== JSON.stringify(m.base.how)) {
+        note = t("Cet engagement a été modifié ailleurs pendant que vous l'éditiez : en enregistrant, votre version remplacera l'autre.");
+      }
+      if (rec.note.textContent !== note) rec.note.textContent = note;
+      if ((rec.save.getAttribute("data-off") === "1") !== !!e.gone) setOff(rec.save, !!e.gone);
+    }
+
+    // Pistes behind it.
+    var pistes = e.pistes || [];
+    var optSig = convOptSig;
+    var total = 0;
+    pistes.forEach(function (p) { total += p.supports || 0; });
+    var ph = plural(pistes.length, t("{n} piste rassemblée", { n: pistes.length }), t("{n} pistes rassemblées", { n: pistes.length })) +
+      " · " + plural(total, t("{n} gommette", { n: total }), t("{n} gommettes", { n: total }));
+    if (rec.pistesHead.textContent !== ph) rec.pistesHead.textContent = ph;
+    var keep = {};
+    var rows = pistes.map(function (p) { keep[p.id] = true; return engPisteRow(s, rec, e, p, optSig); });
+    Object.keys(rec.rows).forEach(function (pid) { if (!keep[pid]) delete rec.rows[pid]; });
+    if (!pistes.length && !e.gone) {
+      rows = [rec.noPiste || (rec.noPiste = h("li", { class: "fc-empty fc-eng-nopiste" },
+        t("Aucune piste : rattachez-en depuis le vivier ci-dessous (« Rattacher à… »).")))];
+    }
+    placeChildren(rec.pistes, rows);
+
+    // Traceability: the personas of the authors and supporters of its pistes.
+    var traceSig = JSON.stringify([e.personas, pistes.length]);
+    if (rec.traceSig !== traceSig) {
+      rec.traceSig = traceSig;
+      buildTrace(rec, e);
+    }
+    return rec.el;
+  }
+
+  function buildEngView(rec, e) {
+    var id = e.id;
+    rec.note = null;
+    rec.save = null;
+    rec.dirty = null;
+    var how = (e.how || []).filter(Boolean);
+    rec.body.appendChild(h("h4", { class: "fc-eng-title", dir: "auto" }, e.title));
+    rec.body.appendChild(e.purpose ? h("p", { class: "fc-eng-purpose", dir: "auto" }, e.purpose)
+      : h("p", { class: "fc-eng-missing" }, t("« Pour … » à écrire")));
+    if (how.length) {
+      rec.body.appendChild(h("p", { class: "fc-eng-how-label" }, t("Comment ?")));
+      rec.body.appendChild(h("ul", { class: "fc-eng-how" }, how.map(function (item) { return h("li", { dir: "auto" }, item); })));
+    } else {
+      rec.body.appendChild(h("p", { class: "fc-eng-missing" }, t("« Comment ? » à écrire")));
+    }
+    rec.body.appendChild(h("div", { class: "fc-card-actions" },
+      plainButton("eng-edit-" + id, [icon("✎"), t("Modifier")], function () { openEngForm(e); },
+        { cls: "fc-btn-small", label: t("Modifier l'engagement « {title} »", { title: shorten(e.title, 60) }) }),
+      actionButton("eng-del-" + id, t("Supprimer"), function () { deleteEngagement(e); },
+        { cls: "fc-btn-small fc-btn-danger", label: t("Supprimer l'engagement « {title} »", { title: shorten(e.title, 60) }) })));
+  }
+
+  function openEngForm(e) {
+    engModes[e.id] = { theme: e.theme_id, base: JSON.parse(JSON.stringify(e)) };
+    showError("eng-" + e.id, "");
+    pendingFocus.push("eng-title-" + e.id);
+    renderConvergence(state, true);
+    refreshDisabled();
+    restoreFocus(null);
+  }
+
+  function closeEngForm(id, ask) {
+    var rec = engCards[id];
+    if (ask && rec && rec.dirty && rec.dirty() && !window.confirm(t("Abandonner les modifications de cet engagement ?"))) return;
+    delete engModes[id];
+    showError("eng-" + id, "");
+    pendingFocus.push("eng-edit-" + id);
+    renderConvergence(state, true);
+    refreshDisabled();
+    restoreFocus(null);
+  }
+
+  function buildEngForm(rec, e, m) {
+    var id = e.id;
+    var titleId = "fc-eng-title-" + id, purposeId = "fc-eng-purpose-" + id, howHead = "fc-eng-how-" + id;
+    var title = h("input", { id: titleId, type: "text", maxlength: "300", autocomplete: "off", dir: "auto", "data-key": "eng-title-" + id });
+    title.value = e.title || "";
+    var purpose = h("textarea", { id: purposeId, rows: "3", maxlength: "1000", dir: "auto", "data-key": "eng-purpose-" + id,
+      placeholder: t("Pour que chaque habitant…") });
+    purpose.value = e.purpose || "";
+    var howList = h("ol", { class: "fc-how-edit", "aria-labelledby": howHead });
+    var seq = 0;
+    var addButton = plainButton("eng-how-add-" + id, [icon("+"), t("Ajouter un « Comment ? »")], function () { addItem("", null, true); },
+      { cls: "fc-btn-small" });
+
+    function items() { return Array.prototype.slice.call(howList.querySelectorAll("input")); }
+    function renumber() {
+      items().forEach(function (input, i) {
+        input.setAttribute("aria-label", t("« Comment ? » n°{n}", { n: i + 1 }));
+        input.parentNode.querySelector("button").setAttribute("aria-label", t("Retirer le « Comment ? » n°{n}", { n: i + 1 }));
+      });
+      addButton.hidden = items().length >= HOW_MAX;
+    }
+    function addItem(value, after, focus) {
+      var k = seq++;
+      var input = h("input", { type: "text", maxlength: "1000", autocomplete: "off", dir: "auto", "data-key": "eng-how-" + id + "-" + k });
+      input.value = value;
+      var li = h("li", { class: "fc-how-item" }, input,
+        plainButton("eng-how-del-" + id + "-" + k, h("span", { "aria-hidden": "true" }, "×"), function () {
+          var next = li.nextElementSibling || li.previousElementSibling;
+          howList.removeChild(li);
+          renumber();
+          var target = next ? next.querySelector("input") : addButton;
+          target.focus();
+        }, { cls: "fc-btn-small fc-btn-ghost fc-how-del" }));
+      input.addEventListener("keydown", function (ev) {
+        // Enter adds the next item (a list is typed line by line); Backspace on an empty one removes it.
+        if (ev.key === "Enter" && !ev.isComposing) {
+          ev.preventDefault();
+          if (items().length < HOW_MAX) addItem("", li, true);
+        } else if (ev.key === "Backspace" && !input.value && items().length > 1) {
+          ev.preventDefault();
+          var prev = li.previousElementSibling || li.nextElementSibling;
+          howList.removeChild(li);
+          renumber();
+          if (prev) { var p = prev.querySelector("input"); p.focus(); p.setSelectionRange(p.value.length, p.value.length); }
+        }
+      });
+      if (after && after.nextSibling) howList.insertBefore(li, after.nextSibling); else howList.appendChild(li);
+      renumber();
+      if (focus) input.focus();
+    }
+    (e.how || []).forEach(function (item) { addItem(item, null, false); });
+    if (!(e.how || []).length) addItem("", null, false);
+
+    rec.note = h("p", { class: "fc-note", role: "status" });
+    rec.save = actionButton("eng-save-" + id, t("Enregistrer"), null, { submit: true, cls: "primary fc-btn-small" });
+    function values() {
+      return { title: title.value.trim(), purpose: purpose.value.trim(),
+        how: items().map(function (i) { return i.value.trim(); }).filter(Boolean) };
+    }
+    rec.dirty = function () {
+      var v = values();
+      return v.title !== (m.base.title || "") || v.purpose !== (m.base.purpose || "") ||
+        JSON.stringify(v.how) !== JSON.stringify((m.base.how || []).filter(Boolean));
+    };
+    var form = h("form", { class: "fc-edit fc-eng-form", novalidate: true, "aria-label": t("Modifier l'engagement « {title} »", { title: shorten(e.title, 60) }) },
+      h("label", { for: titleId }, t("Titre")), title,
+      h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), purpose,
+      h("p", { class: "fc-how-head", id: howHead }, t("Comment ? (une action concrète par ligne)")),
+      howList, addButton,
+      rec.note,
+      h("div", { class: "fc-form-actions" }, rec.save,
+        plainButton("eng-cancel-" + id, t("Annuler"), function () { closeEngForm(id, true); }, { cls: "fc-btn-small fc-btn-ghost" })));
+    form.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") { ev.preventDefault(); closeEngForm(id, true); }
+      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); form.requestSubmit ? form.requestSubmit() : save(); }
+    });
+    function save() {
+      if (isOff(rec.save)) return;
+      var v = values();
+      if (v.title.length < 3) {
+        showError("eng-" + id, t("Donnez d'abord un titre à l'engagement (3 caractères au moins)."));
+        title.focus();
+        return;
+      }
+      act("engagement_update", { engagement_id: id, title: v.title, purpose: v.purpose, how: v.how }, {
+        key: "eng-save-" + id, area: "eng-" + id, awaitAggregate: true, msg: t("Engagement « {title} » enregistré.", { title: shorten(v.title, 60) }),
+        ok: function () { engCloseOnAggregate[id] = true; }
+      });
+    }
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); save(); });
+    rec.body.appendChild(form);
+  }
+
+  function engPisteRow(s, rec, e, p, optSig) {
+    var row = rec.rows[p.id];
+    var sig = JSON.stringify([p.text, p.supports, p.author_personas, p.origin, p.status, optSig, !!e.gone]);
+    if (row && row.sig === sig) return row.el;
+    var pid = p.id;
+    var move = linkSelect("eng-move-" + pid, t("Déplacer vers…"), s, e.theme_id, e.id, function (engId, sel) {
+      var target = engagementsOf(state).filter(function (x) { return x.id === engId; })[0];
+      act("engagement_link", { engagement_id: engId, piste_id: pid }, {
+        key: "eng-move-" + pid, area: "eng-" + e.id, awaitAggregate: true,
+        msg: t("Piste n°{id} déplacée vers « {title} ».", { id: pid, title: shorten(target ? target.title : "", 60) }),
+        fail: function () { sel.value = ""; }
+      });
+    });
+    var el = h("li", { class: "fc-eng-piste" + (p.status !== "visible" ? " is-" + p.status : ""), "data-id": String(pid) },
+      h("div", { class: "fc-pool-main" },
+        h("p", { class: "fc-eng-piste-text", dir: "auto", title: p.text.length > 140 ? p.text : null }, statusTag(p.status), shorten(p.text, 160)),
+        supportsDot(p.supports, true)),
+      h("div", { class: "fc-pool-meta" },
+        authorBadges(p.author_personas),
+        p.origin ? h("span", { class: "fc-origin", title: t("Reprise de : {origin}", { origin: p.origin }) }, icon("↩"), shorten(p.origin, 40)) : null,
+        h("span", { class: "fc-spacer" }),
+        e.gone ? null : actionButton("eng-unlink-" + pid, t("Retirer"), function () { unlinkPiste(e, p); },
+          { cls: "fc-btn-small", label: t("Retirer la piste n°{id} de cet engagement", { id: pid }),
+            title: t("Remettre la piste dans le vivier") }),
+        e.gone ? null : move));
+    rec.rows[pid] = { el: el, sig: sig };
+    return el;
+  }
+
+  function buildTrace(rec, e) {
+    rec.trace.textContent = "";
+    var entries = Object.keys(e.personas || {}).map(function (k) { return [k, e.personas[k]]; })
+      .sort(function (a, b) { return b[1] - a[1] || personaLabel(a[0]).localeCompare(personaLabel(b[0])); });
+    if (!entries.length) {
+      rec.trace.appendChild(h("p", { class: "fc-muted fc-trace-none" },
+        (e.pistes || []).length ? t("Les pistes rattachées n'ont ni auteur ni gommette d'un habitant fictif.")
+          : t("Qui porte cet engagement ? Cela apparaîtra avec ses pistes.")));
+      return;
+    }
+    var people = 0;
+    entries.forEach(function (x) { people += x[1]; });
+    rec.trace.appendChild(h("p", { class: "fc-trace-label" },
+      t("Derrière cet engagement :"), " ",
+      h("span", { class: "fc-muted" }, plural(entries.length, t("{n} habitant fictif", { n: entries.length }), t("{n} habitants fictifs", { n: entries.length })) +
+        " · " + plural(people, t("{n} personne", { n: people }), t("{n} personnes", { n: people })))));
+    rec.trace.appendChild(h("ul", { class: "fc-trace" }, entries.map(function (x) {
+      var label = personaLabel(x[0]);
+      return h("li", { class: "fc-trace-item", title: t("{persona} : {n} (auteurs et gommettes)", { persona: label, n: x[1] }) },
+        personaAvatar(x[0], 26),
+        h("span", { class: "fc-trace-name" }, label),
+        h("strong", { class: "fc-trace-n" }, String(x[1])),
+        vh(" " + t("(auteurs et gommettes)")));
+    })));
+  }
+
+  function moveEngagement(id, step) {
+    var e = engagementsOf(state).filter(function (x) { return x.id === id; })[0];
+    if (!e) return;
+    act("engagement_move", { engagement_id: id, position: e.position + step }, {
+      key: (step < 0 ? "eng-up-" : "eng-down-") + id, area: "eng-" + id, awaitAggregate: true,
+      msg: t("Engagement « {title} » déplacé en position {n}.", { title: shorten(e.title, 60), n: e.position + step })
+    });
+  }
+
+  function deleteEngagement(e) {
+    var n = (e.pistes || []).length;
+    var question = n
+      ? plural(n, t("Supprimer l'engagement « {title} » ? Sa piste retournera dans le vivier.", { title: shorten(e.title, 80) }),
+        t("Supprimer l'engagement « {title} » ? Ses {n} pistes retourneront dans le vivier.", { title: shorten(e.title, 80), n: n }))
+      : t("Supprimer l'engagement « {title} » ?", { title: shorten(e.title, 80) });
+    if (!window.confirm(question)) return;
+    act("engagement_delete", { engagement_id: e.id }, {
+      key: "eng-del-" + e.id, area: "eng-" + e.id, awaitAggregate: true,
+      msg: t("Engagement « {title} » supprimé.", { title: shorten(e.title, 60) })
+    });
+  }
+
+  function unlinkPiste(e, p) {
+    act("engagement_unlink", { piste_id: p.id }, {
+      key: "eng-unlink-" + p.id, area: "eng-" + e.id, awaitAggregate: true,
+      msg: t("Piste n°{id} remise dans le vivier.", { id: p.id })
+    });
+  }
+
+  function settleEngagements() {
+    Object.keys(engCloseOnAggregate).forEach(function (id) {
+      delete engCloseOnAggregate[id];
+      if (!engModes[id]) return;
+      pendingFocus.push("eng-edit-" + id);
+      delete engModes[id];
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Drawing everything, keeping the focus
 
   function activeKey() {
@@ -1230,7 +2012,7 @@
     var key = el.getAttribute("data-key") || "";
     var reve = /^(rhide|rshow)-(\d+)$/.exec(key);
     if (reve) out.push((reve[1] === "rhide" ? "rshow-" : "rhide-") + reve[2]);
-    var item = el.closest(".fc-card, .fc-reve");
+    var item = el.closest(".fc-card, .fc-reve, .fc-eng, .fc-eng-piste, .fc-pool-row");
     if (item && item.classList.contains("fc-card")) {
       var id = item.getAttribute("data-id");
       out.push("unmerge-" + id, "hide-" + id, "edit-" + id);
@@ -1241,6 +2023,9 @@
         if (b) out.push(b.getAttribute("data-key"));
       });
       out.push(item.classList.contains("fc-card") ? "filter" : "");
+      if (item.classList.contains("fc-eng-piste")) out.push("eng-edit-" + item.closest(".fc-eng").getAttribute("data-id"));
+      var column = item.closest(".fc-conv-col");
+      if (column) out.push("new-title-" + column.getAttribute("data-theme"));
     }
     return out;
   }
@@ -1261,7 +2046,7 @@
   function render(s, why) {
     state = s;
     if (!s || !s.stage) return;
-    if (why === "aggregate" || why === "sync") settleAwaiting();
+    if (why === "aggregate" || why === "sync") { settleAwaiting(); settleEngagements(); }
     var key = activeKey(), near = nearKeys(document.activeElement);
     renderBar(s);
     renderSteps(s);
@@ -1269,7 +2054,9 @@
     renderResults(s);
     renderModeration(s);
     renderReves(s);
+    renderConvergence(s);
     renderSettings(s);
+    renderFollow(s);
     refreshDisabled();
     restoreFocus(key, near);
   }

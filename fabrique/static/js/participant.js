@@ -393,7 +393,7 @@
       h("p", { class: "counter", role: "status" }, t("Il vous reste {n} gommette(s) sur {max}", { n: dots - used, max: dots })),
       notice("vote"),
       template.themes.map(function (th) {
-        var list = s.board.filter(function (p) { return p.theme_id === th.id; });
+        var list = s.board.filter(function (p) { return p.theme_id === th.id && p.text !== undefined; });
         return h("section", { class: "vote-theme" },
           h("h2", { class: "theme-title", style: "--theme:" + th.color }, th.title),
           list.length ? h("ul", { class: "cards" }, list.map(function (p) {
@@ -413,7 +413,9 @@
   function convergence(s) {
     var supported = s.mine.engagement_supports || [];
     var can = allowed("engagement_support");
-    if (!s.board.length) {
+    // Until the snapshot of the new phase arrives, the board may still hold the vote's pistes.
+    var engagements = s.board.filter(function (e) { return e.title !== undefined; });
+    if (!engagements.length) {
       return h("section", { class: "card" }, instructions(s.stage),
         h("p", null, t("L'animation rassemble les pistes en engagements : suivez à l'écran.")));
     }
@@ -422,7 +424,7 @@
       h("p", null, t("Soutenez les engagements qui comptent pour votre habitant fictif.")),
       notice("engagement"),
       template.themes.map(function (th) {
-        var list = s.board.filter(function (e) { return e.theme_id === th.id; });
+        var list = engagements.filter(function (e) { return e.theme_id === th.id; });
         if (!list.length) return null;
         return h("section", { class: "vote-theme" },
           h("h2", { class: "theme-title", style: "--theme:" + th.color }, th.title),

@@ -316,10 +316,10 @@
   }
 
   /* One column of the wall: header in the theme colour, a list fitted to the height, "+N autres".
-     options: empty (text when no card), hidden (cards already left out), ordered (ol), cls,
+     options: empty (text when no card), hidden (cards already left out), ordered (ol), cls, listCls,
      head (more header content), subtitle (show the theme's subtitle), heading (h2 by default). */
   function column(theme, cards, options) {
-    var list = cards.length ? h(options.ordered ? "ol" : "ul", { class: "cards" }, cards) : null;
+    var list = cards.length ? h(options.ordered ? "ol" : "ul", { class: "cards" + (options.listCls ? " " + options.listCls : "") }, cards) : null;
     var more = h("p", { class: "more" });
     setMore(more, options.hidden || 0);
     return h("section", { class: "col " + (options.cls || ""), style: themeStyle(theme), "aria-label": theme.title },
@@ -348,6 +348,7 @@
         if (!list || !more) return;
         var n = Number(more.getAttribute("data-hidden")) || 0;
         while (list.children.length > 1 && overflows(list)) {
+          if (shrinkEngagements(list)) { changed = true; continue; }
           // First shorten the last card's text, line by line; drop it when one line is too many.
           var last = list.lastElementChild;
           var text = last.querySelector(".card-text");
@@ -427,17 +428,20 @@
   /* ---- vote, convergence, clôture ---------------------------------------------------------- */
 
   /* Top pistes per Vivre: each with its support count in a big "gommette" (the dot sticker). */
+  function topCards(c) {
+    return (c.data.top || []).slice(0, 5).map(function (p) {
+      var n = count(p.supports);
+      return h("li", { class: "card top-card" },
+        h("p", { class: "gommette" + (n ? "" : " is-zero") + (n > 99 ? " is-long" : "") },
+          h("span", { "aria-hidden": "true", text: String(n) }),
+          hidden(plural(n, t("{n} soutien", { n: n }), t("{n} soutiens", { n: n })))),
+        h("p", { class: "card-text", dir: "auto", text: p.text }));
+    });
+  }
+
   function topColumns(state, heading) {
     return columns(state).map(function (c) {
-      var top = (c.data.top || []).slice(0, 5);
-      return column(c.theme, top.map(function (p) {
-        var n = count(p.supports);
-        return h("li", { class: "card top-card" },
-          h("p", { class: "gommette" + (n ? "" : " is-zero") + (n > 99 ? " is-long" : "") },
-            h("span", { "aria-hidden": "true", text: String(n) }),
-            hidden(plural(n, t("{n} soutien", { n: n }), t("{n} soutiens", { n: n })))),
-          h("p", { class: "card-text", dir: "auto", text: p.text }));
-      }), { empty: t("Aucune piste pour l'instant"), ordered: true, cls: "col-top", heading: heading });
+      return column(c.theme, topCards(c), { empty: t("Aucune piste pour l'instant"), ordered: true, cls: "col-top", heading: heading });
     });
   }
 
@@ -447,12 +451,152 @@
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
   }
 
-  /* Convergence and clôture. Hook: engagements will be drawn here; for now, the top pistes. */
+  /* One engagement as the room reads it: its title, « Pour … », the « Comment ? », then what
+     stands behind it (pistes and their gommettes) and its supporters on the phones. */
+  function engagementCard(e) {
+    var pistes = e.pistes || [];
+    var dots = pistes.reduce(function (sum, p) { return sum + count(p.supports); }, 0);
+    var backers = count(e.supporters);
+    var how = (e.how || []).filter(Boolean);
+    return h("li", { class: "card eng-card" },
+      h("h4", { class: "eng-title", dir: "auto", text: e.title }),
+      e.purpose ? h("p", { class: "eng-purpose", dir: "auto", text: e.purpose }) : null,
+      how.length ? h("ul", { class: "eng-how", "aria-label": t("Comment ?") }, how.map(function (item) {
+        return h("li", { class: "eng-how-item", dir: "auto", text: item });
+      }), h("li", { class: "eng-how-cut", hidden: true, "aria-hidden": "true", text: "…" })) : null,
+      h("p", { class: "eng-meta" },
+        h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, t("piste"), t("pistes"))),
+        h("span", { class: "eng-stat eng-dots" }, h("span", { class: "eng-dot", "aria-hidden": "true" }),
+          h("strong", { text: String(dots) }), " ", plural(dots, t("gommette"), t("gommettes"))),
+        h("span", { class: "eng-stat eng-backers" + (backers ? "" : " is-zero") },
+          h("strong", { text: String(backers) }), " ", plural(backers, t("soutien"), t("soutiens")))));
+  }
+
+  /* Convergence and clôture: the engagements forming under each Vivre; a Vivre without any yet
+     shows its top pistes, the material the room works from. */
   function renderConvergence(state) {
-    var cols = topColumns(state, "h3");
-    return h("div", { class: "view view-columns view-convergence" },
-      h("h2", { class: "section-title summary-title", text: t("Les pistes les plus soutenues") }),
+    var engagements = state.engagements || [];
+    var byTheme = {};
+    engagements.forEach(function (e) { (byTheme[e.theme_id] = byTheme[e.theme_id] || []).push(e); });
+    var any = engagements.length > 0;
+    var cols = columns(state).map(function (c) {
+      var mine = byTheme[c.theme.id] || [];
+      if (!mine.length) {
+        var top = topCards(c);
+        if (any && top.length) top.unshift(h("li", { class: "col-note", text: t("Pas encore d'engagement : les pistes les plus soutenues") }));
+        return column(c.theme, top, { empty: t("Aucune piste pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
+      }
+      return column(c.theme, mine.map(engagementCard), { ordered: true, cls: "col-eng", listCls: "eng-cards", heading: "h3" });
+    });
+    return h("div", { class: "view view-columns view-convergence" + (any ? " has-engagements" : "") },
+      any ? h("h2", { class: "visually-hidden", text: t("Les engagements") })
+        : h("h2", { class: "section-title summary-title", text: t("Les pistes les plus soutenues") }),
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
+  }
+
+  /* Fit the engagement cards of each column: while the list overflows, the tallest card that
+     can still give something up loses one notch — its « Comment ? » get shorter, then its
+     « Pour … », then fewer « Comment ? », then a shorter title… — so that rich cards shrink
+     first and every card keeps what it can. What still does not fit is left to fitColumns
+     (the last cards go to « +N autres »); then regrowEngagements gives back the notches that
+     turn out not to be needed. */
+  function fitEngagements(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".eng-cards"), function (list) {
+      list.fitUndo = [];
+      for (var guard = 0; guard < 200 && overflows(list) && shrinkEngagements(list); guard++) { /* one notch each */ }
+    });
+  }
+
+  /* Give back, card by card and latest first, every notch the list can afford after all. */
+  function regrowEngagements(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".eng-cards"), function (list) {
+      var undo = list.fitUndo || [];
+      var done = [];
+      for (;;) {
+        var i = undo.length - 1;
+        while (i >= 0 && done.indexOf(undo[i].card) >= 0) i--;
+        if (i < 0) break;
+        var last = undo.splice(i, 1)[0];
+        last.undo();
+        if (overflows(list)) { last.redo(); done.push(last.card); }
+      }
+    });
+  }
+
+  function clampLines(el) { return parseInt(el.style.webkitLineClamp || window.getComputedStyle(el).webkitLineClamp, 10) || 0; }
+
+  /* Each notch changes the card and returns how to undo it (null when it had nothing to take). */
+  function restorer(els) {
+    var saved = els.map(function (el) { return [el, el.style.webkitLineClamp, el.style.lineClamp, el.hidden]; });
+    return function () {
+      saved.forEach(function (x) { x[0].style.webkitLineClamp = x[1]; x[0].style.lineClamp = x[2]; x[0].hidden = x[3]; });
+    };
+  }
+
+  /* One line less for each (visible) element of the card matching selector, down to min. */
+  function clampEach(card, selector, min) {
+    var els = Array.prototype.filter.call(card.querySelectorAll(selector), function (el) { return !el.hidden && clampLines(el) > min; });
+    if (!els.length) return null;
+    var undo = restorer(els);
+    els.forEach(function (el) {
+      var n = clampLines(el) - 1;
+      el.style.webkitLineClamp = String(n);
+      el.style.lineClamp = String(n);
+    });
+    return undo;
+  }
+
+  function dropHow(card) {
+    var items = card.querySelectorAll(".eng-how-item:not([hidden])");
+    if (!items.length) return null;
+    var list = card.querySelector(".eng-how"), cut = card.querySelector(".eng-how-cut");
+    var undo = restorer([items[items.length - 1], list, cut]);
+    items[items.length - 1].hidden = true;
+    cut.hidden = false;
+    if (items.length === 1) list.hidden = true;
+    return undo;
+  }
+
+  function hideIn(card, selector) {
+    var el = card.querySelector(selector);
+    if (!el || el.hidden) return null;
+    var undo = restorer([el]);
+    el.hidden = true;
+    return undo;
+  }
+
+  var ENG_STEPS = [
+    function (card) { return clampEach(card, ".eng-how-item", 1); },
+    function (card) { return clampEach(card, ".eng-purpose", 2); },
+    dropHow,
+    function (card) { return clampEach(card, ".eng-title", 2); },
+    function (card) { return clampEach(card, ".eng-purpose", 1); },
+    function (card) { return hideIn(card, ".eng-purpose"); },
+    function (card) { return clampEach(card, ".eng-title", 1); }
+  ];
+
+  /* One notch off the tallest engagement card that can still give something up (false when
+     none can). fitColumns calls it too before dropping a card: columns share their rows, so a
+     « +N autres » elsewhere can shorten this list after fitEngagements. */
+  function shrinkEngagements(list) {
+    if (!list.classList.contains("eng-cards")) return false;
+    var cards = Array.prototype.slice.call(list.querySelectorAll(".eng-card"));
+    for (;;) {
+      var best = null;
+      cards.forEach(function (card) {
+        var step = Number(card.getAttribute("data-fit") || 0);
+        // On a tie the later card gives up first: the first engagements keep the most.
+        if (step < ENG_STEPS.length && (!best || card.offsetHeight >= best.offsetHeight)) best = card;
+      });
+      if (!best) return false;
+      var step = Number(best.getAttribute("data-fit") || 0);
+      var undo = ENG_STEPS[step](best);
+      if (undo) {
+        (list.fitUndo = list.fitUndo || []).push({ card: best, undo: undo, redo: ENG_STEPS[step].bind(null, best) });
+        return true;
+      }
+      best.setAttribute("data-fit", String(step + 1));
+    }
   }
 
   function renderOther(state) {
@@ -501,7 +645,9 @@
     // Swap in one go, then fit (layout is measured before the browser paints: no flicker).
     app.textContent = "";
     app.appendChild(view);
+    fitEngagements(view);
     fitColumns(view);
+    regrowEngagements(view);
     fitCloud(view);
     fitClamps(view, ".persona-card-quote", ".persona-card");
     updateTimer();

@@ -1,0 +1,488 @@
+"""Build the synthesis document: one plain, JSON-ready dict that every renderer draws from.
+
+`build(atelier)` and `build_for_demarche(demarche)` read the database once (`_snapshot`), then
+`_assemble` — a pure function of those snapshots, the template and the replays — shapes the
+document whose every field is described in `docs/synthesis.schema.json`. Renderers take the
+document only, so the web page, the PDF, the DOCX, the spreadsheets and the JSON cannot disagree.
+
+Choices worth knowing:
+- Supports are counted through merges with `state.piste_counts` (one person once).
+- Hidden and withdrawn pistes are not published (moderation and the author's choice are kept):
+  only their numbers appear. Merged pistes appear in the annex, pointing at the piste they joined.
+- People are never named: rows carry a participant reference ("P12") and the persona, not the
+  pseudonym. Reviewers are named, as they sign their opinion.
+- `version` is 1 + the sum of the ateliers' `seq` (bumped by every committed change): two exports
+  with the same version show the same data; any change gives a higher number.
+- The document is in French, the language of the method; interface translations do not apply.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+
+from .. import catalog
+from ..extensions import db
+from ..models import (Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, ReviewComment,
+                      Reve, Support, ValueVote, ValueWord)
+from ..state import piste_counts
+
+SCHEMA_VERSION = 1
+OPINION_LABELS = {"favorable": "Favorable", "reserve": "Réservé", "a_amender": "À amender"}
+STATUS_LABELS = {"visible": "proposée", "merged": "fusionnée", "hidden": "masquée", "withdrawn": "retirée"}
+
+
+# --- reading the database ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything one atelier holds that the synthesis shows, read in one go."""
+
+    atelier: Atelier
+    participants: list
+    value_votes: list
+    value_words: list
+    paradox_choices: list
+    reves: list
+    pistes: list
+    supporters: dict
+    supports: list
+    engagements: list
+    links: list
+    engagement_supports: list
+    reviews: list
+
+
+def _snapshot(atelier: Atelier) -> Snapshot:
+    """Read an atelier's rows (the only function here that touches the database)."""
+    aid = atelier.id
+
+    def rows(model, *order):
+        return list(db.session.scalars(select(model).where(model.atelier_id == aid).order_by(*(order or (model.id,)))))
+
+    pistes, supporters, _authors = piste_counts(aid)
+    engagements = rows(Engagement, Engagement.position, Engagement.id)
+    engagement_ids = [e.id for e in engagements]
+    links = list(db.session.scalars(select(EngagementPiste).where(EngagementPiste.engagement_id.in_(engagement_ids))
+                                    .order_by(EngagementPiste.position, EngagementPiste.id))) if engagement_ids else []
+    engagement_supports = list(db.session.scalars(select(EngagementSupport).where(
+        EngagementSupport.engagement_id.in_(engagement_ids)).order_by(EngagementSupport.id))) if engagement_ids else []
+    return Snapshot(
+        atelier=atelier, participants=rows(Participant), value_votes=rows(ValueVote), value_words=rows(ValueWord),
+        paradox_choices=rows(ParadoxChoice), reves=[r for r in rows(Reve) if not r.hidden], pistes=pistes,
+        supporters=supporters, supports=rows(Support), engagements=engagements, links=links,
+        engagement_supports=engagement_supports, reviews=rows(ReviewComment, ReviewComment.created_at, ReviewComment.id))
+
+
+def build(atelier: Atelier, now: datetime | None = None) -> dict:
+    """Return the synthesis document of one atelier."""
+    template = catalog().templates[atelier.template_id]
+    return _assemble("atelier", atelier.name, template, [_snapshot(atelier)], catalog(), now)
+
+
+def build_for_demarche(demarche, now: datetime | None = None) -> dict:
+    """Return one synthesis combining every atelier of a démarche (rows say which atelier they come from)."""
+    template = catalog().templates[demarche.template_id]
+    return _assemble("demarche", demarche.name, template, [_snapshot(a) for a in demarche.ateliers], catalog(), now)
+
+
+# --- shaping the document (pure) ----------------------------------------------------------------
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=timezone.utc, microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _text_color(background: str) -> str:
+    """Return black or white, whichever reads better on `background` (WCAG relative luminance)."""
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(background[i:i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return "#ffffff" if (1.05 / (luminance + 0.05)) >= ((luminance + 0.05) / 0.05) else "#000000"
+
+
+def _ref(participant_id: int | None) -> str | None:
+    return f"P{participant_id}" if participant_id is not None else None
+
+
+def _roots(pistes) -> dict[int, int]:
+    parent = {p.id: p.merged_into_id for p in pistes}
+    roots = {}
+    for piste_id in parent:
+        seen, current = set(), piste_id
+        while parent.get(current) is not None and current not in seen:
+            seen.add(current)
+            current = parent[current]
+        roots[piste_id] = current
+    return roots
+
+
+def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, now: datetime | None) -> dict:
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    themes_by_id = {t.id: t for t in template.themes}
+    theme_index = {t.id: i for i, t in enumerate(template.themes)}
+    horizon_labels = {h.id: h.label for h in template.horizons}
+    values_by_id = {v.id: v for v in template.values}
+    paradoxes_by_id = {p.id: p for p in template.paradoxes}
+    template_personas = cat.personas_for(template)
+
+    def persona_label(persona_id: str | None) -> str | None:
+        if persona_id is None:
+            return None
+        persona = cat.personas.get(persona_id)
+        return persona.data.label if persona else persona_id
+
+    ateliers = [s.atelier for s in snapshots]
+    audience_of = {a.id: a.audience for a in ateliers}
+    replays = []
+    for atelier in ateliers:
+        replay = cat.replays.get((atelier.settings or {}).get("replay"))
+        if replay is not None:
+            replays.append((atelier, replay))
+
+    # --- cover -----------------------------------------------------------------------------
+    sessions = []
+    for atelier in ateliers:
+        replay = next((r for a, r in replays if a.id == atelier.id), None)
+        if replay is not None and replay.ateliers:
+            sessions += [{"atelier_id": atelier.id, "title": s.title, "date": s.date, "audience": s.audience} for s in replay.ateliers]
+        else:
+            sessions.append({"atelier_id": atelier.id, "title": atelier.name,
+                             "date": atelier.held_on or atelier.created_at.date().isoformat(), "audience": atelier.audience})
+    version = 1 + sum(a.seq for a in ateliers)
+    cover = {
+        "title": "Synthèse des ateliers" if len(sessions) > 1 else "Synthèse de l'atelier",
+        "method": template.title,
+        "territory": template.territory,
+        "organisation": template.organisation,
+        "name": name,
+        "sessions": sessions,
+        "dates": sorted({s["date"] for s in sessions if s["date"]}),
+        "audiences": list(dict.fromkeys(s["audience"] for s in sessions if s["audience"])),
+        "generated_at": _iso(now),
+        "version": version,
+    }
+
+    # --- participation ---------------------------------------------------------------------
+    participants = [p for s in snapshots for p in s.participants]
+    persona_counts = Counter(p.persona_id for p in participants)
+    known_personas = [p.id for p in template_personas]
+    by_persona = [{"persona_id": pid, "label": persona_label(pid), "count": persona_counts.get(pid, 0)} for pid in known_personas]
+    by_persona += [{"persona_id": pid, "label": persona_label(pid), "count": n}
+                   for pid, n in sorted(persona_counts.items(), key=lambda kv: str(kv[0])) if pid is not None and pid not in known_personas]
+    college_counts = Counter(p.college for p in participants if p.college)
+    colleges = list(template.colleges) + sorted(c for c in college_counts if c not in template.colleges)
+    visible_pistes = [p for s in snapshots for p in s.pistes if p.status == "visible"]
+    participation = {
+        "total": len(participants),
+        "by_persona": by_persona,
+        "without_persona": persona_counts.get(None, 0),
+        "by_college": [{"college": c, "count": college_counts.get(c, 0)} for c in colleges],
+        "without_college": sum(1 for p in participants if not p.college),
+        "by_atelier": [{"atelier_id": s.atelier.id, "name": s.atelier.name, "audience": s.atelier.audience,
+                        "count": len(s.participants)} for s in snapshots],
+        "contributors": {
+            "paradoxes": len({(s.atelier.id, c.participant_id) for s in snapshots for c in s.paradox_choices}),
+            "values": len({(s.atelier.id, v.participant_id) for s in snapshots for v in s.value_votes}),
+            "reves": len({(s.atelier.id, r.participant_id) for s in snapshots for r in s.reves if r.participant_id}),
+            "pistes": len({(s.atelier.id, p.participant_id) for s in snapshots for p in s.pistes
+                           if p.participant_id and p.status != "withdrawn"}),
+            "supports": len({(s.atelier.id, v.participant_id) for s in snapshots for v in s.supports}),
+        },
+        "totals": {
+            "pistes": len(visible_pistes),
+            "reves": sum(len(s.reves) for s in snapshots),
+            "engagements": sum(len(s.engagements) for s in snapshots),
+            "value_points": sum(v.points for s in snapshots for v in s.value_votes),
+            "paradox_choices": sum(len(s.paradox_choices) for s in snapshots),
+            "supports": sum(len(s.supports) for s in snapshots),
+        },
+    }
+
+    # --- values ----------------------------------------------------------------------------
+    points, voters, words, shown = Counter(), defaultdict(set), defaultdict(Counter), {}
+    for s in snapshots:
+        for vote in s.value_votes:
+            points[vote.value_id] += vote.points
+            voters[vote.value_id].add((s.atelier.id, vote.participant_id))
+        for word in s.value_words:
+            words[word.value_id][word.word_key] += 1
+            shown.setdefault((word.value_id, word.word_key), word.word)
+    order = [v.id for v in template.values]
+    replay_ranking = next((list(r.values_ranking) for _a, r in replays if r.values_ranking), [])
+    if sum(points.values()):
+        basis = "votes"
+        ranked = sorted(order, key=lambda v: (-points[v], order.index(v)))
+        rank = {}
+        for value_id in ranked:  # equal points share a rank
+            rank[value_id] = next((rank[o] for o in rank if points[o] == points[value_id]), len(rank) + 1)
+    elif replay_ranking:
+        basis = "replay"
+        ranked = [v for v in replay_ranking if v in values_by_id] + [v for v in order if v not in replay_ranking]
+        rank = {v: i + 1 for i, v in enumerate(replay_ranking) if v in values_by_id}
+    else:
+        basis, ranked, rank = "none", order, {}
+    total_points = sum(points.values())
+    values = {
+        "basis": basis,
+        "total_points": total_points,
+        "voters": len({voter for vs in voters.values() for voter in vs}),
+        "items": [{
+            "id": v, "rank": rank.get(v), "label": values_by_id[v].label, "description": values_by_id[v].description,
+            "ideas": list(values_by_id[v].ideas), "points": points[v], "voters": len(voters[v]),
+            "share": round(points[v] / total_points, 4) if total_points else 0,
+            "words": [{"word": shown[(v, k)], "count": n} for k, n in sorted(words[v].items(), key=lambda kv: (-kv[1], kv[0]))],
+        } for v in ranked],
+    }
+
+    # --- paradoxes -------------------------------------------------------------------------
+    choices = Counter(c.paradox_id for s in snapshots for c in s.paradox_choices)
+    porder = [p.id for p in template.paradoxes]
+    replay_paradoxes = next((list(r.retained_paradoxes) for _a, r in replays if r.retained_paradoxes), [])
+    if sum(choices.values()):
+        pbasis = "choices"
+        pranked = sorted(porder, key=lambda p: (-choices[p], porder.index(p)))
+        retained = {p for p in porder if choices[p]}
+    elif replay_paradoxes:
+        pbasis = "replay"
+        pranked = [p for p in replay_paradoxes if p in paradoxes_by_id] + [p for p in porder if p not in replay_paradoxes]
+        retained = set(replay_paradoxes)
+    else:
+        pbasis, pranked, retained = "none", porder, set()
+    prank = {p: i + 1 for i, p in enumerate([p for p in pranked if p in retained])}
+    paradoxes = {
+        "basis": pbasis,
+        "choosers": participation["contributors"]["paradoxes"],
+        "items": [{
+            "id": p, "rank": prank.get(p), "retained": p in retained, "title": paradoxes_by_id[p].title,
+            "atout": paradoxes_by_id[p].atout, "defi": paradoxes_by_id[p].defi, "figures": list(paradoxes_by_id[p].figures),
+            "choices": choices[p],
+        } for p in pranked],
+    }
+
+    # --- pistes, counted through merges ----------------------------------------------------
+    piste_rows: dict[tuple[int, int], dict] = {}
+    excluded = Counter()
+    engagement_of: dict[tuple[int, int], int] = {}
+    for s in snapshots:
+        roots = _roots(s.pistes)
+        by_id = {p.id: p for p in s.pistes}
+        group_personas = defaultdict(set)
+        for p in s.pistes:
+            if p.status != "withdrawn" and p.persona_id:
+                group_personas[roots[p.id]].add(p.persona_id)
+        for link in s.links:
+            engagement_of[(s.atelier.id, link.piste_id)] = link.engagement_id
+        for p in s.pistes:
+            if p.status in ("hidden", "withdrawn"):
+                excluded[p.status] += 1
+                continue
+            root = by_id[roots[p.id]]
+            piste_rows[(s.atelier.id, p.id)] = {
+                "id": p.id, "atelier_id": s.atelier.id, "audience": s.atelier.audience,
+                "theme_id": p.theme_id, "theme": themes_by_id[p.theme_id].title if p.theme_id in themes_by_id else p.theme_id,
+                "text": p.text, "horizon": p.horizon, "horizon_label": horizon_labels.get(p.horizon, p.horizon),
+                "hashtags": list(p.hashtags or []),
+                "supports": len(s.supporters.get(p.id, ())) if p.status == "visible" else 0,
+                "persona_id": p.persona_id, "persona": persona_label(p.persona_id),
+                "author_personas": [{"persona_id": pid, "label": persona_label(pid)} for pid in sorted(group_personas[p.id])]
+                if p.status == "visible" else [],
+                "status": p.status, "status_label": STATUS_LABELS[p.status],
+                "merged_into": root.id if p.status == "merged" else None,  # the piste it finally counts under
+                "engagement_id": None, "origin": p.origin_label, "created_at": _iso(p.created_at),
+            }
+
+    # --- engagements -----------------------------------------------------------------------
+    reviews_by_engagement = defaultdict(list)
+    for s in snapshots:
+        for c in s.reviews:
+            reviews_by_engagement[c.engagement_id].append(c)
+    engagement_supports = defaultdict(list)
+    for s in snapshots:
+        for e in s.engagement_supports:
+            engagement_supports[e.engagement_id].append(e)
+
+    engagements_by_theme = defaultdict(list)
+    all_engagements = []
+    for s in snapshots:
+        roots = _roots(s.pistes)
+        status = {p.id: p.status for p in s.pistes}
+        linked = defaultdict(list)
+        for link in s.links:
+            linked[link.engagement_id].append(link.piste_id)
+        for e in sorted(s.engagements, key=lambda e: (theme_index.get(e.theme_id, len(theme_index)), e.position, e.id)):
+            pistes = []
+            for piste_id in linked[e.id]:
+                root = roots.get(piste_id, piste_id)
+                row = piste_rows.get((s.atelier.id, root))
+                if status.get(root) == "visible" and row is not None and row not in pistes:
+                    row["engagement_id"] = e.id
+                    pistes.append(row)
+            supporters = engagement_supports[e.id]
+            personas = Counter(sup.persona_id for sup in supporters if sup.persona_id)
+            opinions = Counter(c.opinion for c in reviews_by_engagement[e.id] if c.opinion)
+            item = {
+                "id": e.id, "atelier_id": s.atelier.id, "theme_id": e.theme_id, "number": None, "position": e.position,
+                "title": e.title, "purpose": e.purpose or "", "how": list(e.how or []),
+                "piste_count": len(pistes), "pistes": pistes,
+                "supports": len(supporters),
+                "supporters_by_persona": [{"persona_id": pid, "label": persona_label(pid), "count": n}
+                                          for pid, n in sorted(personas.items(), key=lambda kv: (-kv[1], kv[0]))],
+                "reviews": {k: opinions.get(k, 0) for k in OPINION_LABELS} | {"comments": len(reviews_by_engagement[e.id])},
+            }
+            engagements_by_theme[e.theme_id].append(item)
+            all_engagements.append(item)
+    # Pistes merged into a piste that stands behind an engagement point at it too.
+    for row in piste_rows.values():
+        if row["status"] == "merged" and row["merged_into"] is not None:
+            kept = piste_rows.get((row["atelier_id"], row["merged_into"]))
+            row["engagement_id"] = kept["engagement_id"] if kept else None
+
+    reves_by_theme = defaultdict(list)
+    for s in snapshots:
+        for r in s.reves:
+            reves_by_theme[r.theme_id].append({"id": r.id, "atelier_id": s.atelier.id, "text": r.text,
+                                               "persona_id": r.persona_id, "persona": persona_label(r.persona_id)})
+
+    themes = []
+    for i, theme in enumerate(template.themes, start=1):
+        items = engagements_by_theme[theme.id]
+        for j, item in enumerate(items, start=1):
+            item["number"] = f"{i}.{j}"
+        in_theme = [r for r in piste_rows.values() if r["theme_id"] == theme.id and r["status"] == "visible"]
+        color = theme.color or "#3b5b92"
+        themes.append({
+            "id": theme.id, "number": i, "title": theme.title, "subtitle": theme.subtitle, "defi": theme.defi,
+            "description": theme.description, "questions": list(theme.questions), "tags": list(theme.tags),
+            "color": color, "text_color": _text_color(color),
+            "reves": reves_by_theme[theme.id],
+            "piste_count": len(in_theme),
+            "unlinked_piste_count": sum(1 for r in in_theme if r["engagement_id"] is None),
+            "engagements": items,
+        })
+
+    # --- through each persona's eyes -------------------------------------------------------
+    lens = []
+    persona_points = defaultdict(Counter)
+    for s in snapshots:
+        for vote in s.value_votes:
+            if vote.persona_id:
+                persona_points[vote.persona_id][vote.value_id] += vote.points
+    persona_choices = defaultdict(Counter)
+    for s in snapshots:
+        for c in s.paradox_choices:
+            if c.persona_id:
+                persona_choices[c.persona_id][c.paradox_id] += 1
+    persona_supports = Counter(sup.persona_id for s in snapshots for sup in s.supports if sup.persona_id)
+    persona_reves = Counter(r["persona_id"] for rs in reves_by_theme.values() for r in rs if r["persona_id"])
+    lens_ids = known_personas + sorted({pid for pid in list(persona_counts) + [r["persona_id"] for r in piste_rows.values()]
+                                        if pid and pid not in known_personas})
+    for pid in lens_ids:
+        persona = cat.personas.get(pid)
+        own = [r for r in piste_rows.values() if r["persona_id"] == pid and r["status"] == "visible"]
+        entry = {
+            "persona_id": pid, "label": persona_label(pid),
+            "name": persona.data.name if persona else None,
+            "color": persona.data.color if persona else "#3b5b92",
+            "quote": persona.data.quote if persona else None,
+            "illustration": f"/personas/{pid}.svg" if persona else None,
+            "participants": persona_counts.get(pid, 0),
+            "values": [{"value_id": v, "label": values_by_id[v].label if v in values_by_id else v, "points": n}
+                       for v, n in sorted(persona_points[pid].items(), key=lambda kv: (-kv[1], order.index(kv[0]) if kv[0] in order else 99))],
+            "paradoxes": [{"paradox_id": p, "title": paradoxes_by_id[p].title if p in paradoxes_by_id else p, "choices": n}
+                          for p, n in sorted(persona_choices[pid].items(), key=lambda kv: (-kv[1], porder.index(kv[0]) if kv[0] in porder else 99))],
+            "pistes": [{"id": r["id"], "atelier_id": r["atelier_id"], "theme_id": r["theme_id"], "theme": r["theme"], "text": r["text"],
+                        "horizon": r["horizon"], "supports": r["supports"]}
+                       for r in sorted(own, key=lambda r: (theme_index.get(r["theme_id"], 99), -r["supports"], r["id"]))],
+            "reves": persona_reves.get(pid, 0),
+            "supports_given": persona_supports.get(pid, 0),
+        }
+        if entry["participants"] or entry["values"] or entry["paradoxes"] or entry["pistes"] or entry["reves"]:
+            lens.append(entry)
+
+    # --- annexes ---------------------------------------------------------------------------
+    annex_pistes = sorted(piste_rows.values(), key=lambda r: (
+        theme_index.get(r["theme_id"], len(theme_index)), r["status"] != "visible", -r["supports"], r["atelier_id"], r["id"]))
+    titles = {e["id"]: e for e in all_engagements}
+    review_groups = []
+    for engagement_id in [None] + [e["id"] for e in all_engagements]:
+        comments = reviews_by_engagement.get(engagement_id)
+        if not comments:
+            continue
+        e = titles.get(engagement_id)
+        review_groups.append({
+            "engagement_id": engagement_id, "engagement_number": e["number"] if e else None,
+            "engagement_title": e["title"] if e else None,
+            "counts": {k: sum(1 for c in comments if c.opinion == k) for k in OPINION_LABELS},
+            "comments": [{"id": c.id, "atelier_id": c.atelier_id, "reviewer": c.reviewer, "opinion": c.opinion,
+                          "opinion_label": OPINION_LABELS.get(c.opinion) if c.opinion else None, "text": c.text,
+                          "created_at": _iso(c.created_at)} for c in comments],
+        })
+
+    def mark(s, row, **fields):
+        return {"atelier_id": s.atelier.id, "audience": audience_of[s.atelier.id], "participant": _ref(row.participant_id),
+                "persona_id": row.persona_id, "persona": persona_label(row.persona_id), **fields, "created_at": _iso(row.created_at)}
+
+    annexes = {
+        "pistes": annex_pistes,
+        "excluded": {"hidden": excluded["hidden"], "withdrawn": excluded["withdrawn"]},
+        "value_votes": [mark(s, v, value_id=v.value_id, value=values_by_id[v.value_id].label if v.value_id in values_by_id else v.value_id,
+                             points=v.points) for s in snapshots for v in s.value_votes],
+        "value_words": [mark(s, w, value_id=w.value_id, word=w.word) for s in snapshots for w in s.value_words],
+        "paradox_choices": [mark(s, c, paradox_id=c.paradox_id) for s in snapshots for c in s.paradox_choices],
+        "supports": [],
+        "engagement_supports": [mark(s, e, engagement_id=e.engagement_id) for s in snapshots for e in s.engagement_supports],
+        "reviews": review_groups,
+    }
+    for s in snapshots:
+        roots = _roots(s.pistes)
+        status = {p.id: p.status for p in s.pistes}
+        for sup in s.supports:
+            root = roots.get(sup.piste_id, sup.piste_id)
+            annexes["supports"].append(mark(s, sup, piste_id=sup.piste_id, counted_under=root,
+                                            counted=status.get(root) == "visible"))
+
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "kind": kind,
+        "language": "fr",
+        "generated_at": _iso(now),
+        "version": version,
+        "template": {
+            "id": template.id, "title": template.title, "territory": template.territory,
+            "organisation": template.organisation, "year": template.year, "summary": template.summary,
+            "source": template.source, "vocabulary": template.vocabulary.model_dump(),
+            "engagements_per_theme": template.engagements_per_theme,
+        },
+        "cover": cover,
+        "replays": [{"atelier_id": a.id, "id": r.id, "title": r.title, "summary": r.summary} for a, r in replays],
+        "ateliers": [{"id": a.id, "name": a.name, "audience": a.audience, "held_on": a.held_on,
+                      "format_id": a.format_id, "format": _format_title(template, a.format_id),
+                      "is_demo": bool(a.is_demo), "participants": len(s.participants)} for a, s in zip(ateliers, snapshots)],
+        "personas": [{"id": p.id, "name": p.data.name, "label": p.data.label, "color": p.data.color, "age": p.data.age,
+                      "commune": p.data.commune, "occupation": p.data.occupation, "quote": p.data.quote,
+                      "illustration": f"/personas/{p.id}.svg"} for p in template_personas],
+        "horizons": [{"id": h.id, "label": h.label, "description": h.description} for h in template.horizons],
+        "participation": participation,
+        "values": values,
+        "paradoxes": paradoxes,
+        "themes": themes,
+        "lens": lens,
+        "annexes": annexes,
+    }
+
+
+def _format_title(template, format_id: str) -> str | None:
+    try:
+        return template.format(format_id).title
+    except KeyError:
+        return None
