@@ -276,6 +276,7 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
         "join": f"{public_url}/j/{atelier.join_code}",
         "screen": f"/screen/{atelier.screen_token}",
         "review": f"/synthese/{atelier.review_token}",
+        "demarche_synthesis": f"/synthese/{atelier.review_token}?demarche=1" if atelier.demarche_id else None,
     }
     return state
 

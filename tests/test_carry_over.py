@@ -51,3 +51,23 @@ def test_carry_over_stays_inside_the_demarche(app, demarche):
     assert console.act("carry_over", from_atelier_id=demarche["first"].id)["code"] == "invalid"
     assert Console(app, demarche["later"]).act("carry_over", from_atelier_id=demarche["later"].id)["code"] == "invalid"
     assert Console(app, demarche["later"]).act("carry_over", from_atelier_id="1")["code"] == "invalid"
+
+
+def test_the_demarche_synthesis_combines_its_ateliers(demarche, client):
+    later = demarche["later"]
+    Console(demarche["app"], later).act("carry_over", from_atelier_id=demarche["first"].id)
+    whole = client.get(f"/synthese/{later.review_token}.json?demarche=1").get_json()
+    single = client.get(f"/synthese/{later.review_token}.json").get_json()
+    text = str(whole)
+    assert "Valeurs et pistes" in text and "Convergence" in text
+    assert whole != single
+    page = client.get(f"/synthese/{later.review_token}?demarche=1").get_data(as_text=True)
+    assert "Envoyer mon avis" not in page and "demarche=1" in page
+
+
+def test_a_carried_piste_counts_once_in_the_demarche_synthesis(demarche, client):
+    later = demarche["later"]
+    Console(demarche["app"], later).act("carry_over", from_atelier_id=demarche["first"].id)
+    whole = client.get(f"/synthese/{later.review_token}.json?demarche=1").get_json()
+    rows = [p for p in whole["annexes"]["pistes"] if p["text"] == "Piste de Ana"]
+    assert len(rows) == 1 and rows[0]["supports"] == 1  # Bob's dot, given in the first atelier, counted once

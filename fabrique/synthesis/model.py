@@ -19,7 +19,7 @@ Choices worth knowing:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from sqlalchemy import select
@@ -87,7 +87,22 @@ def build(atelier: Atelier, now: datetime | None = None) -> dict:
 def build_for_demarche(demarche, now: datetime | None = None) -> dict:
     """Return one synthesis combining every atelier of a démarche (rows say which atelier they come from)."""
     template = catalog().templates[demarche.template_id]
-    return _assemble("demarche", demarche.name, template, [_snapshot(a) for a in demarche.ateliers], catalog(), now)
+    snapshots = _count_carried_pistes_once([_snapshot(a) for a in demarche.ateliers])
+    return _assemble("demarche", demarche.name, template, snapshots, catalog(), now)
+
+
+def _count_carried_pistes_once(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """Let a piste carried over into a later atelier stand for its original: the original leaves
+    the list, and its supporters count on the copy (each person once), so nothing is counted twice."""
+    copies = {p.origin_piste_id: (s, p) for s in snapshots for p in s.pistes if p.origin_piste_id is not None}
+    if not copies:
+        return snapshots
+    for snapshot in snapshots:
+        for piste in snapshot.pistes:
+            if piste.id in copies:
+                holder, copy = copies[piste.id]
+                holder.supporters[copy.id] = set(holder.supporters.get(copy.id, ())) | set(snapshot.supporters.get(piste.id, ()))
+    return [replace(s, pistes=[p for p in s.pistes if p.id not in copies]) for s in snapshots]
 
 
 # --- shaping the document (pure) ----------------------------------------------------------------

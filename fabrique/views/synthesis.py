@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from .. import catalog
 from ..extensions import db
 from ..models import Atelier, ReviewComment
-from ..synthesis import FORMATS, build, content_disposition, to_csv, to_docx, to_html, to_json, to_pdf, to_xlsx
+from ..synthesis import FORMATS, build, build_for_demarche, content_disposition, to_csv, to_docx, to_html, to_json, to_pdf, to_xlsx
 
 bp = Blueprint("synthesis", __name__)
 
@@ -58,14 +58,25 @@ def _illustrations(doc: dict) -> dict[str, str]:
     return out
 
 
+def _whole_demarche(atelier: Atelier) -> bool:
+    """Tell whether the synthesis asked for is the démarche's (`?demarche=1`), all its ateliers combined."""
+    return atelier.demarche_id is not None and request.args.get("demarche") == "1"
+
+
+def _document(atelier: Atelier) -> dict:
+    return build_for_demarche(atelier.demarche) if _whole_demarche(atelier) else build(atelier)
+
+
 @bp.get("/synthese/<token>")
 def page(token: str):
-    """Show the synthesis as a web page, with its downloads."""
+    """Show the synthesis as a web page, with its downloads (the démarche's with `?demarche=1`)."""
     atelier = _atelier(token)
-    doc = build(atelier)
-    downloads = [{"url": url_for("synthesis.download", token=token, fmt=fmt), "label": f.label} for fmt, f in FORMATS.items()]
-    review = {"action": url_for("review.submit", token=token), "op_id": uuid.uuid4().hex,
-              "messages": get_flashed_messages(with_categories=True)}
+    doc = _document(atelier)
+    scope = {"demarche": "1"} if _whole_demarche(atelier) else {}
+    downloads = [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()]
+    # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
+    review = None if scope else {"action": url_for("review.submit", token=token), "op_id": uuid.uuid4().hex,
+                                 "messages": get_flashed_messages(with_categories=True)}
     html = to_html.render(doc, downloads=downloads, review=review)
     return Response(html, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})
 
@@ -74,7 +85,7 @@ def page(token: str):
 def download(token: str, fmt: str):
     """Download the synthesis in one format."""
     atelier = _atelier(token)
-    doc = build(atelier)
+    doc = _document(atelier)
     spec = FORMATS[fmt]
     if fmt == "csv" and request.args.get("table"):
         body = to_csv.render_one(doc, request.args["table"])
@@ -98,7 +109,7 @@ def download(token: str, fmt: str):
 
 def _pdf(atelier: Atelier, doc: dict) -> bytes:
     reviews = db.session.execute(select(func.count(), func.max(ReviewComment.id)).where(ReviewComment.atelier_id == atelier.id)).one()
-    key = (atelier.review_token, atelier.seq, tuple(reviews))
+    key = (atelier.review_token, _whole_demarche(atelier), doc["cover"]["version"], tuple(reviews))
     with _pdf_lock:
         if key in _pdf_cache:
             _pdf_cache.move_to_end(key)
