@@ -12,6 +12,7 @@
   var notices = {};            // form name → {kind: ok|error|pending|offline, text}
   var editing = null;          // id of the piste being edited
   var tagsOpen = false;        // whether the hashtag list is unfolded
+  var shownPhase = boot.state.stage.index;
   var lastBodyKey = null;
   var live;
 
@@ -495,7 +496,10 @@
     state: boot.state,
     resyncOnPhase: true,
     onState: function (s, why) {
-      if (why === "stage" || why === "sync") notices = {};
+      // A new phase starts with a clean slate; a resync within the same phase keeps the
+      // "Enregistré ✓" a person has just been shown.
+      if (s.stage.index !== shownPhase) notices = {};
+      shownPhase = s.stage.index;
       render(why === "sync" || why === "me");
     },
     onConnection: function (ok, message) {
