@@ -84,7 +84,7 @@ def current_phase_title(phase) -> str:
 # --- counting through merges ------------------------------------------------------------------
 
 
-def _roots(pistes: list[Piste]) -> dict[int, int]:
+def merge_roots(pistes: list[Piste]) -> dict[int, int]:
     """Map every piste id to the id of the piste it finally counts under."""
     parent = {p.id: p.merged_into_id for p in pistes}
     roots = {}
@@ -100,7 +100,7 @@ def _roots(pistes: list[Piste]) -> dict[int, int]:
 def piste_counts(atelier_id: int) -> tuple[list[Piste], dict[int, set[int]], dict[int, set[int]]]:
     """Return the atelier's pistes, and for each kept piste its supporters and authors (merges included)."""
     pistes = list(db.session.scalars(select(Piste).where(Piste.atelier_id == atelier_id).order_by(Piste.id)))
-    roots = _roots(pistes)
+    roots = merge_roots(pistes)
     supporters: dict[int, set[int]] = defaultdict(set)
     for participant_id, piste_id in db.session.execute(
             select(Support.participant_id, Support.piste_id).where(Support.atelier_id == atelier_id)):

@@ -28,7 +28,7 @@ from .. import catalog
 from ..extensions import db
 from ..models import (Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, ReviewComment,
                       Reve, Support, ValueVote, ValueWord)
-from ..state import piste_counts
+from ..state import merge_roots, piste_counts
 
 SCHEMA_VERSION = 1
 OPINION_LABELS = {"favorable": "Favorable", "reserve": "Réservé", "a_amender": "À amender"}
@@ -127,18 +127,6 @@ def _text_color(background: str) -> str:
 
 def _ref(participant_id: int | None) -> str | None:
     return f"P{participant_id}" if participant_id is not None else None
-
-
-def _roots(pistes) -> dict[int, int]:
-    parent = {p.id: p.merged_into_id for p in pistes}
-    roots = {}
-    for piste_id in parent:
-        seen, current = set(), piste_id
-        while parent.get(current) is not None and current not in seen:
-            seen.add(current)
-            current = parent[current]
-        roots[piste_id] = current
-    return roots
 
 
 def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, now: datetime | None) -> dict:
@@ -289,7 +277,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
     excluded = Counter()
     engagement_of: dict[tuple[int, int], int] = {}
     for s in snapshots:
-        roots = _roots(s.pistes)
+        roots = merge_roots(s.pistes)
         by_id = {p.id: p for p in s.pistes}
         group_personas = defaultdict(set)
         for p in s.pistes:
@@ -329,7 +317,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
     engagements_by_theme = defaultdict(list)
     all_engagements = []
     for s in snapshots:
-        roots = _roots(s.pistes)
+        roots = merge_roots(s.pistes)
         status = {p.id: p.status for p in s.pistes}
         linked = defaultdict(list)
         for link in s.links:
@@ -459,7 +447,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "reviews": review_groups,
     }
     for s in snapshots:
-        roots = _roots(s.pistes)
+        roots = merge_roots(s.pistes)
         status = {p.id: p.status for p in s.pistes}
         for sup in s.supports:
             root = roots.get(sup.piste_id, sup.piste_id)
