@@ -33,26 +33,26 @@ def fr_date(value: str | None) -> str:
     return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
 
 
+def _moment(value: str | None) -> datetime | None:
+    """Read an ISO timestamp (UTC), or None when it is missing or not one."""
+    try:
+        return datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S") if value else None
+    except ValueError:
+        return None
+
+
 def fr_datetime(value: str | None) -> str:
     """Return "22 novembre 2026 à 10 h 05 (UTC)" for an ISO timestamp in UTC."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return value
+    moment = _moment(value)
+    if moment is None:
+        return value or ""
     return f"{fr_date(value)} à {moment.hour} h {moment.minute:02d} (UTC)"
 
 
 def short_datetime(value: str | None) -> str:
     """Return "22/11/2026 10:05" for an ISO timestamp (tables)."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S")
-    except ValueError:
-        return value
-    return moment.strftime("%d/%m/%Y %H:%M")
+    moment = _moment(value)
+    return moment.strftime("%d/%m/%Y %H:%M") if moment else (value or "")
 
 
 def capfirst(value: str) -> str:
