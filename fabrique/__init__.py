@@ -28,6 +28,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["fabrique.catalog"] = catalog
 
     db.init_app(app)
+    # The handlers must be declared before init_app: Flask-SocketIO keeps those declared earlier
+    # and gives them to every server it creates, whereas later ones go to the current server only.
+    from . import sockets  # noqa: F401  (declares the Socket.IO handlers on import)
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -37,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
 
-    from . import cli, i18n, sockets, views  # noqa: F401  (sockets registers its handlers on import)
+    from . import cli, i18n, views
 
     i18n.init_app(app)
     views.init_app(app)
