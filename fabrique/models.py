@@ -80,6 +80,7 @@ class Atelier(db.Model):
     screen_token: Mapped[str] = mapped_column(String(64), unique=True, default=secret_token)
     review_token: Mapped[str] = mapped_column(String(64), unique=True, default=secret_token)
     seq: Mapped[int] = mapped_column(default=0)  # bumped by every committed change
+    changed_at: Mapped[datetime | None]  # when `seq` was last bumped: the date of the synthesis' version
     stage_version: Mapped[int] = mapped_column(default=0)  # bumped by phase/lock/timer/settings changes
     is_demo: Mapped[bool] = mapped_column(default=False)
     # What earlier ateliers of the démarche handed over: {"ateliers": [ids], "values": [{atelier_id,

@@ -53,7 +53,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     A retry with the same op_id returns the stored result with `replayed: True` and changes
     nothing. A `Refused` raised by the action leaves the database as it was.
     """
-    from ..models import AppliedAction, Atelier
+    from ..models import AppliedAction, Atelier, utcnow
     from . import _events_bridge
 
     if op_id is not None and (not isinstance(op_id, str) or not 1 <= len(op_id) <= 64):
@@ -73,6 +73,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
             result = action(atelier, change, *args, **kwargs) or {}
             if change:
                 atelier.seq += 1
+                atelier.changed_at = utcnow()
             if change.stage:
                 atelier.stage_version += 1
             if op_id is not None:

@@ -6,7 +6,8 @@ document whose every field is described in `docs/synthesis.schema.json`. Rendere
 document only, so the web page, the PDF, the DOCX, the spreadsheets and the JSON cannot disagree.
 
 Choices worth knowing:
-- Supports are counted through merges with `state.piste_counts` (one person once).
+- Pistes, supports and engagement supports are counted by `counts` (through merges and
+  carry-over, one person once): the same rules for an atelier and a démarche.
 - Hidden and withdrawn pistes are not published (moderation and the author's choice are kept):
   only their numbers appear. Merged pistes appear in the annex, pointing at the piste they joined.
 - People are never named: rows carry a participant reference ("P12") and the persona, not the
@@ -19,16 +20,16 @@ Choices worth knowing:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
-from ..models import (Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, ReviewComment,
+from ..models import (Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, ReviewComment,
                       Reve, Support, ValueVote, ValueWord)
-from ..state import merge_roots, piste_counts
+from .counts import PisteRow, SupportRow, count_pistes, engagement_supporters, merge_roots
 
 SCHEMA_VERSION = 1
 OPINION_LABELS = {"favorable": "Favorable", "reserve": "Réservé", "a_amender": "À amender"}
@@ -49,7 +50,6 @@ class Snapshot:
     paradox_choices: list
     reves: list
     pistes: list
-    supporters: dict
     supports: list
     engagements: list
     links: list
@@ -64,7 +64,6 @@ def _snapshot(atelier: Atelier) -> Snapshot:
     def rows(model, *order):
         return list(db.session.scalars(select(model).where(model.atelier_id == aid).order_by(*(order or (model.id,)))))
 
-    pistes, supporters, _authors = piste_counts(aid)
     engagements = rows(Engagement, Engagement.position, Engagement.id)
     engagement_ids = [e.id for e in engagements]
     links = list(db.session.scalars(select(EngagementPiste).where(EngagementPiste.engagement_id.in_(engagement_ids))
@@ -73,8 +72,8 @@ def _snapshot(atelier: Atelier) -> Snapshot:
         EngagementSupport.engagement_id.in_(engagement_ids)).order_by(EngagementSupport.id))) if engagement_ids else []
     return Snapshot(
         atelier=atelier, participants=rows(Participant), value_votes=rows(ValueVote), value_words=rows(ValueWord),
-        paradox_choices=rows(ParadoxChoice), reves=[r for r in rows(Reve) if not r.hidden], pistes=pistes,
-        supporters=supporters, supports=rows(Support), engagements=engagements, links=links,
+        paradox_choices=rows(ParadoxChoice), reves=[r for r in rows(Reve) if not r.hidden], pistes=rows(Piste),
+        supports=rows(Support), engagements=engagements, links=links,
         engagement_supports=engagement_supports, reviews=rows(ReviewComment, ReviewComment.created_at, ReviewComment.id))
 
 
@@ -87,22 +86,8 @@ def build(atelier: Atelier, now: datetime | None = None) -> dict:
 def build_for_demarche(demarche, now: datetime | None = None) -> dict:
     """Return one synthesis combining every atelier of a démarche (rows say which atelier they come from)."""
     template = catalog().templates[demarche.template_id]
-    snapshots = _count_carried_pistes_once([_snapshot(a) for a in demarche.ateliers])
+    snapshots = [_snapshot(a) for a in demarche.ateliers]
     return _assemble("demarche", demarche.name, template, snapshots, catalog(), now)
-
-
-def _count_carried_pistes_once(snapshots: list[Snapshot]) -> list[Snapshot]:
-    """Let a piste carried over into a later atelier stand for its original: the original leaves
-    the list, and its supporters count on the copy (each person once), so nothing is counted twice."""
-    copies = {p.origin_piste_id: (s, p) for s in snapshots for p in s.pistes if p.origin_piste_id is not None}
-    if not copies:
-        return snapshots
-    for snapshot in snapshots:
-        for piste in snapshot.pistes:
-            if piste.id in copies:
-                holder, copy = copies[piste.id]
-                holder.supporters[copy.id] = set(holder.supporters.get(copy.id, ())) | set(snapshot.supporters.get(piste.id, ()))
-    return [replace(s, pistes=[p for p in s.pistes if p.id not in copies]) for s in snapshots]
 
 
 # --- shaping the document (pure) ----------------------------------------------------------------
@@ -162,6 +147,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
             sessions.append({"atelier_id": atelier.id, "title": atelier.name,
                              "date": atelier.held_on or atelier.created_at.date().isoformat(), "audience": atelier.audience})
     version = 1 + sum(a.seq for a in ateliers)
+    version_at = _iso(max(a.changed_at or a.created_at for a in ateliers))
     cover = {
         "title": "Synthèse des ateliers" if len(sessions) > 1 else "Synthèse de l'atelier",
         "method": template.title,
@@ -173,6 +159,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "audiences": list(dict.fromkeys(s["audience"] for s in sessions if s["audience"])),
         "generated_at": _iso(now),
         "version": version,
+        "version_at": version_at,
     }
 
     # --- participation ---------------------------------------------------------------------
@@ -184,7 +171,6 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
                    for pid, n in sorted(persona_counts.items(), key=lambda kv: str(kv[0])) if pid is not None and pid not in known_personas]
     college_counts = Counter(p.college for p in participants if p.college)
     colleges = list(template.colleges) + sorted(c for c in college_counts if c not in template.colleges)
-    visible_pistes = [p for s in snapshots for p in s.pistes if p.status == "visible"]
     participation = {
         "total": len(participants),
         "by_persona": by_persona,
@@ -202,7 +188,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
             "supports": len({(s.atelier.id, v.participant_id) for s in snapshots for v in s.supports}),
         },
         "totals": {
-            "pistes": len(visible_pistes),
+            "pistes": None,  # set once the pistes are counted below
             "reves": sum(len(s.reves) for s in snapshots),
             "engagements": sum(len(s.engagements) for s in snapshots),
             "value_points": sum(v.points for s in snapshots for v in s.value_votes),
@@ -221,9 +207,21 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
             words[word.value_id][word.word_key] += 1
             shown.setdefault((word.value_id, word.word_key), word.word)
     order = [v.id for v in template.values]
+    # Rankings carried over from ateliers outside this document; an atelier of the démarche counts
+    # by its own votes here, so what it handed over is not added a second time.
+    in_document = {a.id for a in ateliers}
+    imported = [{"atelier_id": c["atelier_id"], "label": c["label"],
+                 "ranking": [{"value_id": r["value_id"], "label": values_by_id[r["value_id"]].label
+                              if r["value_id"] in values_by_id else r["value_id"], "points": r["points"]} for r in c["ranking"]]}
+                for a in ateliers for c in (a.carried or {}).get("values", []) if c["atelier_id"] not in in_document]
     replay_ranking = next((list(r.values_ranking) for _a, r in replays if r.values_ranking), [])
+    basis = "votes"
+    if not sum(points.values()) and any(c["ranking"] for c in imported):
+        basis = "imported"
+        for c in imported:
+            for r in c["ranking"]:
+                points[r["value_id"]] += r["points"]
     if sum(points.values()):
-        basis = "votes"
         ranked = sorted(order, key=lambda v: (-points[v], order.index(v)))
         rank = {}
         for value_id in ranked:  # equal points share a rank
@@ -239,6 +237,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "basis": basis,
         "total_points": total_points,
         "voters": len({voter for vs in voters.values() for voter in vs}),
+        "imported": imported,
         "items": [{
             "id": v, "rank": rank.get(v), "label": values_by_id[v].label, "description": values_by_id[v].description,
             "ideas": list(values_by_id[v].ideas), "points": points[v], "voters": len(voters[v]),
@@ -272,35 +271,36 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         } for p in pranked],
     }
 
-    # --- pistes, counted through merges ----------------------------------------------------
-    piste_rows: dict[tuple[int, int], dict] = {}
+    # --- pistes, counted once per proposal (merges and carry-over: see counts.py) ---------
+    counts = count_pistes(
+        [PisteRow(p.id, s.atelier.id, p.status, p.merged_into_id, p.origin_piste_id, p.participant_id, p.persona_id)
+         for s in snapshots for p in s.pistes],
+        [SupportRow(x.participant_id, x.piste_id) for s in snapshots for x in s.supports],
+        {s.atelier.id: i for i, s in enumerate(snapshots)})
+    participation["totals"]["pistes"] = len(counts.members)
+    piste_rows: dict[int, dict] = {}
     excluded = Counter()
-    engagement_of: dict[tuple[int, int], int] = {}
     for s in snapshots:
         roots = merge_roots(s.pistes)
-        by_id = {p.id: p for p in s.pistes}
-        group_personas = defaultdict(set)
-        for p in s.pistes:
-            if p.status != "withdrawn" and p.persona_id:
-                group_personas[roots[p.id]].add(p.persona_id)
-        for link in s.links:
-            engagement_of[(s.atelier.id, link.piste_id)] = link.engagement_id
         for p in s.pistes:
             if p.status in ("hidden", "withdrawn"):
                 excluded[p.status] += 1
                 continue
-            root = by_id[roots[p.id]]
-            piste_rows[(s.atelier.id, p.id)] = {
+            standing = counts.representative(p.id)
+            if p.status == "visible" and standing != p.id:
+                continue  # another piste stands for it (a carried copy for its original)
+            piste_rows[p.id] = {
                 "id": p.id, "atelier_id": s.atelier.id, "audience": s.atelier.audience,
                 "theme_id": p.theme_id, "theme": themes_by_id[p.theme_id].title if p.theme_id in themes_by_id else p.theme_id,
                 "text": p.text, "horizon": p.horizon, "horizon_label": horizon_labels.get(p.horizon, p.horizon),
                 "hashtags": list(p.hashtags or []),
-                "supports": len(s.supporters.get(p.id, ())) if p.status == "visible" else 0,
+                "supports": len(counts.supporters[p.id]) if p.status == "visible" else 0,
                 "persona_id": p.persona_id, "persona": persona_label(p.persona_id),
-                "author_personas": [{"persona_id": pid, "label": persona_label(pid)} for pid in sorted(group_personas[p.id])]
+                "author_personas": [{"persona_id": pid, "label": persona_label(pid)} for pid in sorted(counts.author_personas[p.id])]
                 if p.status == "visible" else [],
                 "status": p.status, "status_label": STATUS_LABELS[p.status],
-                "merged_into": root.id if p.status == "merged" else None,  # the piste it finally counts under
+                # the piste it finally counts under (its merges' end when that counts for nothing)
+                "merged_into": (standing or roots[p.id]) if p.status == "merged" else None,
                 "engagement_id": None, "origin": p.origin_label, "created_at": _iso(p.created_at),
             }
 
@@ -309,29 +309,25 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
     for s in snapshots:
         for c in s.reviews:
             reviews_by_engagement[c.engagement_id].append(c)
-    engagement_supports = defaultdict(list)
-    for s in snapshots:
-        for e in s.engagement_supports:
-            engagement_supports[e.engagement_id].append(e)
+    supporters_of = engagement_supporters([e for s in snapshots for e in s.engagement_supports])
+    persona_of = {p.id: p.persona_id for s in snapshots for p in s.participants}
+    persona_of.update({e.participant_id: e.persona_id for s in snapshots for e in s.engagement_supports})
 
     engagements_by_theme = defaultdict(list)
     all_engagements = []
     for s in snapshots:
-        roots = merge_roots(s.pistes)
-        status = {p.id: p.status for p in s.pistes}
         linked = defaultdict(list)
         for link in s.links:
             linked[link.engagement_id].append(link.piste_id)
         for e in sorted(s.engagements, key=lambda e: (theme_index.get(e.theme_id, len(theme_index)), e.position, e.id)):
             pistes = []
             for piste_id in linked[e.id]:
-                root = roots.get(piste_id, piste_id)
-                row = piste_rows.get((s.atelier.id, root))
-                if status.get(root) == "visible" and row is not None and row not in pistes:
-                    row["engagement_id"] = e.id
+                row = piste_rows.get(counts.representative(piste_id))
+                if row is not None and row not in pistes:
+                    row["engagement_id"] = e.id  # a later atelier's engagement takes over an earlier one's piste
                     pistes.append(row)
-            supporters = engagement_supports[e.id]
-            personas = Counter(sup.persona_id for sup in supporters if sup.persona_id)
+            supporters = supporters_of.get(e.id, frozenset())
+            personas = Counter(persona_of[pid] for pid in supporters if persona_of.get(pid))
             opinions = Counter(c.opinion for c in reviews_by_engagement[e.id] if c.opinion)
             item = {
                 "id": e.id, "atelier_id": s.atelier.id, "theme_id": e.theme_id, "number": None, "position": e.position,
@@ -347,7 +343,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
     # Pistes merged into a piste that stands behind an engagement point at it too.
     for row in piste_rows.values():
         if row["status"] == "merged" and row["merged_into"] is not None:
-            kept = piste_rows.get((row["atelier_id"], row["merged_into"]))
+            kept = piste_rows.get(row["merged_into"])
             row["engagement_id"] = kept["engagement_id"] if kept else None
 
     reves_by_theme = defaultdict(list)
@@ -440,19 +436,20 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "excluded": {"hidden": excluded["hidden"], "withdrawn": excluded["withdrawn"]},
         "value_votes": [mark(s, v, value_id=v.value_id, value=values_by_id[v.value_id].label if v.value_id in values_by_id else v.value_id,
                              points=v.points) for s in snapshots for v in s.value_votes],
-        "value_words": [mark(s, w, value_id=w.value_id, word=w.word) for s in snapshots for w in s.value_words],
-        "paradox_choices": [mark(s, c, paradox_id=c.paradox_id) for s in snapshots for c in s.paradox_choices],
+        "value_words": [mark(s, w, value_id=w.value_id, value=values_by_id[w.value_id].label if w.value_id in values_by_id else w.value_id,
+                             word=w.word) for s in snapshots for w in s.value_words],
+        "paradox_choices": [mark(s, c, paradox_id=c.paradox_id, paradox=paradoxes_by_id[c.paradox_id].title
+                                 if c.paradox_id in paradoxes_by_id else c.paradox_id) for s in snapshots for c in s.paradox_choices],
         "supports": [],
         "engagement_supports": [mark(s, e, engagement_id=e.engagement_id) for s in snapshots for e in s.engagement_supports],
         "reviews": review_groups,
     }
     for s in snapshots:
         roots = merge_roots(s.pistes)
-        status = {p.id: p.status for p in s.pistes}
         for sup in s.supports:
-            root = roots.get(sup.piste_id, sup.piste_id)
-            annexes["supports"].append(mark(s, sup, piste_id=sup.piste_id, counted_under=root,
-                                            counted=status.get(root) == "visible"))
+            standing = counts.representative(sup.piste_id)
+            annexes["supports"].append(mark(s, sup, piste_id=sup.piste_id, counted_under=standing or roots.get(sup.piste_id, sup.piste_id),
+                                            counted=standing is not None))
 
     return {
         "schema_version": SCHEMA_VERSION,
@@ -460,6 +457,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "language": "fr",
         "generated_at": _iso(now),
         "version": version,
+        "version_at": version_at,
         "template": {
             "id": template.id, "title": template.title, "territory": template.territory,
             "organisation": template.organisation, "year": template.year, "summary": template.summary,

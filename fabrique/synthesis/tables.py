@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .wording import fr_date, fr_percent, short_datetime, version_label
+
 
 @dataclass(frozen=True)
 class Table:
@@ -30,7 +32,14 @@ def tables(doc: dict) -> list[Table]:
     engagement_label = {e["id"]: f"{e['number']} {e['title']}" for e in engagements}
     theme_title = {t["id"]: t["title"] for t in doc["themes"]}
     annexes = doc["annexes"]
+    cover, participation = doc["cover"], doc["participation"]
     out = [
+        Table("synthese", "La synthèse", ("rubrique", "valeur"), [
+            ("titre", cover["title"]), ("territoire", cover["territory"]), ("méthode", cover["method"]),
+            ("démarche" if doc["kind"] == "demarche" else "atelier", cover["name"]),
+            ("dates", ", ".join(fr_date(d) for d in cover["dates"])), ("version", version_label(doc)),
+            ("participants", participation["total"]), ("pistes", participation["totals"]["pistes"]),
+            ("gommettes", participation["totals"]["supports"]), ("engagements", participation["totals"]["engagements"])]),
         Table("engagements", "Engagements", (
             "numéro", "thème", "titre", "pour", "comment", "pistes", "soutiens", "avis favorables", "avis réservés",
             "avis à amender", "atelier"), [
@@ -42,32 +51,32 @@ def tables(doc: dict) -> list[Table]:
             "statut", "fusionnée dans", "engagement", "origine", "date"), [
             (p["id"], atelier_names.get(p["atelier_id"]), p["audience"], p["theme"], p["text"], p["horizon_label"],
              _join("#" + h for h in p["hashtags"]), p["supports"], p["persona"], _join(a["label"] for a in p["author_personas"]),
-             p["status_label"], p["merged_into"], engagement_label.get(p["engagement_id"]), p["origin"], p["created_at"])
+             p["status_label"], p["merged_into"], engagement_label.get(p["engagement_id"]), p["origin"], short_datetime(p["created_at"]))
             for p in annexes["pistes"]]),
         Table("reves", "Rêves", ("thème", "texte", "persona", "atelier"), [
             (t["title"], r["text"], r["persona"], atelier_names.get(r["atelier_id"])) for t in doc["themes"] for r in t["reves"]]),
         Table("valeurs", "Classement des valeurs", ("rang", "valeur", "points", "votants", "part des points", "mots associés"), [
-            (v["rank"], v["label"], v["points"], v["voters"], v["share"], _join(f"{w['word']} ({w['count']})" for w in v["words"]))
+            (v["rank"], v["label"], v["points"], v["voters"], fr_percent(v["share"]), _join(f"{w['word']} ({w['count']})" for w in v["words"]))
             for v in doc["values"]["items"]]),
         Table("votes", "Votes sur les valeurs", ("atelier", "public", "participant", "persona", "valeur", "points", "date"), [
-            (atelier_names.get(v["atelier_id"]), v["audience"], v["participant"], v["persona"], v["value"], v["points"], v["created_at"])
+            (atelier_names.get(v["atelier_id"]), v["audience"], v["participant"], v["persona"], v["value"], v["points"], short_datetime(v["created_at"]))
             for v in annexes["value_votes"]]),
         Table("mots", "Mots associés aux valeurs", ("atelier", "public", "participant", "persona", "valeur", "mot", "date"), [
-            (atelier_names.get(w["atelier_id"]), w["audience"], w["participant"], w["persona"], w["value_id"], w["word"], w["created_at"])
+            (atelier_names.get(w["atelier_id"]), w["audience"], w["participant"], w["persona"], w["value"], w["word"], short_datetime(w["created_at"]))
             for w in annexes["value_words"]]),
         Table("paradoxes", "Paradoxes", ("rang", "paradoxe", "retenu", "choix", "atout", "défi"), [
             (p["rank"], p["title"], "oui" if p["retained"] else "non", p["choices"], p["atout"], p["defi"])
             for p in doc["paradoxes"]["items"]]),
         Table("choix_paradoxes", "Choix des paradoxes", ("atelier", "public", "participant", "persona", "paradoxe", "date"), [
-            (atelier_names.get(c["atelier_id"]), c["audience"], c["participant"], c["persona"], c["paradox_id"], c["created_at"])
+            (atelier_names.get(c["atelier_id"]), c["audience"], c["participant"], c["persona"], c["paradox"], short_datetime(c["created_at"]))
             for c in annexes["paradox_choices"]]),
         Table("soutiens", "Soutiens (gommettes)", (
             "atelier", "public", "participant", "persona", "piste", "comptée sous la piste", "comptée", "date"), [
             (atelier_names.get(s["atelier_id"]), s["audience"], s["participant"], s["persona"], s["piste_id"], s["counted_under"],
-             "oui" if s["counted"] else "non", s["created_at"]) for s in annexes["supports"]]),
+             "oui" if s["counted"] else "non", short_datetime(s["created_at"])) for s in annexes["supports"]]),
         Table("soutiens_engagements", "Soutiens aux engagements", ("atelier", "public", "participant", "persona", "engagement", "date"), [
             (atelier_names.get(s["atelier_id"]), s["audience"], s["participant"], s["persona"],
-             engagement_label.get(s["engagement_id"]), s["created_at"]) for s in annexes["engagement_supports"]]),
+             engagement_label.get(s["engagement_id"]), short_datetime(s["created_at"])) for s in annexes["engagement_supports"]]),
         Table("participants_par_persona", "Participants par habitant fictif", ("persona", "participants"), [
             (p["label"], p["count"]) for p in doc["participation"]["by_persona"]]
             + ([("(sans persona)", doc["participation"]["without_persona"])] if doc["participation"]["without_persona"] else [])),
@@ -78,10 +87,10 @@ def tables(doc: dict) -> list[Table]:
             (a["name"], a["audience"], a["count"]) for a in doc["participation"]["by_atelier"]]),
         Table("avis", "Avis des relecteurs", ("engagement", "relecteur", "avis", "commentaire", "date"), [
             (f"{g['engagement_number']} {g['engagement_title']}" if g["engagement_id"] else "Ensemble de la synthèse",
-             c["reviewer"], c["opinion_label"], c["text"], c["created_at"]) for g in annexes["reviews"] for c in g["comments"]]),
+             c["reviewer"], c["opinion_label"], c["text"], short_datetime(c["created_at"])) for g in annexes["reviews"] for c in g["comments"]]),
     ]
     return out
 
 
-TABLE_NAMES = ("engagements", "pistes", "reves", "valeurs", "votes", "mots", "paradoxes", "choix_paradoxes", "soutiens",
+TABLE_NAMES = ("synthese", "engagements", "pistes", "reves", "valeurs", "votes", "mots", "paradoxes", "choix_paradoxes", "soutiens",
                "soutiens_engagements", "participants_par_persona", "participants_par_college", "participants_par_atelier", "avis")

@@ -12,9 +12,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Cm, Pt, RGBColor
 
-from .to_html import capfirst, fr_date, fr_datetime
+from .to_html import capfirst
+from .wording import fr_date, fr_datetime, fr_percent, plural as _plural, short_datetime, values_note, version_label
 
 FONT = "Arial"  # Liberation Sans and Arimo share its metrics, on any machine that opens the file
 INK = RGBColor(0x1D, 0x23, 0x30)
@@ -23,10 +24,6 @@ MUTED = RGBColor(0x5B, 0x62, 0x72)
 
 def _rgb(color: str) -> RGBColor:
     return RGBColor.from_string(color.lstrip("#").upper())
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n < 2 else many}"
 
 
 class _Writer:
@@ -52,6 +49,11 @@ class _Writer:
         for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3", "Heading 4"):
             styles[name].font.name = FONT
             styles[name].font.color.rgb = INK
+        # A4 with 2 cm margins: what French public bodies print on.
+        section = self.doc.sections[0]
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+        self.text_width = section.page_width - section.left_margin - section.right_margin
 
     def heading(self, text: str, level: int, color: str | None = None):
         paragraph = self.doc.add_heading(level=level)
@@ -89,9 +91,12 @@ class _Writer:
     def table(self, headers, rows, caption: str | None = None):
         if caption:
             self.para(caption, bold=True)
+        rows = [["" if value is None else str(value) for value in row] for row in rows]
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        widths = _column_widths(headers, rows, self.text_width)
         header = table.rows[0]
         _repeat_header(header)
         for cell, text in zip(header.cells, headers):
@@ -103,13 +108,31 @@ class _Writer:
         for row in rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row):
-                run = cell.paragraphs[0].add_run("" if value is None else str(value))
+                run = cell.paragraphs[0].add_run(value)
                 run.font.size = Pt(9)
+        # Word reads each cell's width, LibreOffice the grid's: set both.
+        for column, width in zip(table.columns, widths):
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
         self.para()
         return table
 
     def page_break(self):
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _column_widths(headers, rows, total: int) -> list[int]:
+    """Share the page's width between columns by what they hold: a number column stays narrow,
+    a text column takes the room, and no column is narrower than its longest word."""
+    def weight(texts) -> float:
+        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
+        lengths = sorted(len(text) for text in texts) or [1]
+        typical = lengths[int(0.9 * (len(lengths) - 1))]  # most cells fit without wrapping much
+        return max(longest_word + 1, min(typical, 60), 3)
+
+    weights = [weight([str(h)] + [row[i] for row in rows]) for i, h in enumerate(headers)]
+    return [int(total * w / sum(weights)) for w in weights]
 
 
 def _repeat_header(row) -> None:
@@ -155,7 +178,7 @@ def render(doc: dict) -> bytes:
     props.subject = f"{cover['method']} — {cover['territory']}"[:250]
     props.author = (doc["template"]["organisation"] or cover["territory"])[:250]
     props.language = "fr-FR"
-    props.comments = f"Exportée par Fabrique, version {doc['version']}"
+    props.comments = f"Synthèse, {version_label(doc)} (Fabrique)"
     props.created = datetime.strptime(doc["generated_at"][:19], "%Y-%m-%dT%H:%M:%S")
     _page_number_footer(w.doc.sections[0], f"{cover['method']} — {cover['territory']}")
 
@@ -168,7 +191,7 @@ def render(doc: dict) -> bytes:
     for replay in doc["replays"]:
         if replay["summary"]:
             w.para(replay["summary"], italic=True)
-    w.para(f"Synthèse exportée le {fr_datetime(doc['generated_at'])} · version {doc['version']} · Fabrique", muted=True, size=9)
+    w.para(f"Synthèse, {version_label(doc)} · Fabrique", muted=True, size=9)
     w.page_break()
 
     # --- participation -------------------------------------------------------------------
@@ -234,17 +257,12 @@ def render(doc: dict) -> bytes:
                 w.para("Autres paradoxes du diagnostic : " + " ; ".join(i["title"] for i in others) + ".", muted=True)
         if values["items"]:
             w.heading("Des valeurs qui nous engagent", 2)
-            if values["basis"] == "votes":
-                w.para(f"{values['total_points']} points répartis par {_plural(values['voters'], 'personne', 'personnes')}.", muted=True)
-            elif values["basis"] == "replay":
-                w.para("Classement consolidé de la démarche publiée (aucun vote enregistré dans Fabrique).", muted=True)
-            else:
-                w.para("Aucun vote sur les valeurs n'a été enregistré : voici les valeurs proposées par le cadre.", italic=True)
+            w.para(values_note(values), muted=values["basis"] != "none", italic=values["basis"] == "none")
             for v in values["items"]:
                 w.heading(f"{v['rank']}. {v['label']}" if v["rank"] else v["label"], 3)
-                if values["basis"] == "votes":
-                    w.para(f"{_plural(v['points'], 'point', 'points')} ({round(100 * v['share'], 1)} %), "
-                           f"{_plural(v['voters'], 'votant', 'votants')}", bold=True)
+                if values["basis"] in ("votes", "imported"):
+                    voters = f", {_plural(v['voters'], 'votant', 'votants')}" if values["basis"] == "votes" else ""
+                    w.para(f"{_plural(v['points'], 'point', 'points')} ({fr_percent(v['share'])}){voters}", bold=True)
                 if v["description"]:
                     w.para(v["description"])
                 if v["ideas"]:
@@ -352,7 +370,8 @@ def render(doc: dict) -> bytes:
             continue
         w.heading(f"{t['title']} ({len(rows)})", 3, t["color"])
         w.table(("N°", capfirst(vocab["piste"]), "Horizon", "Hashtags", "Soutiens", "Persona", "Statut"), [
-            (x["id"], x["text"], x["horizon"], " ".join(f"#{tag}" for tag in x["hashtags"]),
+            (x["id"], x["text"] + (f"\nOrigine : {x['origin']}" if x["origin"] else ""), x["horizon_label"],
+             " ".join(f"#{tag}" for tag in x["hashtags"]),
              x["supports"] if x["status"] == "visible" else "", x["persona"] or "",
              f"fusionnée dans n° {x['merged_into']}" if x["status"] == "merged"
              else f"{vocab['engagement']} {numbers[x['engagement_id']]}" if x["engagement_id"] in numbers else x["status_label"])
@@ -365,22 +384,22 @@ def render(doc: dict) -> bytes:
            muted=True)
     if annexes["value_votes"]:
         w.table(("Participant", "Persona", "Valeur", "Points", "Public", "Date"), [
-            (v["participant"], v["persona"] or "", v["value"], v["points"], v["audience"] or "", fr_datetime(v["created_at"]))
+            (v["participant"], v["persona"] or "", v["value"], v["points"], v["audience"] or "", short_datetime(v["created_at"]))
             for v in annexes["value_votes"]], caption=f"Votes sur les valeurs ({len(annexes['value_votes'])})")
     else:
         w.para("Aucun vote sur les valeurs enregistré.")
     if annexes["value_words"]:
         w.table(("Participant", "Persona", "Valeur", "Mot"), [
-            (x["participant"], x["persona"] or "", x["value_id"], x["word"]) for x in annexes["value_words"]],
+            (x["participant"], x["persona"] or "", x["value"], x["word"]) for x in annexes["value_words"]],
             caption=f"Mots associés aux valeurs ({len(annexes['value_words'])})")
     if annexes["paradox_choices"]:
         w.table(("Participant", "Persona", "Paradoxe"), [
-            (x["participant"], x["persona"] or "", x["paradox_id"]) for x in annexes["paradox_choices"]],
+            (x["participant"], x["persona"] or "", x["paradox"]) for x in annexes["paradox_choices"]],
             caption=f"Choix des paradoxes ({len(annexes['paradox_choices'])})")
     if annexes["supports"]:
         w.table(("Participant", "Persona", "Piste", "Comptée sous", "Comptée", "Date"), [
             (x["participant"], x["persona"] or "", x["piste_id"], x["counted_under"], "oui" if x["counted"] else "non",
-             fr_datetime(x["created_at"])) for x in annexes["supports"]],
+             short_datetime(x["created_at"])) for x in annexes["supports"]],
             caption=f"Soutiens aux {vocab['pistes']} — gommettes ({len(annexes['supports'])})")
     else:
         w.para("Aucune gommette enregistrée.")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from .wording import fr_date, fr_datetime, fr_number, fr_percent, plural, short_datetime, values_note, version_label
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
-          "décembre")
 
 
 class _DocumentEnvironment(Environment):
@@ -20,39 +19,6 @@ class _DocumentEnvironment(Environment):
         if isinstance(obj, dict) and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
-
-
-def fr_date(value: str | None) -> str:
-    """Return "29 novembre 2017" for "2017-11-29" (the text itself if it is not an ISO date)."""
-    if not value:
-        return ""
-    try:
-        day = datetime.strptime(value[:10], "%Y-%m-%d")
-    except ValueError:
-        return value
-    return f"{day.day}{'er' if day.day == 1 else ''} {MONTHS[day.month - 1]} {day.year}"
-
-
-def _moment(value: str | None) -> datetime | None:
-    """Read an ISO timestamp (UTC), or None when it is missing or not one."""
-    try:
-        return datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S") if value else None
-    except ValueError:
-        return None
-
-
-def fr_datetime(value: str | None) -> str:
-    """Return "22 novembre 2026 à 10 h 05 (UTC)" for an ISO timestamp in UTC."""
-    moment = _moment(value)
-    if moment is None:
-        return value or ""
-    return f"{fr_date(value)} à {moment.hour} h {moment.minute:02d} (UTC)"
-
-
-def short_datetime(value: str | None) -> str:
-    """Return "22/11/2026 10:05" for an ISO timestamp (tables)."""
-    moment = _moment(value)
-    return moment.strftime("%d/%m/%Y %H:%M") if moment else (value or "")
 
 
 def capfirst(value: str) -> str:
@@ -68,7 +34,9 @@ def css_string(value: str) -> Markup:
 
 _env = _DocumentEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                             trim_blocks=True, lstrip_blocks=True)
-_env.filters.update(fr_date=fr_date, fr_datetime=fr_datetime, short_datetime=short_datetime, capfirst=capfirst, css_string=css_string)
+_env.filters.update(fr_date=fr_date, fr_datetime=fr_datetime, short_datetime=short_datetime, capfirst=capfirst, css_string=css_string,
+                    fr_number=fr_number, fr_percent=fr_percent)
+_env.globals.update(plural=plural, values_note=values_note, version_label=version_label)
 
 
 def render(doc: dict, downloads: list[dict] | None = None, illustrations: dict[str, str] | None = None,

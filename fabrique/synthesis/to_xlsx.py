@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from .tables import tables
+from .wording import version_label
 
 HEADER_FILL = PatternFill("solid", fgColor="EEEBE4")
 WIDE = {"texte", "titre", "pour", "comment", "commentaire", "paradoxe", "atout", "défi", "mots associés", "engagement"}
@@ -24,6 +25,7 @@ def render(doc: dict) -> bytes:
     book.properties.subject = f"{cover['method']} — {cover['territory']}"[:250]
     book.properties.creator = "Fabrique"
     book.properties.language = "fr-FR"
+    book.properties.description = f"Synthèse, {version_label(doc)}"
     for table in tables(doc):
         sheet = book.create_sheet(table.name[:31])
         sheet.append(list(table.columns))
