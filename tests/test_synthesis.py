@@ -255,18 +255,24 @@ def test_every_framework_gets_its_synthesis(app, client, template_id):
 
 
 def test_an_unknown_token_is_not_found(client, demo):
-    for suffix in ("", ".pdf", ".docx", ".xlsx", ".csv", ".json"):
+    for suffix in ("", ".pdf", ".docx", ".odt", ".xlsx", ".csv", ".json"):
         assert client.get(f"/synthese/not-a-token{suffix}").status_code == 404
     assert client.get(f"/synthese/{demo.review_token}.exe").status_code == 404
     assert client.get(f"/synthese/{demo.facilitator_token}").status_code == 404  # only the review link opens it
 
 
 def test_a_pdf_failure_is_reported_and_leaves_the_other_formats(app, client, monkeypatch, tmp_path):
-    from fabrique.synthesis import to_pdf
+    from fabrique.synthesis import exports
 
+    # A worker whose PDF fails as it does without Pango, the other formats made by the real one.
     broken = tmp_path / "broken.py"
-    broken.write_text("import sys; sys.stderr.write('Pango introuvable'); sys.exit(1)\n")
-    monkeypatch.setattr(to_pdf, "WORKER", broken)
+    broken.write_text(
+        "import json, subprocess, sys\n"
+        "data = sys.stdin.buffer.read()\n"
+        "if json.loads(data)['format'] == 'pdf':\n"
+        "    sys.stderr.write('Pango introuvable'); sys.exit(1)\n"
+        f"sys.stdout.buffer.write(subprocess.run([sys.executable, {str(exports.WORKER)!r}], input=data, capture_output=True).stdout)\n")
+    monkeypatch.setattr(exports, "WORKER", broken)
     atelier = create_atelier(REPLAY, "Atelier sans PDF")
     response = client.get(f"/synthese/{atelier.review_token}.pdf")
     assert response.status_code == 503 and "autres formats" in response.get_data(as_text=True)

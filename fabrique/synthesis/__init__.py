@@ -6,9 +6,12 @@ renderer per format, each drawing from that document only.
 | html   | `to_html.render`  | the web page, print-ready (also the source of the PDF)          |
 | pdf    | `to_pdf.render`   | the same page laid out for A4 by WeasyPrint                     |
 | docx   | `to_docx.render`  | an editable Word document: headings, bullet lists, tables       |
+| odt    | `to_odt.render`   | the same editable text as OpenDocument (`editable.write`)       |
 | xlsx   | `to_xlsx.render`  | the raw data, one sheet per table (`tables`)                    |
 | csv    | `to_csv.render`   | the same tables, one CSV file each, in a zip (or one table)     |
 | json   | `to_json.render`  | the document itself, described by docs/synthesis.schema.json    |
+
+`exports` renders every format but JSON in a child process, and keeps files by version.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ class Format:
 FORMATS = {
     "pdf": Format("pdf", "PDF", "application/pdf"),
     "docx": Format("docx", "Word (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "odt": Format("odt", "OpenDocument (ODT)", "application/vnd.oasis.opendocument.text"),
     "xlsx": Format("xlsx", "Tableur (XLSX)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "csv": Format("zip", "Données CSV (zip)", "application/zip"),
     "json": Format("json", "JSON", "application/json"),

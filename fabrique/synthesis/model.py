@@ -154,6 +154,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "territory": template.territory,
         "organisation": template.organisation,
         "name": name,
+        "demarche": ateliers[0].demarche.name if ateliers and ateliers[0].demarche is not None else None,
         "sessions": sessions,
         "dates": sorted({s["date"] for s in sessions if s["date"]}),
         "audiences": list(dict.fromkeys(s["audience"] for s in sessions if s["audience"])),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .wording import fr_date, fr_percent, short_datetime, version_label
+from .wording import fr_date, fr_percent, key_figures, short_datetime, version_label
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def tables(doc: dict) -> list[Table]:
         Table("synthese", "La synthèse", ("rubrique", "valeur"), [
             ("titre", cover["title"]), ("territoire", cover["territory"]), ("méthode", cover["method"]),
             ("démarche" if doc["kind"] == "demarche" else "atelier", cover["name"]),
-            ("dates", ", ".join(fr_date(d) for d in cover["dates"])), ("version", version_label(doc)),
+            ("dates", ", ".join(fr_date(d) for d in cover["dates"])), ("version", version_label(doc)), ("en bref", key_figures(doc)),
             ("participants", participation["total"]), ("pistes", participation["totals"]["pistes"]),
             ("gommettes", participation["totals"]["supports"]), ("engagements", participation["totals"]["engagements"])]),
         Table("engagements", "Engagements", (

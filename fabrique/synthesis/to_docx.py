@@ -1,10 +1,10 @@
 """Render the synthesis as an editable Word document (python-docx): real headings (the navigation
-pane shows the plan), bullet lists and tables, in the same order as the web page and the PDF."""
+pane shows the plan), a table of contents, bullet lists and tables whose columns fit what they
+hold, in the same order as the web page and the PDF. The text itself is `editable.write`."""
 
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -14,10 +14,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from .to_html import capfirst
-from .wording import fr_date, fr_datetime, fr_percent, plural as _plural, short_datetime, values_note, version_label
+from .editable import column_widths, write
 
 FONT = "Arial"  # Liberation Sans and Arimo share its metrics, on any machine that opens the file
+TEXT_WIDTH_CM = 17.0  # A4, 2 cm margins
 INK = RGBColor(0x1D, 0x23, 0x30)
 MUTED = RGBColor(0x5B, 0x62, 0x72)
 
@@ -53,9 +53,11 @@ class _Writer:
         section = self.doc.sections[0]
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
-        self.text_width = section.page_width - section.left_margin - section.right_margin
+        self.outline: list[tuple[int, str]] = []  # the headings, for the table of contents
+        self.toc_paragraph = None
 
     def heading(self, text: str, level: int, color: str | None = None):
+        self.outline.append((level, text))
         paragraph = self.doc.add_heading(level=level)
         run = paragraph.add_run(text)
         if color:
@@ -96,7 +98,7 @@ class _Writer:
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
-        widths = _column_widths(headers, rows, self.text_width)
+        widths = [Cm(width) for width in column_widths(headers, rows, TEXT_WIDTH_CM)]
         header = table.rows[0]
         _repeat_header(header)
         for cell, text in zip(header.cells, headers):
@@ -121,18 +123,66 @@ class _Writer:
     def page_break(self):
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
+    def finish(self):
+        """Write the table of contents' entries, now that every heading is known."""
+        if self.toc_paragraph is None:
+            return
+        anchor = self.toc_paragraph
+        entries = [(level, text) for level, text in self.outline if level <= 2 and text != "Sommaire"]
+        for index, (level, text) in enumerate(entries):
+            paragraph = self.doc.add_paragraph()
+            run = paragraph.add_run(("" if level == 1 else "    ") + text)
+            run.bold = level == 1
+            run.font.size = Pt(10.5 if level == 1 else 9.5)
+            if index == len(entries) - 1:
+                paragraph.add_run()._r.append(_field_part("end", None))
+            anchor._p.addnext(paragraph._p)
+            anchor = paragraph
 
-def _column_widths(headers, rows, total: int) -> list[int]:
-    """Share the page's width between columns by what they hold: a number column stays narrow,
-    a text column takes the room, and no column is narrower than its longest word."""
-    def weight(texts) -> float:
-        longest_word = max((len(word) for text in texts for word in text.split()), default=1)
-        lengths = sorted(len(text) for text in texts) or [1]
-        typical = lengths[int(0.9 * (len(lengths) - 1))]  # most cells fit without wrapping much
-        return max(longest_word + 1, min(typical, 60), 3)
+    def title(self, text: str):
+        self.doc.add_paragraph(text, style="Title")
 
-    weights = [weight([str(h)] + [row[i] for row in rows]) for i, h in enumerate(headers)]
-    return [int(total * w / sum(weights)) for w in weights]
+    def runs(self, parts, quote: bool = False):
+        paragraph = self.doc.add_paragraph(style="Quote" if quote else None)
+        for text, look in parts:
+            if not text:
+                continue
+            run = paragraph.add_run(text)
+            run.bold, run.italic = look == "bold", look == "italic"
+            if look == "muted":
+                run.font.color.rgb = MUTED
+        return paragraph
+
+    def properties(self, *, title, subject, author, comments, created):
+        props = self.doc.core_properties
+        props.title, props.subject, props.author, props.comments, props.created = title, subject, author, comments, created
+        props.language = "fr-FR"
+
+    def footer(self, text: str):
+        _page_number_footer(self.doc.sections[0], text)
+
+    def new_section(self):
+        self.doc.add_section(WD_SECTION.NEW_PAGE)
+
+    def toc(self):
+        """Add a table of contents field, its entries already written: every reader shows them as they
+        are, and "Update field" adds the page numbers."""
+        self.heading("Sommaire", 1)
+        self.toc_paragraph = self.doc.add_paragraph()
+        for kind, value in (("begin", None), (None, 'TOC \\o "1-2" \\h \\z \\u'), ("separate", None)):
+            self.toc_paragraph.add_run()._r.append(_field_part(kind, value))
+
+
+def _field_part(kind: str | None, instruction: str | None):
+    """Return a field's begin/separate/end mark (`kind`), or its instruction text."""
+    if kind:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+    element = OxmlElement("w:instrText")
+    element.set(qn("xml:space"), "preserve")
+    element.text = instruction
+    return element
 
 
 def _repeat_header(row) -> None:
@@ -158,273 +208,14 @@ def _page_number_footer(section, text: str) -> None:
     field = paragraph.add_run()
     field.font.size = Pt(8)
     for kind, value in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        else:
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = value
-        field._r.append(element)
+        field._r.append(_field_part(kind, value))
 
 
 def render(doc: dict) -> bytes:
     """Return the synthesis as a .docx file."""
     w = _Writer()
-    vocab = doc["template"]["vocabulary"]
-    cover = doc["cover"]
-    props = w.doc.core_properties
-    props.title = f"{cover['title']} — {cover['name']}"[:250]
-    props.subject = f"{cover['method']} — {cover['territory']}"[:250]
-    props.author = (doc["template"]["organisation"] or cover["territory"])[:250]
-    props.language = "fr-FR"
-    props.comments = f"Synthèse, {version_label(doc)} (Fabrique)"
-    props.created = datetime.strptime(doc["generated_at"][:19], "%Y-%m-%dT%H:%M:%S")
-    _page_number_footer(w.doc.sections[0], f"{cover['method']} — {cover['territory']}")
-
-    # --- cover ---------------------------------------------------------------------------
-    w.para(cover["organisation"] or cover["territory"], muted=True, size=11)
-    w.doc.add_paragraph(cover["title"], style="Title")
-    w.para(f"{cover['method']} — {cover['territory']}", size=16)
-    w.para(cover["name"], bold=True, size=13)
-    w.table(("Date", "Séance", "Public"), [(fr_date(s["date"]), s["title"], s["audience"] or "") for s in cover["sessions"]])
-    for replay in doc["replays"]:
-        if replay["summary"]:
-            w.para(replay["summary"], italic=True)
-    w.para(f"Synthèse, {version_label(doc)} · Fabrique", muted=True, size=9)
-    w.page_break()
-
-    # --- participation -------------------------------------------------------------------
-    p = doc["participation"]
-    w.heading("Qui a participé", 1)
-    w.table(("Participants", capfirst(vocab["pistes"]), "Rêves", capfirst(vocab["engagements"])),
-            [(p["total"], p["totals"]["pistes"], p["totals"]["reves"], p["totals"]["engagements"])])
-    if p["total"] == 0:
-        scope = "cette démarche" if doc["kind"] == "demarche" else "cet atelier"
-        note = f"Aucune participation n'a été enregistrée dans Fabrique pour {scope}."
-        if doc["replays"]:
-            note += " Les résultats présentés reprennent ceux publiés : " + ", ".join(f"« {r['title']} »" for r in doc["replays"]) + "."
-        w.para(note, italic=True)
-    else:
-        rows = [(r["label"], r["count"]) for r in p["by_persona"]]
-        if p["without_persona"]:
-            rows.append(("Sans habitant fictif", p["without_persona"]))
-        w.table(("Habitant fictif", "Participants"), rows, caption="Par habitant fictif")
-        if p["by_college"]:
-            rows = [(r["college"], r["count"]) for r in p["by_college"]]
-            if p["without_college"]:
-                rows.append(("Non renseigné", p["without_college"]))
-            w.table(("Collège", "Participants"), rows, caption="Par collège")
-        if len(p["by_atelier"]) > 1:
-            w.table(("Atelier", "Public", "Participants"), [(r["name"], r["audience"] or "", r["count"]) for r in p["by_atelier"]],
-                    caption="Par atelier")
-        c = p["contributors"]
-        w.table(("Contribution", "Personnes"), [
-            ("Ont choisi des paradoxes", c["paradoxes"]), ("Ont voté sur les valeurs", c["values"]),
-            ("Ont écrit des rêves", c["reves"]), (f"Ont proposé des {vocab['pistes']}", c["pistes"]),
-            ("Ont placé des gommettes", c["supports"])], caption="Ce que les participants ont fait")
-
-    part = 0
-    # --- who we are ----------------------------------------------------------------------
-    paradoxes, values = doc["paradoxes"], doc["values"]
-    if paradoxes["items"] or values["items"]:
-        part += 1
-        w.page_break()
-        w.heading(f"{part}. Qui sommes-nous ?", 1)
-        if paradoxes["items"]:
-            w.heading("Le diagnostic : les paradoxes retenus", 2)
-            retained = [i for i in paradoxes["items"] if i["retained"]]
-            if paradoxes["basis"] == "choices":
-                w.para(f"Classés par le nombre de participants qui les ont jugés déterminants pour leur habitant fictif "
-                       f"({_plural(paradoxes['choosers'], 'personne', 'personnes')}).", muted=True)
-            elif paradoxes["basis"] == "replay":
-                w.para("Paradoxes retenus lors de la démarche publiée (aucun choix enregistré dans Fabrique).", muted=True)
-            else:
-                w.para("Aucun paradoxe n'a été choisi : voici le diagnostic proposé par le cadre.", italic=True)
-            for item in retained or paradoxes["items"]:
-                w.heading(f"{item['rank']}. {item['title']}" if item["rank"] else item["title"], 3)
-                paragraph = w.para()
-                paragraph.add_run("Atout : ").bold = True
-                paragraph.add_run(item["atout"])
-                paragraph = w.para()
-                paragraph.add_run("Défi : ").bold = True
-                paragraph.add_run(item["defi"])
-                if paradoxes["basis"] == "choices":
-                    w.para(_plural(item["choices"], "choix", "choix"), muted=True)
-                w.bullets(item["figures"])
-            others = [i for i in paradoxes["items"] if not i["retained"]]
-            if retained and others:
-                w.para("Autres paradoxes du diagnostic : " + " ; ".join(i["title"] for i in others) + ".", muted=True)
-        if values["items"]:
-            w.heading("Des valeurs qui nous engagent", 2)
-            w.para(values_note(values), muted=values["basis"] != "none", italic=values["basis"] == "none")
-            for v in values["items"]:
-                w.heading(f"{v['rank']}. {v['label']}" if v["rank"] else v["label"], 3)
-                if values["basis"] in ("votes", "imported"):
-                    voters = f", {_plural(v['voters'], 'votant', 'votants')}" if values["basis"] == "votes" else ""
-                    w.para(f"{_plural(v['points'], 'point', 'points')} ({fr_percent(v['share'])}){voters}", bold=True)
-                if v["description"]:
-                    w.para(v["description"])
-                if v["ideas"]:
-                    w.para("Idées associées : " + ", ".join(v["ideas"]), muted=True)
-                if v["words"]:
-                    w.para("Mots des participants : " + ", ".join(
-                        f"{x['word']} ×{x['count']}" if x["count"] > 1 else x["word"] for x in v["words"]))
-
-    # --- where we go ---------------------------------------------------------------------
-    part += 1
-    w.page_break()
-    w.heading(f"{part}. Où voulons-nous aller ? {capfirst(vocab['themes'])}", 1)
-    for t in doc["themes"]:
-        w.heading(t["title"] + (f" — {t['subtitle']}" if t["subtitle"] else ""), 2, t["color"])
-        if t["defi"]:
-            w.para(t["defi"])
-        w.bullets(t["questions"])
-        w.para(f"{_plural(t['piste_count'], vocab['piste'], vocab['pistes'])} · {_plural(len(t['reves']), 'rêve', 'rêves')} · "
-               f"{_plural(len(t['engagements']), vocab['engagement'], vocab['engagements'])}", muted=True)
-        if t["reves"]:
-            w.heading(vocab["reve_prompt"], 3)
-            for r in t["reves"]:
-                paragraph = w.para(r["text"], italic=True, style="Quote")
-                if r["persona"]:
-                    paragraph.add_run(f" — {r['persona']}").font.color.rgb = MUTED
-
-    # --- how we get there ----------------------------------------------------------------
-    part += 1
-    total = doc["participation"]["totals"]["engagements"]
-    w.page_break()
-    w.heading(f"{part}. Comment y parvenir ? {_plural(total, vocab['engagement'], vocab['engagements'])}", 1)
-    for h in doc["horizons"]:
-        w.para(f"{h['label']}" + (f" : {h['description']}" if h["description"] else ""), muted=True, size=9)
-    horizon_ids = [h["id"] for h in doc["horizons"]]
-    for t in doc["themes"]:
-        w.heading(f"{_plural(len(t['engagements']), vocab['engagement'], vocab['engagements'])} — {t['title']}", 2, t["color"])
-        if not t["engagements"]:
-            w.para(f"Aucun {vocab['engagement']} n'a encore été formulé pour {t['title']}.", italic=True)
-        for e in t["engagements"]:
-            w.para(f"{capfirst(vocab['engagement'])} {e['number']} · {t['title']}".upper(), bold=True, size=8, color=t["color"])
-            w.heading(e["title"], 3, t["color"])
-            if e["purpose"]:
-                w.para(e["purpose"], italic=True)
-            if e["how"]:
-                w.heading("Comment ?", 4)
-                w.bullets(e["how"])
-            w.heading(f"{capfirst(vocab['pistes'])} ({e['piste_count']})", 4)
-            if not e["pistes"]:
-                w.para(f"Aucune {vocab['piste']} n'est rattachée à cet {vocab['engagement']}.", muted=True)
-            groups = [(h["label"], [x for x in e["pistes"] if x["horizon"] == h["id"]]) for h in doc["horizons"]]
-            groups.append(("", [x for x in e["pistes"] if x["horizon"] not in horizon_ids]))
-            for label, group in groups:
-                if not group:
-                    continue
-                if label:
-                    w.para(label, bold=True, size=9)
-                w.bullets((x["text"] + "".join(f" #{tag}" for tag in x["hashtags"]), " · ".join(filter(None, [
-                    _plural(x["supports"], "soutien", "soutiens") if x["supports"] else "",
-                    ", ".join(a["label"] for a in x["author_personas"]),
-                    x["audience"] if doc["kind"] == "demarche" else None]))) for x in group)
-            details = []
-            if e["supports"]:
-                details.append(f"{_plural(e['supports'], 'soutien', 'soutiens')} à cet {vocab['engagement']}")
-            if e["reviews"]["comments"]:
-                r = e["reviews"]
-                details.append(f"avis : {r['favorable']} favorable(s), {r['reserve']} réservé(s), {r['a_amender']} à amender")
-            if details:
-                w.para(" · ".join(details), muted=True)
-
-    # --- personas ------------------------------------------------------------------------
-    if doc["lens"]:
-        part += 1
-        w.page_break()
-        w.heading(f"{part}. À travers les yeux des habitants", 1)
-        for entry in doc["lens"]:
-            w.heading(entry["label"] + (f" ({entry['name']})" if entry["name"] else ""), 2, entry["color"])
-            w.para(f"{_plural(entry['participants'], 'participant', 'participants')} · "
-                   f"{_plural(len(entry['pistes']), vocab['piste'], vocab['pistes'])} · {_plural(entry['reves'], 'rêve', 'rêves')} · "
-                   f"{_plural(entry['supports_given'], 'gommette', 'gommettes')}", muted=True)
-            if entry["quote"]:
-                w.para(f"« {entry['quote']} »", italic=True)
-            if entry["values"]:
-                w.para("Valeurs : " + ", ".join(f"{v['label']} ({_plural(v['points'], 'pt', 'pts')})" for v in entry["values"]))
-            if entry["paradoxes"]:
-                w.heading("Paradoxes jugés déterminants", 4)
-                w.bullets(f"{x['title']} ({x['choices']})" for x in entry["paradoxes"])
-            if entry["pistes"]:
-                w.heading(f"{capfirst(vocab['pistes'])} proposées", 4)
-                w.bullets((x["text"], x["theme"] + (f", {_plural(x['supports'], 'soutien', 'soutiens')}" if x["supports"] else ""))
-                          for x in entry["pistes"])
-
-    # --- annexes -------------------------------------------------------------------------
-    annexes = doc["annexes"]
-    w.doc.add_section(WD_SECTION.NEW_PAGE)
-    w.heading("Annexes", 1)
-    w.heading(f"Toutes les {vocab['pistes']}", 2)
-    excluded = annexes["excluded"]
-    if excluded["hidden"] or excluded["withdrawn"]:
-        w.para(f"Non publiées : {excluded['hidden']} masquée(s) par l'animation, {excluded['withdrawn']} retirée(s) par leur auteur.",
-               muted=True)
-    numbers = {e["id"]: e["number"] for t in doc["themes"] for e in t["engagements"]}
-    for t in doc["themes"]:
-        rows = [x for x in annexes["pistes"] if x["theme_id"] == t["id"]]
-        if not rows:
-            continue
-        w.heading(f"{t['title']} ({len(rows)})", 3, t["color"])
-        w.table(("N°", capfirst(vocab["piste"]), "Horizon", "Hashtags", "Soutiens", "Persona", "Statut"), [
-            (x["id"], x["text"] + (f"\nOrigine : {x['origin']}" if x["origin"] else ""), x["horizon_label"],
-             " ".join(f"#{tag}" for tag in x["hashtags"]),
-             x["supports"] if x["status"] == "visible" else "", x["persona"] or "",
-             f"fusionnée dans n° {x['merged_into']}" if x["status"] == "merged"
-             else f"{vocab['engagement']} {numbers[x['engagement_id']]}" if x["engagement_id"] in numbers else x["status_label"])
-            for x in rows])
-    if not annexes["pistes"]:
-        w.para(f"Aucune {vocab['piste']} n'a été proposée.")
-
-    w.heading("Votes et soutiens, ligne à ligne", 2)
-    w.para("Les participants sont désignés par un numéro (P…) et par l'habitant fictif qu'ils incarnaient, jamais par leur pseudonyme.",
-           muted=True)
-    if annexes["value_votes"]:
-        w.table(("Participant", "Persona", "Valeur", "Points", "Public", "Date"), [
-            (v["participant"], v["persona"] or "", v["value"], v["points"], v["audience"] or "", short_datetime(v["created_at"]))
-            for v in annexes["value_votes"]], caption=f"Votes sur les valeurs ({len(annexes['value_votes'])})")
-    else:
-        w.para("Aucun vote sur les valeurs enregistré.")
-    if annexes["value_words"]:
-        w.table(("Participant", "Persona", "Valeur", "Mot"), [
-            (x["participant"], x["persona"] or "", x["value"], x["word"]) for x in annexes["value_words"]],
-            caption=f"Mots associés aux valeurs ({len(annexes['value_words'])})")
-    if annexes["paradox_choices"]:
-        w.table(("Participant", "Persona", "Paradoxe"), [
-            (x["participant"], x["persona"] or "", x["paradox"]) for x in annexes["paradox_choices"]],
-            caption=f"Choix des paradoxes ({len(annexes['paradox_choices'])})")
-    if annexes["supports"]:
-        w.table(("Participant", "Persona", "Piste", "Comptée sous", "Comptée", "Date"), [
-            (x["participant"], x["persona"] or "", x["piste_id"], x["counted_under"], "oui" if x["counted"] else "non",
-             short_datetime(x["created_at"])) for x in annexes["supports"]],
-            caption=f"Soutiens aux {vocab['pistes']} — gommettes ({len(annexes['supports'])})")
-    else:
-        w.para("Aucune gommette enregistrée.")
-    if annexes["engagement_supports"]:
-        w.table(("Participant", "Persona", capfirst(vocab["engagement"])), [
-            (x["participant"], x["persona"] or "", numbers.get(x["engagement_id"], "")) for x in annexes["engagement_supports"]],
-            caption=f"Soutiens aux {vocab['engagements']} ({len(annexes['engagement_supports'])})")
-
-    w.heading("Avis des relecteurs", 2)
-    if not annexes["reviews"]:
-        w.para("Aucun avis n'a encore été donné sur cette synthèse.")
-    for group in annexes["reviews"]:
-        w.heading(f"{capfirst(vocab['engagement'])} {group['engagement_number']} — {group['engagement_title']}"
-                  if group["engagement_id"] else "Sur l'ensemble de la synthèse", 3)
-        counts = group["counts"]
-        w.para(f"{counts['favorable']} favorable(s), {counts['reserve']} réservé(s), {counts['a_amender']} à amender.", muted=True)
-        for comment in group["comments"]:
-            paragraph = w.para()
-            paragraph.add_run(comment["reviewer"]).bold = True
-            if comment["opinion_label"]:
-                paragraph.add_run(f" · {comment['opinion_label']}")
-            paragraph.add_run(f" · {fr_datetime(comment['created_at'])}").font.color.rgb = MUTED
-            if comment["text"]:
-                w.para(comment["text"])
-
+    write(w, doc)
+    w.finish()
     out = io.BytesIO()
     w.doc.save(out)
     return out.getvalue()

@@ -7,7 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from .wording import fr_date, fr_datetime, fr_number, fr_percent, plural, short_datetime, values_note, version_label
+from .wording import fr_date, fr_datetime, fr_number, fr_percent, plural, short_datetime, key_figures, values_note, version_label
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -36,7 +36,7 @@ _env = _DocumentEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=
                             trim_blocks=True, lstrip_blocks=True)
 _env.filters.update(fr_date=fr_date, fr_datetime=fr_datetime, short_datetime=short_datetime, capfirst=capfirst, css_string=css_string,
                     fr_number=fr_number, fr_percent=fr_percent)
-_env.globals.update(plural=plural, values_note=values_note, version_label=version_label)
+_env.globals.update(plural=plural, values_note=values_note, version_label=version_label, key_figures=key_figures)
 
 
 def render(doc: dict, downloads: list[dict] | None = None, illustrations: dict[str, str] | None = None,

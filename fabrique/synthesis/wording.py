@@ -86,3 +86,13 @@ def values_note(values: dict) -> str:
         note += f" Classement également repris {' et '.join(sources)} : " + " ; ".join(
             ", ".join(f"{r['label']} ({plural(r['points'], 'point', 'points')})" for r in c["ranking"]) for c in values["imported"]) + "."
     return note
+
+
+def key_figures(doc: dict) -> str:
+    """Return the figures every format states on its cover: "3 participants · 4 pistes · 7 soutiens · 1 engagement"."""
+    vocab, p = doc["template"]["vocabulary"], doc["participation"]
+    supports = sum(r["supports"] for r in doc["annexes"]["pistes"] if r["status"] == "visible")
+    return " · ".join((plural(p["total"], "participant", "participants"),
+                       plural(p["totals"]["pistes"], vocab["piste"], vocab["pistes"]),
+                       plural(supports, "soutien", "soutiens"),
+                       plural(p["totals"]["engagements"], vocab["engagement"], vocab["engagements"])))

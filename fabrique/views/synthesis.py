@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections import OrderedDict
-from threading import Lock
 
 from flask import Blueprint, Response, abort, current_app, get_flashed_messages, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
-from ..models import Atelier, ReviewComment
-from ..synthesis import FORMATS, build, build_for_demarche, content_disposition, to_csv, to_docx, to_html, to_json, to_pdf, to_xlsx
+from ..models import Atelier
+from ..synthesis import FORMATS, build, build_for_demarche, content_disposition, exports, to_csv, to_html
 
 bp = Blueprint("synthesis", __name__)
 
@@ -32,14 +30,6 @@ PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofol
 # of defence behind autoescaping.
 PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
                "form-action 'self'; frame-ancestors 'none'")
-
-# A PDF takes seconds to lay out: keep the last few, keyed on what they show. `seq` changes with
-# every committed change of the atelier; review comments are counted too in case they are written
-# without bumping it.
-_pdf_cache: OrderedDict[tuple, bytes] = OrderedDict()
-_pdf_lock = Lock()
-PDF_CACHE_SIZE = 8
-
 
 def _atelier(token: str) -> Atelier:
     atelier = db.session.scalar(select(Atelier).where(Atelier.review_token == token))
@@ -81,7 +71,7 @@ def page(token: str):
     return Response(html, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})
 
 
-@bp.get("/synthese/<token>.<any(pdf, docx, xlsx, csv, json):fmt>")
+@bp.get("/synthese/<token>.<any(pdf, docx, odt, xlsx, csv, json):fmt>")
 def download(token: str, fmt: str):
     """Download the synthesis in one format."""
     atelier = _atelier(token)
@@ -93,35 +83,17 @@ def download(token: str, fmt: str):
             abort(404)
         disposition = content_disposition(doc, "csv", suffix=request.args["table"])
         return Response(body, mimetype="text/csv; charset=utf-8", headers={**PRIVATE, "Content-Disposition": disposition})
-    if fmt == "pdf":
-        body = _pdf(atelier, doc)
-    elif fmt == "docx":
-        body = to_docx.render(doc)
-    elif fmt == "xlsx":
-        body = to_xlsx.render(doc)
-    elif fmt == "csv":
-        body = to_csv.render(doc)
-    else:
-        body = to_json.render(doc)
+    body = _file(atelier, doc, fmt)
     mimetype = spec.mimetype + ("; charset=utf-8" if fmt == "json" else "")
     return Response(body, mimetype=mimetype, headers={**PRIVATE, "Content-Disposition": content_disposition(doc, spec.extension)})
 
 
-def _pdf(atelier: Atelier, doc: dict) -> bytes:
-    reviews = db.session.execute(select(func.count(), func.max(ReviewComment.id)).where(ReviewComment.atelier_id == atelier.id)).one()
-    key = (atelier.review_token, _whole_demarche(atelier), doc["cover"]["version"], tuple(reviews))
-    with _pdf_lock:
-        if key in _pdf_cache:
-            _pdf_cache.move_to_end(key)
-            return _pdf_cache[key]
+def _file(atelier: Atelier, doc: dict, fmt: str) -> bytes:
+    """Return the file, made in a worker process (or kept from an earlier download of this version)."""
+    key = (atelier.review_token, _whole_demarche(atelier), doc["version"], fmt)
     try:
-        body = to_pdf.render(doc, illustrations=_illustrations(doc))
-    except to_pdf.PdfError as exc:
-        current_app.logger.error("PDF de la synthèse de l'atelier %s : %s", atelier.id, exc)
-        abort(Response("Le PDF n'a pas pu être produit (voir le journal du serveur) : les autres formats restent disponibles.",
-                       status=503, mimetype="text/plain"))
-    with _pdf_lock:
-        _pdf_cache[key] = body
-        while len(_pdf_cache) > PDF_CACHE_SIZE:
-            _pdf_cache.popitem(last=False)
-    return body
+        return exports.cached(key, fmt, doc, _illustrations(doc) if fmt == "pdf" else None)
+    except exports.ExportError as exc:
+        current_app.logger.error("%s de la synthèse de l'atelier %s : %s", fmt.upper(), atelier.id, exc)
+        abort(Response(f"Le fichier {FORMATS[fmt].label} n'a pas pu être produit (voir le journal du serveur) : "
+                       "les autres formats restent disponibles.", status=503, mimetype="text/plain"))
