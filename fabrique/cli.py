@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app fabrique check | create-atelier | ateliers`."""
+"""Flask commands: `flask --app fabrique check | create-atelier | ateliers | export`."""
 
 from __future__ import annotations
 
@@ -57,7 +57,44 @@ def list_ateliers_command() -> None:
         click.echo(f"{atelier.id:>4}  {atelier.join_code}  {atelier.name}  —  {links(current_app, atelier)['facilitate']}")
 
 
+@click.command("export")
+@click.argument("atelier_id", type=int)
+@click.option("--format", "fmt", type=click.Choice(["pdf", "docx", "odt", "xlsx", "csv", "json", "html"]), default="pdf",
+              show_default=True, help="Format du fichier.")
+@click.option("--demarche", "whole", is_flag=True, help="La synthèse de toute la démarche de cet atelier.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Fichier à écrire ; par défaut, le nom que propose le téléchargement, dans le dossier courant.")
+def export_command(atelier_id: int, fmt: str, whole: bool, output: Path | None) -> None:
+    """Write an atelier's (or its démarche's) synthesis to a file."""
+    from .models import Atelier
+    from .synthesis import build, build_for_demarche, exports, file_stem, to_html
+    from .synthesis.to_pdf import PdfError
+    from .synthesis.wording import version_label
+    from .views.synthesis import illustrations
+
+    atelier = db.session.get(Atelier, atelier_id)
+    if atelier is None:
+        raise click.ClickException(f"Aucun atelier n° {atelier_id} (voir « flask ateliers »).")
+    if whole and atelier.demarche is None:
+        raise click.ClickException(f"L'atelier n° {atelier_id} ne fait partie d'aucune démarche.")
+    doc = build_for_demarche(atelier.demarche) if whole else build(atelier)
+    try:
+        if fmt == "html":
+            body = to_html.render(doc, illustrations=illustrations(doc)).encode("utf-8")
+        else:
+            body = exports.render(fmt, doc, illustrations(doc) if fmt == "pdf" else None)
+    except PdfError as exc:
+        raise click.ClickException(f"Le PDF n'a pas pu être produit : {exc}") from None
+    extension = "zip" if fmt == "csv" else fmt
+    path = output or Path(f"{file_stem(doc)[1]}.{extension}")
+    try:
+        path.write_bytes(body)
+    except OSError as exc:
+        raise click.ClickException(f"Impossible d'écrire {path} : {exc.strerror}") from None
+    click.echo(f"{path} ({len(body) // 1024 + 1} ko, {doc['cover']['title'].lower()}, {version_label(doc)})")
+
+
 def init_app(app) -> None:
     """Register the commands."""
-    for command in (check_command, create_atelier_command, list_ateliers_command):
+    for command in (check_command, create_atelier_command, list_ateliers_command, export_command):
         app.cli.add_command(command)

@@ -132,3 +132,24 @@ def test_regression_imported_values_appear_in_the_importing_atelier_marked_as_im
     # In the démarche's synthesis the first atelier counts by its own votes: nothing twice.
     whole = build_for_demarche(t["demarche"])["values"]
     assert whole["basis"] == "votes" and whole["total_points"] == 20 and whole["imported"] == []
+
+
+def test_flask_export_writes_any_format_of_an_atelier_or_its_demarche(two_ateliers, runner, tmp_path):
+    import docx
+    import json
+
+    t = two_ateliers
+    facilitate(t["later"], "carry_over", from_atelier_id=t["first"].id)
+    target = tmp_path / "demarche.docx"
+    result = runner.invoke(args=["export", str(t["later"].id), "--format", "docx", "--demarche", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "version du " in result.output
+    headings = [p.text for p in docx.Document(str(target)).paragraphs if p.style.name.startswith("Heading")]
+    assert "Démultiplions les navettes" in headings
+    result = runner.invoke(args=["export", str(t["first"].id), "--format", "json", "-o", str(tmp_path / "a.json")])
+    assert result.exit_code == 0 and json.loads((tmp_path / "a.json").read_text("utf-8"))["kind"] == "atelier"
+    result = runner.invoke(args=["export", "999999", "--format", "odt"])
+    assert result.exit_code != 0 and "Aucun atelier n° 999999" in result.output
+    alone = create_atelier(TEMPLATE, "Seul")
+    result = runner.invoke(args=["export", str(alone.id), "--demarche"])
+    assert result.exit_code != 0 and "aucune démarche" in result.output

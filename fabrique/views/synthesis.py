@@ -38,7 +38,7 @@ def _atelier(token: str) -> Atelier:
     return atelier
 
 
-def _illustrations(doc: dict) -> dict[str, str]:
+def illustrations(doc: dict) -> dict[str, str]:
     """Return the persona illustrations as data: URLs (the PDF fetches nothing from outside)."""
     out = {}
     for persona_id in {p["id"] for p in doc["personas"]} | {entry["persona_id"] for entry in doc["lens"]}:
@@ -92,7 +92,7 @@ def _file(atelier: Atelier, doc: dict, fmt: str) -> bytes:
     """Return the file, made in a worker process (or kept from an earlier download of this version)."""
     key = (atelier.review_token, _whole_demarche(atelier), doc["version"], fmt)
     try:
-        return exports.cached(key, fmt, doc, _illustrations(doc) if fmt == "pdf" else None)
+        return exports.cached(key, fmt, doc, illustrations(doc) if fmt == "pdf" else None)
     except exports.ExportError as exc:
         current_app.logger.error("%s de la synthèse de l'atelier %s : %s", fmt.upper(), atelier.id, exc)
         abort(Response(f"Le fichier {FORMATS[fmt].label} n'a pas pu être produit (voir le journal du serveur) : "
