@@ -70,7 +70,7 @@ def export_command(atelier_id: int, fmt: str, whole: bool, output: Path | None) 
     from .synthesis import build, build_for_demarche, exports, file_stem, to_html
     from .synthesis.to_pdf import PdfError
     from .synthesis.wording import version_label
-    from .views.synthesis import illustrations
+    from .synthesis.exports import illustrations
 
     atelier = db.session.get(Atelier, atelier_id)
     if atelier is None:

@@ -35,7 +35,7 @@ from fabrique.actions.participation import join
 from fabrique.actions.replay import ensure_demo_atelier, load_replay
 from fabrique.extensions import db
 from fabrique.models import Atelier, Demarche, Engagement, EngagementPiste, ReviewComment
-from fabrique.synthesis import build, build_for_demarche
+from fabrique.synthesis import build, build_for_demarche, exports
 from tests.factories import HOSTILE, PHASES, op
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,18 @@ def app(tmp_path_factory):
         os.environ.pop("FABRIQUE_INSTANCE", None)
     else:
         os.environ["FABRIQUE_INSTANCE"] = previous
+
+
+WORKER_PRODUCE = exports.produce
+
+
+@pytest.fixture(scope="module", autouse=True)
+def exports_in_process():
+    """Make the files in the test process: the worker's round trip costs seconds on a loaded machine,
+    and is tested on its own (test_synthesis_load, and the failure below)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(exports, "produce", lambda _config, atelier_id, whole, fmt: exports.produce_here(atelier_id, whole, fmt))
+        yield
 
 
 def validate(doc: dict) -> None:
@@ -262,8 +274,7 @@ def test_an_unknown_token_is_not_found(client, demo):
 
 
 def test_a_pdf_failure_is_reported_and_leaves_the_other_formats(app, client, monkeypatch, tmp_path):
-    from fabrique.synthesis import exports
-
+    monkeypatch.setattr(exports, "produce", WORKER_PRODUCE)
     # A worker whose PDF fails as it does without Pango, the other formats made by the real one.
     broken = tmp_path / "broken.py"
     broken.write_text(

@@ -16,7 +16,7 @@ from fabrique.extensions import db
 from fabrique.models import Demarche, Piste
 from fabrique.synthesis import build, build_for_demarche
 from tests.factories import PHASES, op
-from tests.test_synthesis import validate
+from tests.test_synthesis import exports_in_process, validate  # noqa: F401  (a module-wide fixture)
 
 TEMPLATE = "la-fabrique-amp-2017"
 

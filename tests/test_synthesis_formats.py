@@ -21,7 +21,7 @@ from fabrique.actions.participation import join
 from fabrique.extensions import db
 from fabrique.models import Atelier, Demarche
 from fabrique.synthesis.wording import key_figures, version_label
-from tests.test_synthesis import app, normalised, validate  # noqa: F401  (the module-wide app)
+from tests.test_synthesis import app, exports_in_process, normalised, validate  # noqa: F401  (module-wide fixtures)
 from tests.test_synthesis_demarche import TEMPLATE, act, facilitate, goto
 
 FORMATS = ("html", "pdf", "docx", "odt", "xlsx", "csv", "json")

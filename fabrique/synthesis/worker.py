@@ -1,32 +1,32 @@
-"""Render one synthesis file in a child process: `{"format", "doc", "illustrations"}` as JSON on
-stdin, the file's bytes on stdout, the reason of a failure on stderr (see `exports`).
+"""Make one synthesis file in a child process (see `exports`).
 
-Run by path. It loads the renderers of this folder as a package of their own, without the app
-(Flask, SQLAlchemy, Socket.IO): they need only the document, and the child starts in a fraction
-of the time.
+stdin: `{"config": {...}, "atelier_id": 12, "demarche": false, "format": "docx"}` as JSON; stdout:
+one line of JSON (`{"disposition": "attachment; …"}`) then the file's bytes;
+stderr: the reason of a failure. The child reads the database itself and builds the document,
+so that none of that work runs in the live server's process.
 """
 
-import importlib
 import json
+import os
 import sys
-import types
-from pathlib import Path
 
 
 def main() -> int:
-    package = types.ModuleType("synthesis_renderers")
-    package.__path__ = [str(Path(__file__).resolve().parent)]
-    sys.modules[package.__name__] = package
-    exports = importlib.import_module("synthesis_renderers.exports")
-    to_pdf = importlib.import_module("synthesis_renderers.to_pdf")
-
+    if hasattr(os, "nice"):
+        os.nice(10)  # the live server answers phones first; a file may take a little longer
     request = json.loads(sys.stdin.buffer.read().decode("utf-8"))
-    try:
-        body = exports.render(request["format"], request["doc"], request.get("illustrations"))
-    except to_pdf.PdfError as exc:
-        sys.stderr.write(str(exc))
-        return 1
-    sys.stdout.buffer.write(body)
+    from fabrique import create_app
+    from fabrique.synthesis.exports import produce_here
+    from fabrique.synthesis.to_pdf import PdfError
+
+    app = create_app(request["config"])
+    with app.app_context():
+        try:
+            disposition, body = produce_here(request["atelier_id"], request["demarche"], request["format"])
+        except PdfError as exc:
+            sys.stderr.write(str(exc))
+            return 1
+    sys.stdout.buffer.write(json.dumps({"disposition": disposition}).encode("utf-8") + b"\n" + body)
     return 0
 
 

@@ -10,13 +10,11 @@ that one table (names in `fabrique.synthesis.tables.TABLE_NAMES`).
 
 from __future__ import annotations
 
-import base64
 import uuid
 
 from flask import Blueprint, Response, abort, current_app, get_flashed_messages, request, url_for
 from sqlalchemy import select
 
-from .. import catalog
 from ..extensions import db
 from ..models import Atelier
 from ..synthesis import FORMATS, build, build_for_demarche, content_disposition, exports, to_csv, to_html
@@ -36,16 +34,6 @@ def _atelier(token: str) -> Atelier:
     if atelier is None:
         abort(404)
     return atelier
-
-
-def illustrations(doc: dict) -> dict[str, str]:
-    """Return the persona illustrations as data: URLs (the PDF fetches nothing from outside)."""
-    out = {}
-    for persona_id in {p["id"] for p in doc["personas"]} | {entry["persona_id"] for entry in doc["lens"]}:
-        persona = catalog().personas.get(persona_id)
-        if persona is not None and persona.illustration_path.is_file():
-            out[persona_id] = "data:image/svg+xml;base64," + base64.b64encode(persona.illustration_path.read_bytes()).decode("ascii")
-    return out
 
 
 def _whole_demarche(atelier: Atelier) -> bool:
@@ -73,27 +61,23 @@ def page(token: str):
 
 @bp.get("/synthese/<token>.<any(pdf, docx, odt, xlsx, csv, json):fmt>")
 def download(token: str, fmt: str):
-    """Download the synthesis in one format."""
+    """Download the synthesis in one format (made in a worker process, kept by version)."""
     atelier = _atelier(token)
-    doc = _document(atelier)
-    spec = FORMATS[fmt]
+    whole = _whole_demarche(atelier)
     if fmt == "csv" and request.args.get("table"):
+        doc = _document(atelier)
         body = to_csv.render_one(doc, request.args["table"])
         if body is None:
             abort(404)
         disposition = content_disposition(doc, "csv", suffix=request.args["table"])
         return Response(body, mimetype="text/csv; charset=utf-8", headers={**PRIVATE, "Content-Disposition": disposition})
-    body = _file(atelier, doc, fmt)
-    mimetype = spec.mimetype + ("; charset=utf-8" if fmt == "json" else "")
-    return Response(body, mimetype=mimetype, headers={**PRIVATE, "Content-Disposition": content_disposition(doc, spec.extension)})
-
-
-def _file(atelier: Atelier, doc: dict, fmt: str) -> bytes:
-    """Return the file, made in a worker process (or kept from an earlier download of this version)."""
-    key = (atelier.review_token, _whole_demarche(atelier), doc["version"], fmt)
+    ateliers = atelier.demarche.ateliers if whole else [atelier]
+    key = (token, whole, 1 + sum(a.seq for a in ateliers), fmt)  # the document's version, without building it
     try:
-        return exports.cached(key, fmt, doc, illustrations(doc) if fmt == "pdf" else None)
+        disposition, body = exports.cached(key, lambda: exports.produce(current_app.config, atelier.id, whole, fmt))
     except exports.ExportError as exc:
         current_app.logger.error("%s de la synthèse de l'atelier %s : %s", fmt.upper(), atelier.id, exc)
         abort(Response(f"Le fichier {FORMATS[fmt].label} n'a pas pu être produit (voir le journal du serveur) : "
                        "les autres formats restent disponibles.", status=503, mimetype="text/plain"))
+    mimetype = FORMATS[fmt].mimetype + ("; charset=utf-8" if fmt == "json" else "")
+    return Response(body, mimetype=mimetype, headers={**PRIVATE, "Content-Disposition": disposition})

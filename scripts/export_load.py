@@ -1,0 +1,192 @@
+"""Measure what building each synthesis format does to a live room, on this machine only (127.0.0.1).
+
+    .venv/bin/python scripts/export_load.py [--participants 300] [--pistes 300] [--votes 2000] [--mode eventlet|threading]
+
+Fills an atelier (participants with personas, pistes, dots, value votes), starts the server in a
+subprocess on a free port, connects one phone (its real participant cookie and Socket.IO
+connection), and measures the phone's `sync` ack latency: idle, then while each format of the
+synthesis is downloaded for the first time (nothing cached). Prints, per format: the download
+time, and the phone's ack p95 and max during it next to the idle p95. Bounded: one phone, one
+download per format, a 300 s limit per download.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+FORMATS = ("json", "csv", "xlsx", "docx", "odt", "pdf")
+
+
+def seed(database_url: str, participants: int, pistes: int, votes: int) -> dict:
+    """Fill one atelier with rows (set-up only: the app's actions are measured elsewhere)."""
+    sys.path.insert(0, str(ROOT))
+    from fabrique import catalog, create_app
+    from fabrique.actions.ateliers import create_atelier
+    from fabrique.extensions import db
+    from fabrique.models import Participant, Piste, Support, ValueVote
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "export-load-not-secret", "TESTING": True})
+    with app.app_context():
+        atelier = create_atelier("la-fabrique-amp-2017", "Atelier chargé", audience="CODEV", held_on="2026-12-01")
+        template = catalog().templates[atelier.template_id]
+        personas = [p.id for p in catalog().personas_for(template)]
+        rng = random.Random(7)
+        people = [Participant(atelier_id=atelier.id, pseudonym=f"P{i}", pseudonym_key=f"p{i}", persona_id=personas[i % len(personas)],
+                              college=rng.choice(template.colleges) if template.colleges else None, rejoin_code=f"R{i:05d}")
+                  for i in range(participants)]
+        db.session.add_all(people)
+        db.session.flush()
+        themes, horizons = [t.id for t in template.themes], [h.id for h in template.horizons]
+        rows = [Piste(atelier_id=atelier.id, participant_id=p.id, persona_id=p.persona_id, theme_id=rng.choice(themes),
+                      horizon=rng.choice(horizons), text=f"Piste {i} : " + "des navettes entre les gares et les villages " * rng.randint(1, 4),
+                      hashtags=rng.sample(list(template.hashtags), k=min(2, len(template.hashtags))))
+                for i, p in enumerate(rng.choices(people, k=pistes))]
+        db.session.add_all(rows)
+        db.session.flush()
+        pairs = set()
+        while len(pairs) < min(votes, participants * pistes):
+            pairs.add((rng.randrange(participants), rng.randrange(pistes)))
+        db.session.add_all(Support(atelier_id=atelier.id, participant_id=people[a].id, persona_id=people[a].persona_id,
+                                   piste_id=rows[b].id) for a, b in pairs)
+        values = [v.id for v in template.values]
+        db.session.add_all(ValueVote(atelier_id=atelier.id, participant_id=p.id, persona_id=p.persona_id, value_id=v, points=2)
+                           for p in people for v in rng.sample(values, k=2))
+        db.session.commit()
+        out = {"review_token": atelier.review_token, "join_code": atelier.join_code, "atelier_id": atelier.id,
+               "phone_token": people[0].token}
+        db.session.remove()
+        db.engine.dispose()
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, instance: Path, mode: str) -> tuple[subprocess.Popen, str]:
+    """Start `serve.py` on a free port of 127.0.0.1; return it and its base URL once it answers."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": str(instance),
+           "DATABASE_URL": database_url, "ASYNC_MODE": mode, "PYTHONUNBUFFERED": "1"}
+    with open(instance / "server.log", "w") as log:  # the child keeps its own copy of the descriptor
+        server = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/socket.io/?EIO=4&transport=polling", timeout=2).read()
+            return server, base
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError("the server did not start:\n" + (instance / "server.log").read_text())
+            time.sleep(0.2)
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else (values[0] if values else 0.0)
+
+
+class Phone:
+    """One participant's Socket.IO connection, asking for its state again and again."""
+
+    def __init__(self, base: str, seeded: dict):
+        self.client = socketio.Client(reconnection=False)
+        self.client.connect(base, auth={"role": "participant", "code": seeded["join_code"]}, transports=["websocket"],
+                            headers={"Cookie": f"fabrique_{seeded['atelier_id']}={seeded['phone_token']}"}, wait_timeout=20)
+
+    def ack_ms(self) -> float:
+        start = time.perf_counter()
+        answer = self.client.call("sync", timeout=30)
+        assert answer and answer.get("ok"), answer
+        return 1000 * (time.perf_counter() - start)
+
+    def during(self, work) -> tuple[list[float], float]:
+        """Measure acks (every 20 ms) while `work()` runs in a thread; return them and the work's seconds."""
+        done, took = threading.Event(), []
+
+        def run():
+            start = time.perf_counter()
+            work()
+            took.append(time.perf_counter() - start)
+            done.set()
+
+        threading.Thread(target=run, daemon=True).start()
+        latencies = []
+        while not done.is_set():
+            latencies.append(self.ack_ms())
+            time.sleep(0.02)
+        return latencies, took[0]
+
+
+def measure(base: str, seeded: dict, formats=FORMATS, idle_samples: int = 40) -> dict:
+    """Return the idle ack p95 and, per format, the download time and the acks during it."""
+    phone = Phone(base, seeded)
+    try:
+        for _ in range(5):
+            phone.ack_ms()  # warm up
+        idle = []
+        for _ in range(idle_samples):
+            idle.append(phone.ack_ms())
+            time.sleep(0.02)
+        results = {"idle_p95": _p95(idle), "idle_max": max(idle), "formats": {}}
+        for fmt in formats:
+            url = f"{base}/synthese/{seeded['review_token']}.{fmt}"
+
+            def download(url=url):
+                with urllib.request.urlopen(url, timeout=300) as response:
+                    assert response.status == 200
+                    response.read()
+
+            latencies, seconds = phone.during(download)
+            results["formats"][fmt] = {"seconds": seconds, "p95": _p95(latencies), "max": max(latencies), "samples": len(latencies)}
+        return results
+    finally:
+        phone.client.disconnect()
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=300)
+    parser.add_argument("--pistes", type=int, default=300)
+    parser.add_argument("--votes", type=int, default=2000)
+    parser.add_argument("--mode", choices=("eventlet", "threading"), default="eventlet")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        instance = Path(tmp)
+        url = f"sqlite:///{instance / 'fabrique.sqlite3'}"
+        started = time.perf_counter()
+        seeded = seed(url, args.participants, args.pistes, args.votes)
+        print(f"Atelier : {args.participants} participants, {args.pistes} pistes, {args.votes} gommettes "
+              f"(rempli en {time.perf_counter() - started:.1f} s) ; serveur {args.mode}")
+        server, base = start_server(url, instance, args.mode)
+        try:
+            results = measure(base, seeded)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    print(f"Accusé de réception d'un téléphone au repos : p95 {results['idle_p95']:.0f} ms, max {results['idle_max']:.0f} ms")
+    print(f"{'format':<6} {'durée':>8} {'p95 pendant':>12} {'max pendant':>12} {'écart p95':>10}")
+    for fmt, r in results["formats"].items():
+        print(f"{fmt:<6} {r['seconds']:>7.2f}s {r['p95']:>10.0f}ms {r['max']:>10.0f}ms {r['p95'] - results['idle_p95']:>+8.0f}ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
