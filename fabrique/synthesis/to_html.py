@@ -40,9 +40,9 @@ _env.globals.update(plural=plural, values_note=values_note, version_label=versio
 
 
 def render(doc: dict, downloads: list[dict] | None = None, illustrations: dict[str, str] | None = None,
-           review: dict | None = None) -> str:
+           review: dict | None = None, script: str | None = None) -> str:
     """Return the synthesis page; `downloads` adds a download bar, `illustrations` maps persona ids to image URLs,
-    `review` ({action, op_id, messages}) adds the reviewers' opinion forms (web page only)."""
+    `review` ({action, op_id, messages}) adds the reviewers' opinion forms, `script` the downloads' module (web page only)."""
 
     def illustration(entry: dict) -> str | None:
         if illustrations is None:
@@ -50,4 +50,4 @@ def render(doc: dict, downloads: list[dict] | None = None, illustrations: dict[s
         return illustrations.get(entry.get("persona_id") or entry.get("id"))
 
     return _env.get_template("synthesis.html").render(doc=doc, downloads=downloads or [], illustration=illustration,
-                                                      review=review)
+                                                      review=review, script=script)

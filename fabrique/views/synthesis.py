@@ -24,10 +24,10 @@ bp = Blueprint("synthesis", __name__)
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow", "Referrer-Policy": "no-referrer",
            "X-Content-Type-Options": "nosniff"}
 
-# The page runs no script and loads only its own illustrations: a strict policy is a second line
-# of defence behind autoescaping.
-PAGE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; "
-               "form-action 'self'; frame-ancestors 'none'")
+# The page runs one script of its own (the downloads' progress) and no inline script, and loads
+# only its own illustrations: a strict policy is a second line of defence behind autoescaping.
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data: blob:; "
+               "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 def _atelier(token: str) -> Atelier:
     atelier = db.session.scalar(select(Atelier).where(Atelier.review_token == token))
@@ -55,7 +55,7 @@ def page(token: str):
     # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
     review = None if scope else {"action": url_for("review.submit", token=token), "op_id": uuid.uuid4().hex,
                                  "messages": get_flashed_messages(with_categories=True)}
-    html = to_html.render(doc, downloads=downloads, review=review)
+    html = to_html.render(doc, downloads=downloads, review=review, script=url_for("static", filename="js/synthesis.js"))
     return Response(html, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})
 
 
