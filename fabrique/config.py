@@ -4,7 +4,7 @@
 |----------------|-------------------------------------------|------------------------------------------------|
 | FABRIQUE_ENV   | development                               | "production" refuses to start without a key     |
 | SECRET_KEY     | random, kept in instance/secret_key       | signs cookies                                  |
-| DATABASE_URL   | sqlite:///instance/fabrique.sqlite3 (WAL) | any SQLAlchemy URL (PostgreSQL: psycopg2)      |
+| DATABASE_URL   | sqlite:///instance/fabrique.sqlite3 (WAL) | SQLite or postgresql:// (driven by psycopg2)   |
 | PUBLIC_URL     | http://<LAN address>:<PORT>               | what QR codes and printed links point at       |
 | HOST / PORT    | 0.0.0.0 / 5000                            | where the server listens                       |
 | MESSAGE_QUEUE  | (none)                                    | redis://… to run several processes             |
@@ -61,6 +61,20 @@ def _instance_secret_key(instance_path: Path) -> str:
     return key
 
 
+def database_url_with_driver(url: str) -> str:
+    """Name the PostgreSQL driver in `url`: psycopg2, the one that works under eventlet.
+
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, which blocks eventlet's hub; some
+    hosts hand out the short `postgres://` form, which SQLAlchemy no longer accepts.
+    """
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg2://{rest}"
+    if sep and scheme.startswith("postgresql+") and scheme != "postgresql+psycopg2":
+        raise ConfigError(f"DATABASE_URL : seul le pilote psycopg2 est pris en charge (reçu : {scheme}).")
+    return url
+
+
 def from_environment(instance_path: Path, environ=None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if environ is None else environ
@@ -79,9 +93,7 @@ def from_environment(instance_path: Path, environ=None) -> dict:
     if not port.isdigit():
         raise ConfigError(f"PORT doit être un nombre (reçu : {port!r}).")
 
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'fabrique.sqlite3'}"
-    if database_url.startswith("postgres://"):  # the form some hosts hand out; SQLAlchemy wants the long name
-        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    database_url = database_url_with_driver(env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'fabrique.sqlite3'}")
 
     return {
         "ENV_NAME": "production" if production else "development",
