@@ -47,8 +47,10 @@ def create_app(config: dict | None = None) -> Flask:
     views.init_app(app)
     cli.init_app(app)
 
+    from . import schema
+
     with app.app_context():
-        db.create_all()
+        schema.upgrade(db.engine)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app fabrique check | create-atelier | ateliers`."""
+"""Flask commands: `flask --app fabrique check | create-atelier | ateliers | db-upgrade | db-revision`."""
 
 from __future__ import annotations
 
@@ -57,7 +57,39 @@ def list_ateliers_command() -> None:
         click.echo(f"{atelier.id:>4}  {atelier.join_code}  {atelier.name}  —  {links(current_app, atelier)['facilitate']}")
 
 
+@click.command("db-upgrade")
+@click.argument("revision", default="head")
+def db_upgrade_command(revision: str) -> None:
+    """Bring the database schema to REVISION (the newest by default; the server does it at start)."""
+    from . import schema
+
+    schema.upgrade(db.engine, revision)
+    with db.engine.connect() as connection:
+        click.echo(f"Schéma à la révision {schema.current_revision(connection)}.")
+
+
+@click.command("db-revision")
+@click.argument("message")
+def db_revision_command(message: str) -> None:
+    """Write a migration for what the models changed since the newest revision (review it, then commit it)."""
+    import tempfile
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from . import schema
+
+    with tempfile.TemporaryDirectory() as folder:
+        # Compared with a scratch database the migrations alone built (create_all would hide the change).
+        engine = create_engine(f"sqlite:///{folder}/scratch.sqlite3")
+        with engine.begin() as connection:
+            command.upgrade(schema.alembic_config(connection), "head")
+            command.revision(schema.alembic_config(connection), message=message, autogenerate=True,
+                             rev_id=f"{len(list(schema.scripts().walk_revisions())) + 1:04d}")
+        engine.dispose()
+
+
 def init_app(app) -> None:
     """Register the commands."""
-    for command in (check_command, create_atelier_command, list_ateliers_command):
+    for command in (check_command, create_atelier_command, list_ateliers_command, db_upgrade_command, db_revision_command):
         app.cli.add_command(command)

@@ -319,10 +319,12 @@ def max_length(attribute) -> int | None:
     return getattr(attribute.property.columns[0].type, "length", None)
 
 
-def _refuse(reason: str):
+def _refuse(column, message: str, **values):
+    """Refuse with `message` naming the field (translated only now: gettext caches the locale)."""
     from .actions import Refused
 
-    raise Refused(reason, "invalid")
+    field = _(FIELD_LABELS[column.name]) if column.name in FIELD_LABELS else column.name
+    raise Refused(_(message, field=field, **values), "invalid")
 
 
 def _guard(column):
@@ -330,15 +332,14 @@ def _guard(column):
     length = column.type.length if isinstance(column.type, String) else None
 
     def check(_target, value, _old, _initiator):
-        field = _(FIELD_LABELS[column.name]) if column.name in FIELD_LABELS else column.name
         if isinstance(value, str):
             if "\x00" in value:
-                _refuse(_("%(field)s : caractère non autorisé.", field=field))
+                _refuse(column, N_("%(field)s : caractère non autorisé."))
             if length is not None and len(value) > length:
-                _refuse(_("%(field)s : %(max)s caractères au plus.", field=field, max=length))
+                _refuse(column, N_("%(field)s : %(max)s caractères au plus."), max=length)
         elif isinstance(value, int) and not isinstance(value, bool) and isinstance(column.type, Integer):
             if not -INT4 <= value < INT4:
-                _refuse(_("%(field)s : nombre hors limites.", field=field))
+                _refuse(column, N_("%(field)s : nombre hors limites."))
 
     return check
 
