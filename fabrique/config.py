@@ -9,6 +9,9 @@
 | HOST / PORT    | 0.0.0.0 / 5000                            | where the server listens                       |
 | MESSAGE_QUEUE  | (none)                                    | redis://… to run several processes             |
 | ASYNC_MODE     | eventlet                                  | eventlet or threading                          |
+| SOCKET_TRANSPORTS | websocket,polling                      | "websocket" behind a proxy with several processes |
+| RETENTION_DAYS | 365                                       | days personal data is kept after an atelier    |
+| PRIVACY_CONTACT | (none)                                   | who participants ask about their data          |
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("eventlet", "threading")
+TRANSPORTS = ("websocket", "polling")
 # Keys that must never sign cookies in production (documentation examples, empty values).
 _UNSAFE_KEYS = {"", "dev", "change-me", "changeme", "secret"}
 
@@ -93,6 +97,14 @@ def from_environment(instance_path: Path, environ=None) -> dict:
     if not port.isdigit():
         raise ConfigError(f"PORT doit être un nombre (reçu : {port!r}).")
 
+    transports = [t.strip() for t in env.get("SOCKET_TRANSPORTS", "websocket,polling").split(",") if t.strip()]
+    if not transports or not set(transports) <= set(TRANSPORTS):
+        raise ConfigError(f"SOCKET_TRANSPORTS : websocket, polling ou les deux (reçu : {env.get('SOCKET_TRANSPORTS')!r}).")
+
+    retention = env.get("RETENTION_DAYS", "365")
+    if not retention.isdigit() or int(retention) < 1:
+        raise ConfigError(f"RETENTION_DAYS doit être un nombre de jours (reçu : {retention!r}).")
+
     database_url = database_url_with_driver(env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'fabrique.sqlite3'}")
 
     return {
@@ -105,6 +117,9 @@ def from_environment(instance_path: Path, environ=None) -> dict:
         "PORT": int(port),
         "MESSAGE_QUEUE": env.get("MESSAGE_QUEUE") or None,
         "ASYNC_MODE": async_mode,
+        "SOCKET_TRANSPORTS": transports,
+        "RETENTION_DAYS": int(retention),
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
         "SESSIONS_DIR": Path(env.get("FABRIQUE_SESSIONS_DIR") or PROJECT_ROOT / "sessions"),
         "PERSONAS_DIR": Path(env.get("FABRIQUE_PERSONAS_DIR") or PROJECT_ROOT / "personas"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -76,3 +76,12 @@ def make_app(tmp_path, monkeypatch):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A throw-away Redis server on a free loopback port."""
+    from tests.services import redis
+
+    with redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
