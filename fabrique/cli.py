@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app fabrique check | create-atelier | ateliers | db-upgrade | db-revision`."""
+"""Flask commands: `flask --app fabrique check | create-atelier | ateliers | db-upgrade | db-revision | purge | backup`."""
 
 from __future__ import annotations
 
@@ -89,7 +89,43 @@ def db_revision_command(message: str) -> None:
         engine.dispose()
 
 
+@click.command("purge")
+@click.option("--atelier", "atelier_id", type=int, help="L'atelier (numéro affiché par `flask ateliers`).")
+@click.option("--demarche", "demarche_id", type=int, help="Tous les ateliers d'une démarche.")
+@click.option("--expired", is_flag=True, help="Tous les ateliers dont la dernière séance date de plus de RETENTION_DAYS jours.")
+@click.option("--keep-synthesis", is_flag=True, help="Garder ce que publie la synthèse, sans aucun nom.")
+@click.option("--dry-run", is_flag=True, help="Lister ce qui serait supprimé, sans rien supprimer.")
+def purge_command(atelier_id, demarche_id, expired, keep_synthesis, dry_run) -> None:
+    """Delete the personal data of one atelier, one démarche, or every atelier past retention."""
+    from .actions import retention
+    from .models import Atelier, Demarche
+
+    if [atelier_id is not None, demarche_id is not None, expired].count(True) != 1:
+        raise click.UsageError("Choisissez une cible : --atelier N, --demarche N ou --expired.")
+    if expired:
+        ateliers = retention.expired(current_app.config["RETENTION_DAYS"])
+    elif atelier_id is not None:
+        ateliers = [a for a in [db.session.get(Atelier, atelier_id)] if a is not None]
+        if not ateliers:
+            raise click.ClickException(f"Atelier {atelier_id} introuvable.")
+    else:
+        demarche = db.session.get(Demarche, demarche_id)
+        if demarche is None:
+            raise click.ClickException(f"Démarche {demarche_id} introuvable.")
+        ateliers = list(demarche.ateliers)
+    what = "anonymisé (synthèse gardée)" if keep_synthesis else "supprimé"
+    for item in retention.describe(ateliers):
+        click.echo(f"{item.atelier_id:>4}  {item.name}  —  dernière séance {item.last_session.isoformat()}, "
+                   f"{item.participants} participant(s) : {'serait ' if dry_run else ''}{what}")
+    if dry_run:
+        click.echo(f"{len(ateliers)} atelier(s) concerné(s) ; rien n'a été supprimé (--dry-run).")
+        return
+    done = retention.purge([a.id for a in ateliers], keep_synthesis)
+    click.echo(f"{done} atelier(s) purgé(s).")
+
+
 def init_app(app) -> None:
     """Register the commands."""
-    for command in (check_command, create_atelier_command, list_ateliers_command, db_upgrade_command, db_revision_command):
+    for command in (check_command, create_atelier_command, list_ateliers_command, db_upgrade_command, db_revision_command,
+                    purge_command):
         app.cli.add_command(command)
