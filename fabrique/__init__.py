@@ -44,7 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
         transports=app.config["SOCKET_TRANSPORTS"],
     )
 
-    from . import cli, i18n, views
+    from . import cli, i18n, logs, views
     from .presence import presence
 
     presence.init_app(app)
@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     views.init_app(app)
     cli.init_app(app)
+    logs.init_app(app)
 
     from . import schema
 

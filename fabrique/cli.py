@@ -124,8 +124,27 @@ def purge_command(atelier_id, demarche_id, expired, keep_synthesis, dry_run) -> 
     click.echo(f"{done} atelier(s) purgé(s).")
 
 
+@click.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(destination: Path | None) -> None:
+    """Copy the database to DESTINATION (default: instance/backups/), safely while the server runs."""
+    from .backup import backup
+
+    url = db.engine.url
+    if destination is None:
+        from datetime import datetime
+
+        suffix = "sqlite3" if url.get_backend_name() == "sqlite" else "dump"
+        destination = Path(current_app.instance_path) / "backups" / f"fabrique-{datetime.now():%Y%m%d-%H%M%S}.{suffix}"
+    try:
+        backup(db.engine, destination)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Sauvegarde écrite : {destination}")
+
+
 def init_app(app) -> None:
     """Register the commands."""
     for command in (check_command, create_atelier_command, list_ateliers_command, db_upgrade_command, db_revision_command,
-                    purge_command):
+                    purge_command, backup_command):
         app.cli.add_command(command)
