@@ -16,6 +16,7 @@ from . import catalog
 from .extensions import db
 from .models import Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, Reve, ReviewComment, Support, ValueVote, ValueWord, utcnow
 from .phases import allowed_actions, current_phase
+from .vocabulary import words
 
 
 def _ms(moment: datetime) -> int:
@@ -28,7 +29,7 @@ def template_payload(template) -> dict:
         "id": template.id,
         "title": template.title,
         "territory": template.territory,
-        "vocabulary": template.vocabulary.model_dump(),
+        "vocabulary": words(template),
         "values": [{"id": v.id, "label": v.label, "description": v.description, "ideas": list(v.ideas)} for v in template.values],
         "paradoxes": [{"id": p.id, "title": p.title, "atout": p.atout, "defi": p.defi, "figures": list(p.figures)} for p in template.paradoxes],
         "themes": [{"id": t.id, "title": t.title, "subtitle": t.subtitle, "defi": t.defi, "questions": list(t.questions),

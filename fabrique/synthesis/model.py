@@ -29,6 +29,7 @@ from ..extensions import db
 from ..models import (Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, ReviewComment,
                       Reve, Support, ValueVote, ValueWord)
 from ..state import merge_roots, piste_counts
+from ..vocabulary import words as method_words
 
 SCHEMA_VERSION = 1
 OPINION_LABELS = {"favorable": "Favorable", "reserve": "Réservé", "a_amender": "À amender"}
@@ -463,7 +464,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "template": {
             "id": template.id, "title": template.title, "territory": template.territory,
             "organisation": template.organisation, "year": template.year, "summary": template.summary,
-            "source": template.source, "vocabulary": template.vocabulary.model_dump(),
+            "source": template.source, "vocabulary": method_words(template),
             "engagements_per_theme": template.engagements_per_theme,
         },
         "cover": cover,

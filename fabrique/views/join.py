@@ -42,7 +42,8 @@ def _enter(atelier: Atelier, participant: Participant):
 @bp.get("/")
 def home():
     """Show the form that creates an atelier, and the box that joins one by code."""
-    templates = sorted(catalog().templates.values(), key=lambda t: (t.id != "la-fabrique-amp-2017", t.title))
+    first = catalog().default_template(current_app.config.get("DEFAULT_TEMPLATE"))
+    templates = sorted(catalog().templates.values(), key=lambda t: (t is not first, t.title))
     demarches = db.session.scalars(select(Demarche.name).order_by(Demarche.id.desc())).all()
     return render_template("home.html", templates=templates, demarches=demarches)
 

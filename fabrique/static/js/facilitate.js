@@ -295,7 +295,7 @@
   var themeSections = {};
   var moderation = h("section", { class: "fc-panel fc-moderation", "aria-labelledby": "fc-mod-title" },
     h("div", { class: "fc-panel-head" },
-      h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {pistes}", { pistes: vocab.pistes || t("pistes de projet") })),
+      h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {pistes}", { pistes: (vocab.piste && vocab.piste.pl) || t("pistes de projet") })),
       modCounts),
     h("div", { class: "fc-mod-tools" },
       h("label", { for: "fc-filter", class: "fc-filter-label" }, t("Filtrer")),

@@ -249,7 +249,7 @@
 
   function themePicker(name, selected, onPick) {
     return h("fieldset", { class: "theme-picker" },
-      h("legend", null, template.vocabulary.theme),
+      h("legend", null, FabriqueVocabulary.cap(template.vocabulary.theme.sg)),
       template.themes.map(function (th) {
         var id = name + "-" + th.id;
         return h("label", { for: id, class: "theme-option" + (selected === th.id ? " is-selected" : ""), style: "--theme:" + th.color },
