@@ -15,7 +15,7 @@ from sqlalchemy import select
 from . import catalog
 from .extensions import db
 from .models import Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, Reve, ReviewComment, Support, ValueVote, ValueWord, utcnow
-from .phases import allowed_actions, current_phase
+from .phases import allowed_actions, current_phase, phase_title
 from .vocabulary import words
 
 
@@ -71,15 +71,9 @@ def stage(atelier: Atelier) -> dict:
         },
         "server_time": _ms(utcnow()),
         "allowed": sorted(allowed_actions(atelier, template)),
-        "phases": [{"kind": p.kind, "title": current_phase_title(p)} for p in fmt.phases],
+        "phases": [{"kind": p.kind, "title": phase_title(p, template)} for p in fmt.phases],
         "settings": dict(atelier.settings),
     }
-
-
-def current_phase_title(phase) -> str:
-    from .phases import PHASE_TITLES
-
-    return phase.title or PHASE_TITLES[phase.kind]
 
 
 # --- counting through merges ------------------------------------------------------------------

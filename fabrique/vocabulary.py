@@ -21,6 +21,7 @@ guessed from the first letter (a vowel or an h: write `elision: false` for an as
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from .catalog import Vocabulary, Word
@@ -90,6 +91,40 @@ def words(template=None) -> dict:
     return words_of(template.vocabulary if template is not None else Vocabulary())
 
 
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)(?:\.([a-z]+))?((?:\|[^|}]*)*)\}")
+
+
+def fill(text: str, vocabulary: dict) -> str:
+    """Replace `{piste.ce}` by the word's form, `{Piste.ce}` by it capitalised, `{piste|Aucun|Aucune}` by the agreeing choice.
+
+    The same syntax as `vocabulary.js`, so that a message translated once works on the server and in the browser.
+    """
+
+    def replace(match):
+        name, key, choices = match.groups()
+        word = vocabulary.get(name.lower())
+        if not isinstance(word, dict):
+            return match.group(0)
+        out = agree(word, *choices[1:].split("|")) if choices else word.get(key or "sg", "")
+        return cap(out) if name[0].isupper() else out
+
+    return _PLACEHOLDER.sub(replace, text)
+
+
+def in_words_of(atelier, text: str) -> str:
+    """Fill `text`'s placeholders with the words of the atelier's template."""
+    from . import catalog
+
+    return fill(text, words(catalog().templates.get(atelier.template_id)))
+
+
 def cap(text: str) -> str:
     """Return `text` with its first letter in upper case ("cette priorité" → "Cette priorité")."""
     return text[:1].upper() + text[1:] if text else text
+
+
+def init_app(app) -> None:
+    """Give the page templates `words(template)`, and the `inwords(words)` and `agree` filters."""
+    app.jinja_env.globals["words"] = words
+    app.jinja_env.filters["inwords"] = lambda text, vocabulary: fill(str(text), vocabulary)
+    app.jinja_env.filters["agree"] = agree

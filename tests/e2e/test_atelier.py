@@ -27,7 +27,7 @@ def create_atelier(contexts, live_server, name="Atelier de bout en bout"):
     page.goto(live_server + "/")
     page.get_by_label("Nom de l'atelier").fill(name)
     expect(page.get_by_label("Déroulé")).to_have_value("atelier-complet")  # the template's default format
-    page.get_by_label("Gommettes par personne (vote sur les pistes)").fill("3")
+    page.get_by_label("Gommettes par personne (vote sur les pistes de projet)").fill("3")
     page.get_by_role("button", name="Créer l'atelier").click()
     expect(page).to_have_url(re.compile(r"/facilitate/"))
     return page
