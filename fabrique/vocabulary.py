@@ -91,7 +91,8 @@ def words(template=None) -> dict:
     return words_of(template.vocabulary if template is not None else Vocabulary())
 
 
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)(?:\.([a-z]+))?((?:\|[^|}]*)*)\}")
+# "{piste.ce}" or "{piste|aucun|aucune}": a bare "{theme}" is a value of the message, never a word.
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)(?:\.([a-z]+)|((?:\|[^|}]*)+))\}")
 
 
 def fill(text: str, vocabulary: dict) -> str:
@@ -105,7 +106,7 @@ def fill(text: str, vocabulary: dict) -> str:
         word = vocabulary.get(name.lower())
         if not isinstance(word, dict):
             return match.group(0)
-        out = agree(word, *choices[1:].split("|")) if choices else word.get(key or "sg", "")
+        out = agree(word, *choices[1:].split("|")) if choices else word.get(key, "")
         return cap(out) if name[0].isupper() else out
 
     return _PLACEHOLDER.sub(replace, text)

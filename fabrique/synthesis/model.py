@@ -367,6 +367,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         themes.append({
             "id": theme.id, "number": i, "title": theme.title, "subtitle": theme.subtitle, "defi": theme.defi,
             "description": theme.description, "questions": list(theme.questions), "tags": list(theme.tags),
+            "objectives": [{"id": o.id, "title": o.title, "description": o.description} for o in theme.objectives],
             "color": color, "text_color": _text_color(color),
             "reves": reves_by_theme[theme.id],
             "piste_count": len(in_theme),

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from ..vocabulary import agree
+from ..vocabulary import agree, fill
 from .to_html import capfirst, fr_date, fr_datetime
 
 FONT = "Arial"  # Liberation Sans and Arimo share its metrics, on any machine that opens the file
@@ -169,13 +169,17 @@ def render(doc: dict) -> bytes:
     for replay in doc["replays"]:
         if replay["summary"]:
             w.para(replay["summary"], italic=True)
+    if doc["template"]["summary"] and not doc["replays"]:
+        w.para(doc["template"]["summary"], italic=True)
+    if doc["template"]["source"]:
+        w.para(f"Source : {doc['template']['source']}", muted=True)
     w.para(f"Synthèse exportée le {fr_datetime(doc['generated_at'])} · version {doc['version']} · Fabrique", muted=True, size=9)
     w.page_break()
 
     # --- participation -------------------------------------------------------------------
     p = doc["participation"]
     w.heading("Qui a participé", 1)
-    w.table(("Participants", capfirst(vocab["piste"]["pl"]), "Rêves", capfirst(vocab["engagement"]["pl"])),
+    w.table(("Participants", capfirst(vocab["piste"]["pl"]), capfirst(vocab["reve"]["pl"]), capfirst(vocab["engagement"]["pl"])),
             [(p["total"], p["totals"]["pistes"], p["totals"]["reves"], p["totals"]["engagements"])])
     if p["total"] == 0:
         scope = "cette démarche" if doc["kind"] == "demarche" else "cet atelier"
@@ -198,8 +202,8 @@ def render(doc: dict) -> bytes:
                     caption="Par atelier")
         c = p["contributors"]
         w.table(("Contribution", "Personnes"), [
-            ("Ont choisi des paradoxes", c["paradoxes"]), ("Ont voté sur les valeurs", c["values"]),
-            ("Ont écrit des rêves", c["reves"]), (f"Ont proposé des {vocab['piste']['pl']}", c["pistes"]),
+            (fill("Ont choisi des {paradox.pl}", vocab), c["paradoxes"]), (fill("Ont voté sur {value.les}", vocab), c["values"]),
+            (f"Ont écrit des {vocab['reve']['pl']}", c["reves"]), (f"Ont proposé des {vocab['piste']['pl']}", c["pistes"]),
             ("Ont placé des gommettes", c["supports"])], caption="Ce que les participants ont fait")
 
     part = 0
@@ -210,15 +214,15 @@ def render(doc: dict) -> bytes:
         w.page_break()
         w.heading(f"{part}. Qui sommes-nous ?", 1)
         if paradoxes["items"]:
-            w.heading("Le diagnostic : les paradoxes retenus", 2)
+            w.heading(fill("Le diagnostic : {paradox.les} {paradox|retenus|retenues}", vocab), 2)
             retained = [i for i in paradoxes["items"] if i["retained"]]
             if paradoxes["basis"] == "choices":
                 w.para(f"Classés par le nombre de participants qui les ont jugés déterminants pour leur habitant fictif "
                        f"({_plural(paradoxes['choosers'], 'personne', 'personnes')}).", muted=True)
             elif paradoxes["basis"] == "replay":
-                w.para("Paradoxes retenus lors de la démarche publiée (aucun choix enregistré dans Fabrique).", muted=True)
+                w.para(fill("{Paradox.pl} {paradox|retenus|retenues} lors de la démarche publiée (aucun choix enregistré dans Fabrique).", vocab), muted=True)
             else:
-                w.para("Aucun paradoxe n'a été choisi : voici le diagnostic proposé par le cadre.", italic=True)
+                w.para(fill("{Paradox|Aucun|Aucune} {paradox.sg} n'a été {paradox|choisi|choisie} : voici le diagnostic proposé par le cadre.", vocab), italic=True)
             for item in retained or paradoxes["items"]:
                 w.heading(f"{item['rank']}. {item['title']}" if item["rank"] else item["title"], 3)
                 paragraph = w.para()
@@ -232,15 +236,15 @@ def render(doc: dict) -> bytes:
                 w.bullets(item["figures"])
             others = [i for i in paradoxes["items"] if not i["retained"]]
             if retained and others:
-                w.para("Autres paradoxes du diagnostic : " + " ; ".join(i["title"] for i in others) + ".", muted=True)
+                w.para(fill("{Paradox|Autres|Autres} {paradox.pl} du diagnostic : ", vocab) + " ; ".join(i["title"] for i in others) + ".", muted=True)
         if values["items"]:
-            w.heading("Des valeurs qui nous engagent", 2)
+            w.heading(fill("Des {value.pl} qui nous engagent", vocab), 2)
             if values["basis"] == "votes":
                 w.para(f"{values['total_points']} points répartis par {_plural(values['voters'], 'personne', 'personnes')}.", muted=True)
             elif values["basis"] == "replay":
                 w.para("Classement consolidé de la démarche publiée (aucun vote enregistré dans Fabrique).", muted=True)
             else:
-                w.para("Aucun vote sur les valeurs n'a été enregistré : voici les valeurs proposées par le cadre.", italic=True)
+                w.para(fill("Aucun vote sur {value.les} n'a été enregistré : voici {value.les} {value|proposés|proposées} par le cadre.", vocab), italic=True)
             for v in values["items"]:
                 w.heading(f"{v['rank']}. {v['label']}" if v["rank"] else v["label"], 3)
                 if values["basis"] == "votes":
@@ -263,6 +267,10 @@ def render(doc: dict) -> bytes:
         if t["defi"]:
             w.para(t["defi"])
         w.bullets(t["questions"])
+        if t["tags"]:
+            w.para("Mots-clés : " + " · ".join(t["tags"]), size=9)
+        if t["objectives"]:
+            w.bullets([f"{o['id']}. {o['title']}" for o in t["objectives"]])
         w.para(f"{_plural(t['piste_count'], vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(len(t['reves']), vocab['reve']['sg'], vocab['reve']['pl'])} · "
                f"{_plural(len(t['engagements']), vocab['engagement']['sg'], vocab['engagement']['pl'])}", muted=True)
         if t["reves"]:
@@ -328,9 +336,9 @@ def render(doc: dict) -> bytes:
             if entry["quote"]:
                 w.para(f"« {entry['quote']} »", italic=True)
             if entry["values"]:
-                w.para("Valeurs : " + ", ".join(f"{v['label']} ({_plural(v['points'], 'pt', 'pts')})" for v in entry["values"]))
+                w.para(capfirst(vocab["value"]["pl"]) + " : " + ", ".join(f"{v['label']} ({_plural(v['points'], 'pt', 'pts')})" for v in entry["values"]))
             if entry["paradoxes"]:
-                w.heading("Paradoxes jugés déterminants", 4)
+                w.heading(fill("{Paradox.pl} {paradox|jugés déterminants|jugées déterminantes}", vocab), 4)
                 w.bullets(f"{x['title']} ({x['choices']})" for x in entry["paradoxes"])
             if entry["pistes"]:
                 w.heading(f"{capfirst(vocab['piste']['pl'])} {agree(vocab['piste'], 'proposés', 'proposées')}", 4)
@@ -365,21 +373,21 @@ def render(doc: dict) -> bytes:
     w.para("Les participants sont désignés par un numéro (P…) et par l'habitant fictif qu'ils incarnaient, jamais par leur pseudonyme.",
            muted=True)
     if annexes["value_votes"]:
-        w.table(("Participant", "Persona", "Valeur", "Points", "Public", "Date"), [
+        w.table(("Participant", "Persona", capfirst(vocab["value"]["sg"]), "Points", "Public", "Date"), [
             (v["participant"], v["persona"] or "", v["value"], v["points"], v["audience"] or "", fr_datetime(v["created_at"]))
-            for v in annexes["value_votes"]], caption=f"Votes sur les valeurs ({len(annexes['value_votes'])})")
+            for v in annexes["value_votes"]], caption=f"Votes sur {vocab['value']['les']} ({len(annexes['value_votes'])})")
     else:
-        w.para("Aucun vote sur les valeurs enregistré.")
+        w.para(fill("Aucun vote sur {value.les} enregistré.", vocab))
     if annexes["value_words"]:
-        w.table(("Participant", "Persona", "Valeur", "Mot"), [
+        w.table(("Participant", "Persona", capfirst(vocab["value"]["sg"]), "Mot"), [
             (x["participant"], x["persona"] or "", x["value_id"], x["word"]) for x in annexes["value_words"]],
-            caption=f"Mots associés aux valeurs ({len(annexes['value_words'])})")
+            caption=f"Mots associés aux {vocab['value']['pl']} ({len(annexes['value_words'])})")
     if annexes["paradox_choices"]:
-        w.table(("Participant", "Persona", "Paradoxe"), [
+        w.table(("Participant", "Persona", capfirst(vocab["paradox"]["sg"])), [
             (x["participant"], x["persona"] or "", x["paradox_id"]) for x in annexes["paradox_choices"]],
-            caption=f"Choix des paradoxes ({len(annexes['paradox_choices'])})")
+            caption=f"Choix des {vocab['paradox']['pl']} ({len(annexes['paradox_choices'])})")
     if annexes["supports"]:
-        w.table(("Participant", "Persona", "Piste", "Comptée sous", "Comptée", "Date"), [
+        w.table(("Participant", "Persona", capfirst(vocab["piste"]["sg"]), "Comptée sous", "Comptée", "Date"), [
             (x["participant"], x["persona"] or "", x["piste_id"], x["counted_under"], "oui" if x["counted"] else "non",
              fr_datetime(x["created_at"])) for x in annexes["supports"]],
             caption=f"Soutiens aux {vocab['piste']['pl']} — gommettes ({len(annexes['supports'])})")

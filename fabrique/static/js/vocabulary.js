@@ -14,9 +14,10 @@
     if (word && word.gender === "f") return feminine;
     return elided && word && word.elision ? elided : masculine;
   }
-  // "{piste.ce}" → form; "{Piste.ce}" → capitalised form; "{piste|Aucun|Aucune}" → agreement.
+  // "{piste.ce}" → form; "{Piste.ce}" → capitalised form; "{piste|Aucun|Aucune}" → agreement;
+  // a bare "{theme}" is left for the message's own values.
   function fill(text, vocabulary) {
-    return String(text).replace(/\{([A-Za-z_]+)(?:\.([a-z]+))?((?:\|[^|}]*)*)\}/g, function (all, name, key, choices) {
+    return String(text).replace(/\{([A-Za-z_]+)(?:\.([a-z]+)|((?:\|[^|}]*)+))\}/g, function (all, name, key, choices) {
       var word = name.toLowerCase();
       if (!vocabulary || !vocabulary[word]) return all;
       var out = choices ? agree.apply(null, [vocabulary[word]].concat(choices.slice(1).split("|"))) : form(vocabulary, word, key);
