@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..vocabulary import agree
 from .to_html import capfirst
 from .wording import fr_date, fr_datetime, fr_percent, key_figures, plural as _plural, short_datetime, values_note, version_label
 
@@ -64,6 +65,10 @@ def write(w, doc: dict) -> None:
     for replay in doc["replays"]:
         if replay["summary"]:
             w.para(replay["summary"], italic=True)
+    if doc["template"]["summary"] and not doc["replays"]:
+        w.para(doc["template"]["summary"], italic=True)
+    if doc["template"]["source"]:
+        w.para(f"Source : {doc['template']['source']}", muted=True)
     w.para(key_figures(doc), bold=True)
     w.para(f"Synthèse, {version_label(doc)} · Fabrique", muted=True, size=9)
     w.page_break()
@@ -73,7 +78,7 @@ def write(w, doc: dict) -> None:
     # --- participation -------------------------------------------------------------------
     p = doc["participation"]
     w.heading("Qui a participé", 1)
-    w.table(("Participants", capfirst(vocab["pistes"]), "Rêves", capfirst(vocab["engagements"])),
+    w.table(("Participants", capfirst(vocab["piste"]["pl"]), "Rêves", capfirst(vocab["engagement"]["pl"])),
             [(p["total"], p["totals"]["pistes"], p["totals"]["reves"], p["totals"]["engagements"])])
     if p["total"] == 0:
         scope = "cette démarche" if doc["kind"] == "demarche" else "cet atelier"
@@ -97,7 +102,7 @@ def write(w, doc: dict) -> None:
         c = p["contributors"]
         w.table(("Contribution", "Personnes"), [
             ("Ont choisi des paradoxes", c["paradoxes"]), ("Ont voté sur les valeurs", c["values"]),
-            ("Ont écrit des rêves", c["reves"]), (f"Ont proposé des {vocab['pistes']}", c["pistes"]),
+            ("Ont écrit des rêves", c["reves"]), (f"Ont proposé des {vocab['piste']['pl']}", c["pistes"]),
             ("Ont placé des gommettes", c["supports"])], caption="Ce que les participants ont fait")
 
     part = 0
@@ -146,14 +151,18 @@ def write(w, doc: dict) -> None:
     # --- where we go ---------------------------------------------------------------------
     part += 1
     w.page_break()
-    w.heading(f"{part}. Où voulons-nous aller ? {capfirst(vocab['themes'])}", 1)
+    w.heading(f"{part}. Où voulons-nous aller ? {capfirst(vocab['theme']['pl'])}", 1)
     for t in doc["themes"]:
         w.heading(t["title"] + (f" — {t['subtitle']}" if t["subtitle"] else ""), 2, t["color"])
         if t["defi"]:
             w.para(t["defi"])
         w.bullets(t["questions"])
-        w.para(f"{_plural(t['piste_count'], vocab['piste'], vocab['pistes'])} · {_plural(len(t['reves']), 'rêve', 'rêves')} · "
-               f"{_plural(len(t['engagements']), vocab['engagement'], vocab['engagements'])}", muted=True)
+        if t.get("tags"):
+            w.para("Mots-clés : " + " · ".join(t["tags"]), size=9)
+        if t.get("objectives"):
+            w.bullets([f"{o['id']}. {o['title']}" for o in t["objectives"]])
+        w.para(f"{_plural(t['piste_count'], vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(len(t['reves']), 'rêve', 'rêves')} · "
+               f"{_plural(len(t['engagements']), vocab['engagement']['sg'], vocab['engagement']['pl'])}", muted=True)
         if t["reves"]:
             w.heading(vocab["reve_prompt"], 3)
             for r in t["reves"]:
@@ -163,25 +172,25 @@ def write(w, doc: dict) -> None:
     part += 1
     total = doc["participation"]["totals"]["engagements"]
     w.page_break()
-    w.heading(f"{part}. Comment y parvenir ? {_plural(total, vocab['engagement'], vocab['engagements'])}", 1)
+    w.heading(f"{part}. Comment y parvenir ? {_plural(total, vocab['engagement']['sg'], vocab['engagement']['pl'])}", 1)
     for h in doc["horizons"]:
         w.para(f"{h['label']}" + (f" : {h['description']}" if h["description"] else ""), muted=True, size=9)
     horizon_ids = [h["id"] for h in doc["horizons"]]
     for t in doc["themes"]:
-        w.heading(f"{_plural(len(t['engagements']), vocab['engagement'], vocab['engagements'])} — {t['title']}", 2, t["color"])
+        w.heading(f"{_plural(len(t['engagements']), vocab['engagement']['sg'], vocab['engagement']['pl'])} — {t['title']}", 2, t["color"])
         if not t["engagements"]:
-            w.para(f"Aucun {vocab['engagement']} n'a encore été formulé pour {t['title']}.", italic=True)
+            w.para(f"{agree(vocab['engagement'], 'Aucun', 'Aucune')} {vocab['engagement']['sg']} n'a encore été {agree(vocab['engagement'], 'formulé', 'formulée')} pour {t['title']}.", italic=True)
         for e in t["engagements"]:
-            w.para(f"{capfirst(vocab['engagement'])} {e['number']} · {t['title']}".upper(), bold=True, size=8, color=t["color"])
+            w.para(f"{capfirst(vocab['engagement']['sg'])} {e['number']} · {t['title']}".upper(), bold=True, size=8, color=t["color"])
             w.heading(e["title"], 3, t["color"])
             if e["purpose"]:
                 w.para(e["purpose"], italic=True)
             if e["how"]:
                 w.heading("Comment ?", 4)
                 w.bullets(e["how"])
-            w.heading(f"{capfirst(vocab['pistes'])} ({e['piste_count']})", 4)
+            w.heading(f"{capfirst(vocab['piste']['pl'])} ({e['piste_count']})", 4)
             if not e["pistes"]:
-                w.para(f"Aucune {vocab['piste']} n'est rattachée à cet {vocab['engagement']}.", muted=True)
+                w.para(f"{agree(vocab['piste'], 'Aucun', 'Aucune')} {vocab['piste']['sg']} n'est {agree(vocab['piste'], 'rattaché', 'rattachée')} à {vocab['engagement']['ce']}.", muted=True)
             groups = [(h["label"], [x for x in e["pistes"] if x["horizon"] == h["id"]]) for h in doc["horizons"]]
             groups.append(("", [x for x in e["pistes"] if x["horizon"] not in horizon_ids]))
             for label, group in groups:
@@ -195,7 +204,7 @@ def write(w, doc: dict) -> None:
                     x["audience"] if doc["kind"] == "demarche" else None]))) for x in group)
             details = []
             if e["supports"]:
-                details.append(f"{_plural(e['supports'], 'soutien', 'soutiens')} à cet {vocab['engagement']}")
+                details.append(f"{_plural(e['supports'], 'soutien', 'soutiens')} à {vocab['engagement']['ce']}")
             if e["reviews"]["comments"]:
                 r = e["reviews"]
                 details.append(f"avis : {r['favorable']} favorable(s), {r['reserve']} réservé(s), {r['a_amender']} à amender")
@@ -210,7 +219,7 @@ def write(w, doc: dict) -> None:
         for entry in doc["lens"]:
             w.heading(entry["label"] + (f" ({entry['name']})" if entry["name"] else ""), 2, entry["color"])
             w.para(f"{_plural(entry['participants'], 'participant', 'participants')} · "
-                   f"{_plural(len(entry['pistes']), vocab['piste'], vocab['pistes'])} · {_plural(entry['reves'], 'rêve', 'rêves')} · "
+                   f"{_plural(len(entry['pistes']), vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(entry['reves'], 'rêve', 'rêves')} · "
                    f"{_plural(entry['supports_given'], 'gommette', 'gommettes')}", muted=True)
             if entry["quote"]:
                 w.para(f"« {entry['quote']} »", italic=True)
@@ -220,7 +229,7 @@ def write(w, doc: dict) -> None:
                 w.heading("Paradoxes jugés déterminants", 4)
                 w.bullets(f"{x['title']} ({x['choices']})" for x in entry["paradoxes"])
             if entry["pistes"]:
-                w.heading(f"{capfirst(vocab['pistes'])} proposées", 4)
+                w.heading(f"{capfirst(vocab['piste']['pl'])} proposées", 4)
                 w.bullets((x["text"], x["theme"] + (f", {_plural(x['supports'], 'soutien', 'soutiens')}" if x["supports"] else ""))
                           for x in entry["pistes"])
 
@@ -228,7 +237,7 @@ def write(w, doc: dict) -> None:
     annexes = doc["annexes"]
     w.new_section()
     w.heading("Annexes", 1)
-    w.heading(f"Toutes les {vocab['pistes']}", 2)
+    w.heading(f"Toutes les {vocab['piste']['pl']}", 2)
     excluded = annexes["excluded"]
     if excluded["hidden"] or excluded["withdrawn"]:
         w.para(f"Non publiées : {excluded['hidden']} masquée(s) par l'animation, {excluded['withdrawn']} retirée(s) par leur auteur.",
@@ -237,10 +246,10 @@ def write(w, doc: dict) -> None:
     origins = {x["origin"] for x in annexes["pistes"]}
     one_origin = len(origins) == 1 and None not in origins
     if one_origin:
-        w.para(f"Origine de toutes ces {vocab['pistes']} : {origins.pop()}.", muted=True)
+        w.para(f"Origine de toutes ces {vocab['piste']['pl']} : {origins.pop()}.", muted=True)
     # Columns with nothing to say are left out, as on the web page: the text keeps the room.
     columns = [("N°", lambda x: x["id"]),
-               (capfirst(vocab["piste"]), lambda x: x["text"] + (f"\nOrigine : {x['origin']}" if x["origin"] and not one_origin else "")),
+               (capfirst(vocab["piste"]["sg"]), lambda x: x["text"] + (f"\nOrigine : {x['origin']}" if x["origin"] and not one_origin else "")),
                ("Horizon", lambda x: x["horizon_label"]),
                ("Hashtags", lambda x: " ".join(f"#{tag}" for tag in x["hashtags"]))]
     if doc["participation"]["total"]:
@@ -248,7 +257,7 @@ def write(w, doc: dict) -> None:
     if any(x["persona"] for x in annexes["pistes"]):
         columns.append(("Persona", lambda x: x["persona"] or ""))
     columns.append(("Statut", lambda x: f"fusionnée dans n° {x['merged_into']}" if x["status"] == "merged"
-                    else f"{vocab['engagement']} {numbers[x['engagement_id']]}" if x["engagement_id"] in numbers else x["status_label"]))
+                    else f"{vocab['engagement']['sg']} {numbers[x['engagement_id']]}" if x["engagement_id"] in numbers else x["status_label"]))
     if doc["kind"] == "demarche":
         columns.append(("Atelier", lambda x: x["audience"] or ""))
     for t in doc["themes"]:
@@ -257,7 +266,7 @@ def write(w, doc: dict) -> None:
             w.heading(f"{t['title']} ({len(rows)})", 3, t["color"])
             w.table([name for name, _cell in columns], [[cell(x) for _name, cell in columns] for x in rows])
     if not annexes["pistes"]:
-        w.para(f"Aucune {vocab['piste']} n'a été proposée.")
+        w.para(f"Aucune {vocab['piste']['sg']} n'a été proposée.")
 
     w.heading("Votes et soutiens, ligne à ligne", 2)
     w.para("Les participants sont désignés par un numéro (P…) et par l'habitant fictif qu'ils incarnaient, jamais par leur pseudonyme.",
@@ -280,19 +289,19 @@ def write(w, doc: dict) -> None:
         w.table(("Participant", "Persona", "Piste", "Comptée sous", "Comptée", "Date"), [
             (x["participant"], x["persona"] or "", x["piste_id"], x["counted_under"], "oui" if x["counted"] else "non",
              short_datetime(x["created_at"])) for x in annexes["supports"]],
-            caption=f"Soutiens aux {vocab['pistes']} — gommettes ({len(annexes['supports'])})")
+            caption=f"Soutiens aux {vocab['piste']['pl']} — gommettes ({len(annexes['supports'])})")
     else:
         w.para("Aucune gommette enregistrée.")
     if annexes["engagement_supports"]:
-        w.table(("Participant", "Persona", capfirst(vocab["engagement"])), [
+        w.table(("Participant", "Persona", capfirst(vocab["engagement"]["sg"])), [
             (x["participant"], x["persona"] or "", numbers.get(x["engagement_id"], "")) for x in annexes["engagement_supports"]],
-            caption=f"Soutiens aux {vocab['engagements']} ({len(annexes['engagement_supports'])})")
+            caption=f"Soutiens aux {vocab['engagement']['pl']} ({len(annexes['engagement_supports'])})")
 
     w.heading("Avis des relecteurs", 2)
     if not annexes["reviews"]:
         w.para("Aucun avis n'a encore été donné sur cette synthèse.")
     for group in annexes["reviews"]:
-        w.heading(f"{capfirst(vocab['engagement'])} {group['engagement_number']} — {group['engagement_title']}"
+        w.heading(f"{capfirst(vocab['engagement']['sg'])} {group['engagement_number']} — {group['engagement_title']}"
                   if group["engagement_id"] else "Sur l'ensemble de la synthèse", 3)
         counts = group["counts"]
         w.para(f"{counts['favorable']} favorable(s), {counts['reserve']} réservé(s), {counts['a_amender']} à amender.", muted=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..vocabulary import agree, fill
 from .wording import fr_date, fr_datetime, fr_number, fr_percent, plural, short_datetime, key_figures, values_note, version_label
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -35,7 +36,7 @@ def css_string(value: str) -> Markup:
 _env = _DocumentEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                             trim_blocks=True, lstrip_blocks=True)
 _env.filters.update(fr_date=fr_date, fr_datetime=fr_datetime, short_datetime=short_datetime, capfirst=capfirst, css_string=css_string,
-                    fr_number=fr_number, fr_percent=fr_percent)
+                    fr_number=fr_number, fr_percent=fr_percent, agree=agree, inwords=lambda text, vocabulary: fill(str(text), vocabulary))
 _env.globals.update(plural=plural, values_note=values_note, version_label=version_label, key_figures=key_figures)
 
 

@@ -93,6 +93,6 @@ def key_figures(doc: dict) -> str:
     vocab, p = doc["template"]["vocabulary"], doc["participation"]
     supports = sum(r["supports"] for r in doc["annexes"]["pistes"] if r["status"] == "visible")
     return " · ".join((plural(p["total"], "participant", "participants"),
-                       plural(p["totals"]["pistes"], vocab["piste"], vocab["pistes"]),
+                       plural(p["totals"]["pistes"], vocab["piste"]["sg"], vocab["piste"]["pl"]),
                        plural(supports, "soutien", "soutiens"),
-                       plural(p["totals"]["engagements"], vocab["engagement"], vocab["engagements"])))
+                       plural(p["totals"]["engagements"], vocab["engagement"]["sg"], vocab["engagement"]["pl"])))
