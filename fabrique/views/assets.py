@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import qrcode
 import qrcode.image.svg
@@ -12,7 +13,9 @@ from sqlalchemy import select
 from .. import catalog
 from ..extensions import db
 from ..i18n import LANGUAGES, LANGUAGE_COOKIE
-from ..models import Atelier
+from ..actions.participation import set_language
+from ..models import Atelier, Participant
+from ..sockets import PARTICIPANT_COOKIE
 
 bp = Blueprint("assets", __name__)
 
@@ -47,6 +50,17 @@ def switch_language(language: str):
     target = request.args.get("next", "/")
     if not target.startswith("/") or target.startswith("//"):
         target = "/"  # only local redirects
+    _participants_follow(language)
     response = redirect(target)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def _participants_follow(language: str) -> None:
+    """Switch the participants this browser joined as, so that their refusals follow the new language."""
+    tokens = [value for name, value in request.cookies.items() if re.fullmatch(PARTICIPANT_COOKIE.format(r"\d+"), name)]
+    if not tokens:
+        return
+    for participant in db.session.scalars(select(Participant).where(Participant.token.in_(tokens[:50]))):
+        if participant.language != language:
+            set_language(participant.id, language)
