@@ -7,7 +7,7 @@
    brings the truth. Aggregates arrive several times a second, so each panel is redrawn only when
    its data changed, a piste card being edited or merged is never rebuilt, and the element that
    had the focus gets it back after a redraw. Participants' text only ever goes through
-   textContent (Fabrique.h). */
+   textContent (dom.js h). */
 import { bar, measureBar, renderBar, renderSteps, showConnection, tick } from "./console/bar.js";
 import { convWrap, renderConvergence } from "./console/convergence.js";
 import { F, activeKey, boot, h, nearKeys, refreshDisabled, restoreFocus, root, settleAwaiting, ui } from "./console/core.js";

@@ -1,8 +1,9 @@
 /* The console's shared part: lookups from the template, the state every panel reads (ui), buttons
    that send actions and stay focusable while they wait, message areas, and focus kept across redraws. */
+import { h, plural } from "../dom.js";
 
 var F = window.Fabrique;
-var h = F.h, t = F.t, boot = F.boot;
+var t = F.t, boot = F.boot;
 var tpl = boot.template || {};
 var vocab = tpl.vocabulary || {};
 var personaById = F.byId(tpl.personas);
@@ -30,7 +31,6 @@ var sigs = {};              // panel → signature of the data it was last drawn
 // ---------------------------------------------------------------------------------------
 // Small helpers
 
-function plural(n, one, many) { return n <= 1 ? one : many; }
 
 function norm(text) {
   return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();

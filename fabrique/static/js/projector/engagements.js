@@ -1,0 +1,46 @@
+/* Convergence: the engagements forming under each theme. */
+import { column, columns, count, h, hidden, plural, t } from "./core.js";
+import { topCards } from "./wall.js";
+
+function engagementCard(e) {
+  var pistes = e.pistes || [];
+  var dots = pistes.reduce(function (sum, p) { return sum + count(p.supports); }, 0);
+  var backers = count(e.supporters);
+  var how = (e.how || []).filter(Boolean);
+  return h("li", { class: "card eng-card" },
+    h("h4", { class: "eng-title", dir: "auto", text: e.title }),
+    e.purpose ? h("p", { class: "eng-purpose", dir: "auto", text: e.purpose }) : null,
+    how.length ? h("ul", { class: "eng-how", "aria-label": t("Comment ?") }, how.map(function (item) {
+      return h("li", { class: "eng-how-item", dir: "auto", text: item });
+    }), h("li", { class: "eng-how-cut", hidden: true, "aria-hidden": "true", text: "…" })) : null,
+    h("p", { class: "eng-meta" },
+      h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, t("piste"), t("pistes"))),
+      h("span", { class: "eng-stat eng-dots" }, h("span", { class: "eng-dot", "aria-hidden": "true" }),
+        h("strong", { text: String(dots) }), " ", plural(dots, t("gommette"), t("gommettes"))),
+      h("span", { class: "eng-stat eng-backers" + (backers ? "" : " is-zero") },
+        h("strong", { text: String(backers) }), " ", plural(backers, t("soutien"), t("soutiens")))));
+}
+
+/* Convergence and clôture: the engagements forming under each Vivre; a Vivre without any yet
+   shows its top pistes, the material the room works from. */
+function renderConvergence(state) {
+  var engagements = state.engagements || [];
+  var byTheme = {};
+  engagements.forEach(function (e) { (byTheme[e.theme_id] = byTheme[e.theme_id] || []).push(e); });
+  var any = engagements.length > 0;
+  var cols = columns(state).map(function (c) {
+    var mine = byTheme[c.theme.id] || [];
+    if (!mine.length) {
+      var top = topCards(c);
+      if (any && top.length) top.unshift(h("li", { class: "col-note", text: t("Pas encore d'engagement : les pistes les plus soutenues") }));
+      return column(c.theme, top, { empty: t("Aucune piste pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
+    }
+    return column(c.theme, mine.map(engagementCard), { ordered: true, cls: "col-eng", listCls: "eng-cards", heading: "h3" });
+  });
+  return h("div", { class: "view view-columns view-convergence" + (any ? " has-engagements" : "") },
+    any ? h("h2", { class: "visually-hidden", text: t("Les engagements") })
+      : h("h2", { class: "section-title summary-title", text: t("Les pistes les plus soutenues") }),
+    h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
+}
+
+export { engagementCard, renderConvergence };
