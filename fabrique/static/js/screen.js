@@ -2,16 +2,17 @@
    Everything is drawn from the aggregated snapshot (state.py: screen_state) at every change;
    a 250 ms tick only refreshes the timer. Text typed by participants only ever goes through
    textContent (dom.js h); what does not fit waits for the next page (nothing on this screen scrolls). */
-import { F, JOIN_KINDS, beginImages, boot, endImages, h, t, ui } from "./projector/core.js";
-import { renderConvergence } from "./projector/engagements.js";
+import { F, JOIN_KINDS, beginImages, boot, endImages, h, nextPage, notePages, t, ui } from "./projector/core.js";
+import { renderCloture, renderConvergence } from "./projector/engagements.js";
 import { fitClamps, fitColumns, fitEngagements, regrowEngagements } from "./projector/fit.js";
-import { header, updateTimer } from "./projector/head.js";
+import { header, joinStrip, updateTimer } from "./projector/head.js";
 import { renderAccueil, renderPersonas } from "./projector/join.js";
 import { fitCloud, renderParadoxes, renderValeurs } from "./projector/results.js";
 import { renderPistes, renderReves, renderVote } from "./projector/wall.js";
 
 var app = document.getElementById("app");
 var lastSignature = null;
+var PAGE_MS = 12000;
 function renderOther(state) {
   var stage = state.stage || {};
   return h("div", { class: "view view-other" },
@@ -27,7 +28,7 @@ var VIEWS = {
   pistes: renderPistes,
   vote: renderVote,
   convergence: renderConvergence,
-  cloture: renderConvergence
+  cloture: renderCloture
 };
 
 /* ---- drawing ----------------------------------------------------------------------------- */
@@ -51,15 +52,17 @@ function render(state) {
   var body = (VIEWS[kind] || renderOther)(state);
   // The body is redrawn wholesale: it is not announced piece by piece (the header is).
   body.setAttribute("aria-live", "off");
-  var view = h("div", { class: "scr scr-" + String(kind).replace(/[^a-z0-9_-]/gi, "") },
-    header(state, !isJoin),
-    h("div", { class: "scr-body" }, body));
+  var view = h("div", { class: "scr scr-" + String(kind).replace(/[^a-z0-9_-]/gi, "") + (isJoin ? "" : " has-strip") },
+    header(state),
+    h("div", { class: "scr-body" }, body),
+    isJoin ? null : joinStrip(state));
 
   // Swap in one go, then fit (layout is measured before the browser paints: no flicker).
   app.textContent = "";
   app.appendChild(view);
   fitEngagements(view);
   fitColumns(view);
+  notePages(view);
   regrowEngagements(view);
   fitCloud(view);
   fitClamps(view, ".persona-card-quote", ".persona-card");
@@ -97,6 +100,9 @@ window.addEventListener("resize", function () {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(function () { render(ui.current); }, 150);
 });
+
+// Columns with more cards than fit show the next ones in turn: every text is read whole.
+setInterval(function () { if (nextPage()) { lastSignature = null; render(ui.current); } }, PAGE_MS);
 
 ui.live = F.connect({ state: boot.state, onState: render, onConnection: showConnection });
 render(boot.state);

@@ -72,6 +72,33 @@ function bar(value, max, label, cls) {
     h("span", { class: "bar-fill", style: "width:" + (share * 100).toFixed(1) + "%" }));
 }
 
+/* Paging of the columns: each theme's list starts at its page offset; after fitting, the number
+   of cards shown is noted, and nextPage() moves every column that had more to its next cards. */
+var pageStart = {};
+var pageShown = {};
+
+function paged(themeId, list) {
+  var start = list.length ? (pageStart[themeId] || 0) % list.length : 0;
+  return start ? list.slice(start).concat(list.slice(0, start)) : list;
+}
+
+function notePages(root) {
+  pageShown = {};
+  Array.prototype.forEach.call(root.querySelectorAll(".col[data-theme]"), function (col) {
+    var list = col.querySelector(".cards"), more = col.querySelector(".more");
+    var hiddenCount = more ? Number(more.getAttribute("data-hidden")) || 0 : 0;
+    if (list && hiddenCount > 0) pageShown[col.getAttribute("data-theme")] = list.querySelectorAll(":scope > .card").length;
+  });
+}
+
+function nextPage() {
+  var moved = false;
+  Object.keys(pageShown).forEach(function (id) {
+    if (pageShown[id] > 0) { pageStart[id] = (pageStart[id] || 0) + pageShown[id]; moved = true; }
+  });
+  return moved;
+}
+
 function empty(text) { return h("p", { class: "empty", text: text }); }
 
 function themeStyle(theme) { return "--theme:" + safeColor(theme && theme.color, "#3b5b92"); }
@@ -95,7 +122,7 @@ function column(theme, cards, options) {
   var list = cards.length ? h(options.ordered ? "ol" : "ul", { class: "cards" + (options.listCls ? " " + options.listCls : "") }, cards) : null;
   var more = h("p", { class: "more" });
   setMore(more, options.hidden || 0);
-  return h("section", { class: "col " + (options.cls || ""), style: themeStyle(theme), "aria-label": theme.title },
+  return h("section", { class: "col " + (options.cls || ""), style: themeStyle(theme), "aria-label": theme.title, "data-theme": theme.id },
     columnHead(theme, options),
     list || empty(options.empty),
     more);
@@ -114,4 +141,4 @@ function horizonLabel(id) {
   return label.split(/\s+[—–-]\s+/)[0] || label;
 }
 
-export { empty, h, plural, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };
+export { empty, h, plural, paged, notePages, nextPage, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };

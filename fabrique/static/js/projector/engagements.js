@@ -1,5 +1,7 @@
 /* Convergence: the engagements forming under each theme. */
-import { column, columns, count, h, hidden, plural, t } from "./core.js";
+import { column, columns, count, h, hidden, plural, t, template } from "./core.js";
+
+var vocab = template.vocabulary || {};
 import { topCards } from "./wall.js";
 
 function engagementCard(e) {
@@ -44,3 +46,36 @@ function renderConvergence(state) {
 }
 
 export { engagementCard, renderConvergence };
+
+/* Clôture: thanks, then what the room did together (participants, pistes, dots, engagements), and
+   the engagements under each theme, titles only, so that the whole list is read at once. */
+function renderCloture(state) {
+  var engagements = state.engagements || [];
+  var people = count(state.participation && state.participation.total);
+  var pistes = 0, dots = 0;
+  (state.themes || []).forEach(function (th) {
+    pistes += count(th.coverage && th.coverage.pistes);
+    (th.pistes || []).forEach(function (p) { dots += count(p.supports); });
+  });
+  var figures = [
+    [people, plural(people, t("participant"), t("participants"))],
+    [pistes, plural(pistes, vocab.piste || t("piste"), vocab.pistes || t("pistes"))],
+    [dots, plural(dots, t("gommette placée"), t("gommettes placées"))],
+    [engagements.length, plural(engagements.length, vocab.engagement || t("Engagement"), vocab.engagements || t("Engagements"))]
+  ];
+  var byTheme = {};
+  engagements.forEach(function (e) { (byTheme[e.theme_id] = byTheme[e.theme_id] || []).push(e); });
+  var cols = columns(state).filter(function (c) { return (byTheme[c.theme.id] || []).length; }).map(function (c) {
+    return column(c.theme, byTheme[c.theme.id].map(function (e) {
+      return h("li", { class: "card cloture-eng" }, h("p", { class: "card-text", dir: "auto", text: e.title }));
+    }), { ordered: true, heading: "h3" });
+  });
+  return h("div", { class: "view view-cloture" },
+    h("h2", { class: "thanks", text: t("Merci à toutes et à tous !") }),
+    h("ul", { class: "figures" }, figures.map(function (f) {
+      return h("li", { class: "figure" }, h("strong", { class: "figure-n", text: String(f[0]) }), h("span", { class: "figure-label", text: f[1] }));
+    })),
+    cols.length ? h("div", { class: "columns", style: "--cols:" + cols.length }, cols) : null);
+}
+
+export { renderCloture };

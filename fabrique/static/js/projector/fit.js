@@ -4,7 +4,7 @@ import { setMore } from "./core.js";
 
 function overflows(el) { return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1; }
 
-/* Remove the last cards of each column until the column fits, counting them in "+N autres". */
+/* Remove the last cards of each column until the column fits, counting them in "+N autres" (the next page). */
 function fitColumns(root) {
   var cols = root.querySelectorAll(".col");
   // Columns share their rows: a "+N autres" line in one shortens the others, hence the rounds.
@@ -17,17 +17,9 @@ function fitColumns(root) {
       var n = Number(more.getAttribute("data-hidden")) || 0;
       while (list.children.length > 1 && overflows(list)) {
         if (shrinkEngagements(list)) { changed = true; continue; }
-        // First shorten the last card's text, line by line; drop it when one line is too many.
-        var last = list.lastElementChild;
-        var text = last.querySelector(".card-text");
-        var lines = text ? parseInt(window.getComputedStyle(text).webkitLineClamp, 10) || 0 : 0;
-        if (lines > 1) {
-          text.style.webkitLineClamp = String(lines - 1);
-          text.style.lineClamp = String(lines - 1);
-        } else {
-          list.removeChild(last);
-          setMore(more, ++n);
-        }
+        // Whole cards only: a text is never cut, the card waits for the next page.
+        list.removeChild(list.lastElementChild);
+        setMore(more, ++n);
         changed = true;
       }
     });
@@ -125,10 +117,8 @@ var ENG_STEPS = [
   function (card) { return clampEach(card, ".eng-how-item", 1); },
   function (card) { return clampEach(card, ".eng-purpose", 2); },
   dropHow,
-  function (card) { return clampEach(card, ".eng-title", 2); },
   function (card) { return clampEach(card, ".eng-purpose", 1); },
-  function (card) { return hideIn(card, ".eng-purpose"); },
-  function (card) { return clampEach(card, ".eng-title", 1); }
+  function (card) { return hideIn(card, ".eng-purpose"); }
 ];
 
 /* One notch off the tallest engagement card that can still give something up (false when

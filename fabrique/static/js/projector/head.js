@@ -1,11 +1,11 @@
 /* The projector's header: atelier, phase, instructions, lock and timer; the join strip of every phase. */
-import { F, h, hidden, qrImage, t, ui } from "./core.js";
+import { F, breakable, count, h, plural, qrImage, t, ui } from "./core.js";
 
 var timerNode = null;
 
 /* ---- header ------------------------------------------------------------------------------ */
 
-function header(state, withCorner) {
+function header(state) {
   var stage = state.stage || {};
   var right = h("div", { class: "head-right" });
   if (stage.locked) {
@@ -16,13 +16,6 @@ function header(state, withCorner) {
     h("span", { class: "pause-icon", "aria-hidden": "true" }),
     h("span", { class: "timer-text" }));
   right.appendChild(timerNode);
-  if (withCorner) {
-    right.appendChild(h("div", { class: "join-corner" },
-      qrImage(state, "qr-corner", "qr-small"),
-      h("p", { class: "join-corner-text" },
-        h("span", { class: "join-corner-label", text: t("Rejoindre") }),
-        h("span", { class: "join-corner-code", text: state.atelier.join_code }))));
-  }
   return h("header", { class: "head" },
     h("div", { class: "head-left" },
       h("p", { class: "head-top" },
@@ -30,7 +23,8 @@ function header(state, withCorner) {
         typeof stage.index === "number" && stage.count
           ? h("span", { class: "head-phase", text: t("Phase {i} / {n}", { i: stage.index + 1, n: stage.count }) })
           : null),
-      h("h1", { text: stage.title || "" })),
+      h("h1", { text: stage.title || "" }),
+      stage.instructions ? h("p", { class: "head-instructions", dir: "auto", text: stage.instructions }) : null),
     right);
 }
 
@@ -53,3 +47,19 @@ function updateTimer() {
 }
 
 export { timerNode, header, updateTimer };
+
+/* The join strip beside every phase after the welcome: a latecomer at the back still finds the QR
+   code (at least 20rem, 320 px at 1080p: see README « Écran ») and the short address. */
+function joinStrip(state) {
+  var url = String(state.atelier.join_url || "").replace(/^https?:\/\//, "");
+  var total = count(state.participation && state.participation.total);
+  return h("aside", { class: "join-strip", "aria-label": t("Rejoindre l'atelier") },
+    h("div", { class: "strip-qr" }, qrImage(state, "qr-strip", "qr-strip-img")),
+    h("p", { class: "strip-label", text: t("Rejoindre") }),
+    h("p", { class: "strip-url" }, breakable(url)),
+    h("p", { class: "strip-code", text: state.atelier.join_code }),
+    total ? h("p", { class: "strip-count" }, h("strong", { text: String(total) }), " ",
+      plural(total, t("participant"), t("participants"))) : null);
+}
+
+export { joinStrip };

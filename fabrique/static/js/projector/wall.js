@@ -1,10 +1,10 @@
 /* The wall: rêves, pistes with the coverage meter, and the dot vote's top pistes, one column per theme. */
-import { MAX_CARDS, MAX_REVES, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template } from "./core.js";
+import { MAX_CARDS, MAX_REVES, paged, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template } from "./core.js";
 
 function renderReves(state) {
   var prompt = template.vocabulary && template.vocabulary.reve_prompt;
   var cols = columns(state).map(function (c) {
-    var reves = (c.data.reves || []).slice(0, MAX_REVES);
+    var reves = paged(c.theme.id, c.data.reves || []).slice(0, MAX_REVES);
     var total = (c.data.reves || []).length;
     return column(c.theme, reves.map(function (r) {
       var persona = personasById[r.persona_id];
@@ -48,7 +48,7 @@ function renderPistes(state) {
           : plural(people, t("{n} habitant", { n: people }), t("{n} habitants", { n: people })) })),
       bar(count(cov.share), 1, t("{theme} : {n} pistes, {p} habitants fictifs", { theme: c.theme.title, n: n, p: people }), "coverage-bar"),
       cov.thin ? h("p", { class: "thin-badge", text: t("À enrichir") }) : null);
-    var shown = pistes.slice(0, MAX_CARDS);
+    var shown = paged(c.theme.id, pistes).slice(0, MAX_CARDS);
     return column(c.theme, shown.map(function (p) { return pisteCard(p, false); }), {
       empty: t("Aucune piste pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
   });
