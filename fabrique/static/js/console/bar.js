@@ -151,7 +151,10 @@ function tick() {
   var remaining = F.timerRemaining(st, ui.live ? ui.live.now() : Date.now());
   // Stopped: show, greyed, the duration that "Démarrer" would start.
   var minutes = parseFloat(String(minutesInput.value).replace(",", "."));
-  var text = remaining !== null ? F.formatTimer(remaining) : (isFinite(minutes) && minutes > 0 ? F.formatTimer(minutes * 60000) : "—");
+  // A phase without a suggested duration shows no number until a timer is started.
+  var suggested = st.timer && st.timer.suggested_minutes;
+  var text = remaining !== null ? F.formatTimer(remaining)
+    : (suggested && isFinite(minutes) && minutes > 0 ? F.formatTimer(minutes * 60000) : "—");
   if (countdown.textContent !== text) countdown.textContent = text;
   var label, cls;
   if (mode === "running" && remaining <= 0) { label = t("Temps écoulé"); cls = "is-over"; }

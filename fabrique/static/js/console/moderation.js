@@ -227,7 +227,7 @@ function buildCard(rec, p, byId, m) {
     actions.appendChild(plainButton("edit-" + id, t("Modifier"), function () { openMode(p, "edit"); },
       { label: t("Modifier la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
     actions.appendChild(plainButton("merge-" + id, t("Fusionner avec…"), function () { openMode(p, "merge"); },
-      { label: t("Fusionner la piste n°{id} avec…", { id: id }), cls: "fc-btn-small", expanded: m ? "true" : "false" }));
+      { label: t("Fusionner avec… (piste n°{id})", { id: id }), cls: "fc-btn-small", expanded: m ? "true" : "false" }));
   } else if (p.status === "merged") {
     actions.appendChild(actionButton("unmerge-" + id, t("Défusionner"), function () { unmergePiste(p); },
       { label: t("Défusionner la piste n°{id}", { id: id }), cls: "fc-btn-small" }));

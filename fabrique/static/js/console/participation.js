@@ -2,6 +2,10 @@
 import { ACTED_KINDS, h, personaById, personaDot, personaLabel, plural, safeColor, sigs, t, tpl, vh } from "./core.js";
 
 // Participation ----------------------------------------------------------------------------------
+// The join QR code on the console too: the facilitator can show it on a laptop without the projector.
+var joinQr = h("img", { class: "fc-join-qr", alt: t("QR code pour rejoindre l'atelier"), width: "144", height: "144" });
+var joinUrl = h("a", { class: "fc-join-url", target: "_blank", rel: "noopener" });
+var joinBox = h("div", { class: "fc-join-box" }, joinQr, h("p", null, t("Lien participants :"), " ", joinUrl));
 var partSummary = h("div", { class: "fc-part-summary" });
 var partPersonas = h("ul", { class: "fc-personas" });
 var partColleges = h("div", { class: "fc-colleges" });
@@ -10,6 +14,7 @@ var partTable = null;
 var partListTitle = h("summary", {});
 var participation = h("section", { class: "fc-panel fc-participation", "aria-labelledby": "fc-part-title" },
   h("h2", { id: "fc-part-title" }, t("Participation")),
+  joinBox,
   partSummary,
   h("h3", {}, t("Habitants fictifs")), partPersonas,
   h("h3", {}, t("Collèges")), partColleges,
@@ -34,6 +39,9 @@ function renderParticipation(s) {
   if (sigs.participation === sig) return;
   sigs.participation = sig;
 
+  var atelier = s.atelier || {}, join = (s.links && s.links.join) || atelier.join_url || "";
+  if (atelier.qr_url && joinQr.getAttribute("src") !== atelier.qr_url) joinQr.setAttribute("src", atelier.qr_url);
+  if (joinUrl.getAttribute("href") !== join) { joinUrl.setAttribute("href", join); joinUrl.textContent = join.replace(/^https?:\/\//, ""); }
   var total = people.length || part.total || 0;
   var nOnline = people.filter(function (p) { return p.online; }).length;
   var nActed = people.filter(function (p) { return p.acted; }).length;
