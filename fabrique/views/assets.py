@@ -17,9 +17,10 @@ from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
-from ..i18n import LANGUAGES, LANGUAGE_COOKIE
+from ..i18n import LANGUAGES, LANGUAGE_COOKIE, get_locale
 from ..actions.participation import set_language
 from ..models import Atelier, Participant
+from ..typography import french_datetime, typo
 from ..sockets import PARTICIPANT_COOKIE
 
 bp = Blueprint("assets", __name__)
@@ -51,6 +52,18 @@ def static_version(folder: str) -> str:
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
+
+
+@bp.app_template_filter("typo")
+def typo_filter(text):
+    """Give a text its French no-break spaces (in French pages only)."""
+    return typo(text) if str(get_locale()).startswith("fr") else text
+
+
+@bp.app_template_filter("fr_datetime")
+def datetime_filter(moment):
+    """Show a moment as « 1er décembre 2026 à 10 h 42 », in the app's time zone."""
+    return french_datetime(moment)
 
 
 @bp.app_template_global()

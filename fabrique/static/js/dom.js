@@ -7,6 +7,18 @@
    screen reader's place survive every event. Handlers live on the element (el._on) behind one
    dispatcher, so a kept element runs the handler of the latest drawing, never a stale closure. */
 
+var FRENCH = /^fr/.test(document.documentElement.lang || "fr");
+
+/* French typography (as fabrique/typography.py): a narrow no-break space before ? ! ;, a no-break
+   space before : and inside « », so that a lone « ? » never wraps to its own line. */
+export function typo(text) {
+  return String(text)
+    .replace(/[ \u00a0]+([?!;])/g, "\u202f$1")
+    .replace(/[ \u202f]+:(?=\s|$)/g, "\u00a0:")
+    .replace(/«[ \u202f]*/g, "«\u00a0")
+    .replace(/[ \u202f]*»/g, "\u00a0»");
+}
+
 function dispatch(ev) {
   var fn = this._on && this._on[ev.type];
   if (fn) return fn.call(this, ev);
@@ -20,7 +32,7 @@ export function h(tag, attrs) {
   Object.keys(attrs).forEach(function (key) {
     var value = attrs[key];
     if (value === null || value === undefined || value === false) return;
-    if (key === "text") el.textContent = value;
+    if (key === "text") el.textContent = FRENCH ? typo(value) : value;
     else if (key === "class") el.className = value;
     else if (key === "on") {
       el._on = value;
@@ -34,7 +46,9 @@ export function h(tag, attrs) {
 export function append(el, child) {
   if (child === null || child === undefined || child === false) return;
   if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
-  el.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
+  if (typeof child === "object") { el.appendChild(child); return; }
+  // What is typed into a field stays as typed; what is shown gets French typography.
+  el.appendChild(document.createTextNode(FRENCH && el.nodeName !== "TEXTAREA" ? typo(child) : String(child)));
 }
 
 function keyOf(node) {
