@@ -128,6 +128,13 @@ def test_every_screen_in_every_phase_passes_axe_in_french_and_english(contexts, 
     assert [e for e in errors if "favicon" not in e] == []
 
 
+def remote(facilitator, key):
+    """Press a presenter remote's key once the console is ready for it (not waiting for an answer)."""
+    for button in ("phase-next", "phase-prev"):
+        expect(facilitator.locator(f"[data-key={button}]")).not_to_have_class(re.compile("is-busy"))
+    facilitator.keyboard.press(key)
+
+
 def test_keyboard_only_a_participant_and_a_facilitator_with_a_remote(contexts, live_server):
     facilitator, state = create(contexts, live_server)
     phone = contexts(**PHONE).new_page()
@@ -145,14 +152,14 @@ def test_keyboard_only_a_participant_and_a_facilitator_with_a_remote(contexts, l
     facilitator.evaluate("document.activeElement && document.activeElement.blur()")
     for _ in range(3):
         current = phone.locator("#phase-title").text_content()
-        facilitator.keyboard.press("PageDown")
+        remote(facilitator, "PageDown")
         expect(phone.locator("#phase-title")).not_to_have_text(current)
     assert facilitator.evaluate("document.activeElement !== document.body")
-    facilitator.keyboard.press("PageUp")
+    remote(facilitator, "PageUp")
     expect(phone.locator("#phase-title")).to_have_text(state["stage"]["phases"][2]["title"])
-    facilitator.keyboard.press("ArrowRight")
+    remote(facilitator, "ArrowRight")
     expect(phone.locator("#phase-title")).to_have_text(state["stage"]["phases"][3]["title"])
-    facilitator.keyboard.press("b")
+    remote(facilitator, "b")
     expect(facilitator.locator(".fc-timer")).to_have_class(re.compile("is-running"))
 
     # Values by keyboard: the focus stays on « + » and the points save themselves.
@@ -170,7 +177,7 @@ def test_keyboard_only_a_participant_and_a_facilitator_with_a_remote(contexts, l
 
     # A piste by keyboard: the focus stays in the form.
     for title in state["stage"]["phases"][4:6]:
-        facilitator.keyboard.press("PageDown")
+        remote(facilitator, "PageDown")
         expect(phone.locator("#phase-title")).to_have_text(title["title"])
     phone.locator("#piste-text").focus()
     phone.keyboard.type("Un marché de producteurs sur chaque place de village")

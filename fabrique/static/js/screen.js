@@ -53,7 +53,7 @@ function render(state) {
   // The body is redrawn wholesale: it is not announced piece by piece (the header is).
   body.setAttribute("aria-live", "off");
   var view = h("div", { class: "scr scr-" + String(kind).replace(/[^a-z0-9_-]/gi, "") + (isJoin ? "" : " has-strip") },
-    header(state),
+    header(state, !isJoin),  // the join views keep their room for the QR code and the personas
     h("div", { class: "scr-body" }, body),
     isJoin ? null : joinStrip(state));
 

@@ -5,7 +5,7 @@ var timerNode = null;
 
 /* ---- header ------------------------------------------------------------------------------ */
 
-function header(state) {
+function header(state, withInstructions) {
   var stage = state.stage || {};
   var right = h("div", { class: "head-right" });
   if (stage.locked) {
@@ -24,7 +24,7 @@ function header(state) {
           ? h("span", { class: "head-phase", text: t("Phase {i} / {n}", { i: stage.index + 1, n: stage.count }) })
           : null),
       h("h1", { text: stage.title || "" }),
-      stage.instructions ? h("p", { class: "head-instructions", dir: "auto", text: stage.instructions }) : null),
+      withInstructions && stage.instructions ? h("p", { class: "head-instructions", dir: "auto", text: stage.instructions }) : null),
     right);
 }
 
