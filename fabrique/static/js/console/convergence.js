@@ -4,7 +4,7 @@ import { renderEngCard } from "./engagement.js";
 
 // ---------------------------------------------------------------------------------------
 // Convergence: the engagements board. One column per theme: its engagements (editable cards
-// with their pistes and who stands behind them), a "Nouvel engagement" form, and the pool of
+// with their pistes and who stands behind them), a "{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}" form, and the pool of
 // visible pistes not yet behind any engagement. Open by itself during convergence and clôture,
 // folded (but there, to prepare) in the other phases. Built like the moderation: every card,
 // row and form is kept from one aggregate to the next and only the parts whose data changed
@@ -27,7 +27,7 @@ var convTotals = h("p", { class: "fc-conv-totals" });
 var convColsBox = h("div", { class: "fc-conv-cols" });
 var convWrap = h("details", { class: "fc-panel fc-conv", id: "fc-conv" },
   h("summary", { class: "fc-conv-summary-line", "data-key": "conv-toggle" },
-    h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, t("Convergence : les engagements")), " ", convSummary),
+    h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, t("Convergence : {engagement.les}")), " ", convSummary),
   h("div", { class: "fc-conv-top" }, convValues, convTotals),
   errorArea("conv"),
   convColsBox);
@@ -38,7 +38,7 @@ convWrap.addEventListener("toggle", function () {
 function engagementsOf(s) { return s.engagements || []; }
 
 function engLabel(e) {
-  return t("Engagement {n}", { n: e.position }) + (e.title ? " · " + shorten(e.title, 60) : "");
+  return t("{Engagement.sg} {n}", { n: e.position }) + (e.title ? " · " + shorten(e.title, 60) : "");
 }
 
 /* Options of a select that puts a piste behind an engagement: this theme's first, then the others. */
@@ -92,7 +92,7 @@ function statusTag(status) {
 
 function linkSelect(key, label, s, themeId, exceptId, onPick) {
   var opts = engagementOptions(s, themeId, exceptId);
-  var none = exceptId === null ? t("Pas encore d'engagement") : t("Aucun autre engagement");
+  var none = exceptId === null ? t("Pas encore {engagement.de}") : t("{Engagement|Aucun autre|Aucune autre} {engagement.sg}");
   var select = h("select", { class: "fc-link-select", "data-key": key, "data-action": "1", "aria-label": label },
     h("option", { value: "" }, opts.count ? label : none), opts.groups);
   if (!opts.count) select.disabled = true;
@@ -127,9 +127,9 @@ function renderConvergence(s, force) {
   var quota = s.quota;
   var linked = 0;
   engs.forEach(function (e) { linked += (e.pistes || []).length; });
-  var summary = plural(engs.length, t("{n} engagement", { n: engs.length }), t("{n} engagements", { n: engs.length }));
-  if (quota) summary += " · " + t("cadre : {q} par thème", { q: quota });
-  if (!convWrap.open) summary += " — " + t("cliquez pour préparer les engagements");
+  var summary = plural(engs.length, t("{n} {engagement.sg}", { n: engs.length }), t("{n} {engagement.pl}", { n: engs.length }));
+  if (quota) summary += " · " + t("cadre : {q} par {theme.sg}", { q: quota });
+  if (!convWrap.open) summary += " — " + t("cliquez pour préparer {engagement.les}");
   if (convSummary.textContent !== summary) convSummary.textContent = summary;
   if (!convWrap.open) return;
 
@@ -148,8 +148,8 @@ function renderConvergence(s, force) {
     (pool[th.id] || []).forEach(function (p) { if (!linkedIds[p.id]) inPool++; });
   });
   var totals = [
-    plural(linked, t("{n} piste rattachée", { n: linked }), t("{n} pistes rattachées", { n: linked })),
-    plural(inPool, t("{n} piste dans les viviers", { n: inPool }), t("{n} pistes dans les viviers", { n: inPool }))
+    plural(linked, t("{n} {piste.sg} {piste|rattaché|rattachée}", { n: linked }), t("{n} {piste.pl} {piste|rattachés|rattachées}", { n: linked })),
+    plural(inPool, t("{n} {piste.sg} dans les viviers", { n: inPool }), t("{n} {piste.pl} dans les viviers", { n: inPool }))
   ].join(" · ");
   if (convTotals.textContent !== totals) convTotals.textContent = totals;
 
@@ -178,11 +178,11 @@ function renderValueReminder(s) {
   convValues.setAttribute("data-sig", sig);
   convValues.textContent = "";
   if (!top.length) {
-    convValues.appendChild(h("p", { class: "fc-muted fc-conv-values-none" }, t("Pas encore de classement des valeurs pour cet atelier.")));
+    convValues.appendChild(h("p", { class: "fc-muted fc-conv-values-none" }, t("Pas encore de classement des {value.pl} pour cet atelier.")));
     return;
   }
   convValues.appendChild(h("span", { class: "fc-conv-values-label" },
-    from ? t("Valeurs retenues ({from}) :", { from: from }) : t("Valeurs de la salle :")));
+    from ? t("{Value.pl} {value|retenus|retenues} ({from}) :", { from: from }) : t("{Value.pl} de la salle :")));
   convValues.appendChild(h("ol", { class: "fc-value-chips" }, top.map(function (v) {
     var d = valueById[v.id];
     return h("li", { class: "fc-value-chip", title: d && d.description ? d.description : null },
@@ -196,17 +196,17 @@ function convColumn(th) {
   var id = th.id;
   var col = { picked: poolPicked[id] = poolPicked[id] || {}, rows: {} };
   col.quota = h("span", { class: "fc-quota" });
-  col.engList = h("ol", { class: "fc-eng-list", "aria-label": t("Engagements : {theme}", { theme: th.title }) });
+  col.engList = h("ol", { class: "fc-eng-list", "aria-label": t("{Engagement.pl} : {theme}", { theme: th.title }) });
   col.engEmpty = h("p", { class: "fc-empty fc-eng-empty" });
 
-  // The "Nouvel engagement" form: built once, its fields survive every redraw.
+  // The "{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}" form: built once, its fields survive every redraw.
   var titleId = "fc-new-title-" + id, purposeId = "fc-new-purpose-" + id;
   col.title = h("input", { id: titleId, type: "text", maxlength: "300", autocomplete: "off", dir: "auto", "data-key": "new-title-" + id,
     placeholder: t("Un titre mobilisateur") });
   col.purpose = h("textarea", { id: purposeId, rows: "2", maxlength: "1000", dir: "auto", "data-key": "new-purpose-" + id,
     placeholder: t("Pour que chaque habitant…") });
   col.pickedNote = h("p", { class: "fc-new-picked" });
-  col.create = actionButton("new-go-" + id, [icon("+"), t("Créer l'engagement")], null, { submit: true, cls: "primary fc-btn-small" });
+  col.create = actionButton("new-go-" + id, [icon("+"), t("Créer {engagement.le}")], null, { submit: true, cls: "primary fc-btn-small" });
   col.quotaText = h("p", { class: "fc-quota-text" });
   col.force = actionButton("new-force-" + id, t("Ajouter quand même"), function () { createEngagement(id, true); },
     { cls: "fc-btn-small fc-btn-warn" });
@@ -216,12 +216,12 @@ function convColumn(th) {
         { cls: "fc-btn-small fc-btn-ghost" })));
   col.atQuota = h("p", { class: "fc-hint fc-at-quota", hidden: true });
   // Once the theme has its quota, the form folds into one button (unless something is typed).
-  col.unfold = plainButton("new-unfold-" + id, [icon("+"), t("Un engagement de plus…")], function () {
+  col.unfold = plainButton("new-unfold-" + id, [icon("+"), t("{Engagement.un} de plus…")], function () {
     unfoldNew(id);
     col.title.focus();
   }, { cls: "fc-btn-small fc-new-unfold", expanded: "false" });
   col.form = h("form", { class: "fc-new", novalidate: true, "aria-labelledby": "fc-new-head-" + id },
-    h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, t("Nouvel engagement")),
+    h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, t("{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}")),
     h("label", { for: titleId }, t("Titre")), col.title,
     h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), col.purpose,
     col.pickedNote, col.atQuota,
@@ -246,8 +246,8 @@ function convColumn(th) {
       col.quota),
     col.engEmpty, col.engList, col.unfold, col.form,
     h("div", { class: "fc-pool-wrap" },
-      h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, t("Vivier : pistes à rattacher"), " ", col.poolCount),
-      h("p", { class: "fc-hint" }, t("Les plus soutenues d'abord. Cochez-en pour les joindre au nouvel engagement.")),
+      h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, t("Vivier : {piste.pl} à rattacher"), " ", col.poolCount),
+      h("p", { class: "fc-hint" }, t("{Piste|Les plus soutenus|Les plus soutenues} d'abord. Cochez-en pour les joindre {engagement|au nouveau|à la nouvelle|au nouvel} {engagement.sg}.")),
       col.poolEmpty,
       h("div", { class: "fc-pool-scroll" }, col.poolList)));
   convColsBox.appendChild(col.el);
@@ -267,12 +267,12 @@ function renderConvColumn(s, th, engs, themePistes, linkedIds, usedCards) {
   });
   var quota = s.quota;
   var n = mine.filter(function (e) { return !e.gone; }).length;
-  var qText = quota ? t("{n} / {q} engagements", { n: n, q: quota })
-    : plural(n, t("{n} engagement", { n: n }), t("{n} engagements", { n: n }));
+  var qText = quota ? t("{n} / {q} {engagement.pl}", { n: n, q: quota })
+    : plural(n, t("{n} {engagement.sg}", { n: n }), t("{n} {engagement.pl}", { n: n }));
   var qCls = "fc-quota" + (quota && n > quota ? " is-over" : quota && n === quota ? " is-full" : "");
   if (col.quota.textContent !== qText) col.quota.textContent = qText;
   if (col.quota.className !== qCls) col.quota.className = qCls;
-  col.quota.title = quota && n > quota ? t("Au-delà du cadre : {q} engagements par thème sont prévus.", { q: quota }) : "";
+  col.quota.title = quota && n > quota ? t("Au-delà du cadre : {q} {engagement.pl} par {theme.sg} sont {engagement|prévus|prévues}.", { q: quota }) : "";
   var full = !!quota && n >= quota;
   // The form folds when the theme reaches its quota (never under the facilitator's hands:
   // not while something is typed in it or it has the focus), and unfolds below the quota.
@@ -292,7 +292,7 @@ function renderConvColumn(s, th, engs, themePistes, linkedIds, usedCards) {
   var atText = full ? t("Le cadre prévoit {q} engagements par thème : un de plus vous sera demandé en confirmation.", { q: quota }) : "";
   if (col.atQuota.textContent !== atText) col.atQuota.textContent = atText;
 
-  var emptyText = mine.length ? "" : t("Aucun engagement pour l'instant : rassemblez des pistes du vivier dans un premier engagement.");
+  var emptyText = mine.length ? "" : t("{Engagement|Aucun|Aucune} {engagement.sg} pour l'instant : rassemblez des {piste.pl} du vivier dans {engagement|un premier|une première} {engagement.sg}.");
   if (col.engEmpty.textContent !== emptyText) col.engEmpty.textContent = emptyText;
   var wanted = mine.map(function (e) { usedCards[e.id] = true; return renderEngCard(s, e, mine.length); });
   placeChildren(col.engList, wanted);
@@ -305,7 +305,7 @@ function renderConvColumn(s, th, engs, themePistes, linkedIds, usedCards) {
   Object.keys(col.picked).forEach(function (pid) { if (!ids[pid]) delete col.picked[pid]; });
   var pc = "(" + pool.length + ")";
   if (col.poolCount.textContent !== pc) col.poolCount.textContent = pc;
-  var pe = pool.length ? "" : (themePistes.length ? t("Toutes les pistes visibles de ce thème sont rattachées.") : t("Aucune piste visible dans ce thème."));
+  var pe = pool.length ? "" : (themePistes.length ? t("{Piste|Tous|Toutes} {piste.les} {piste|visibles|visibles} {theme.du} sont {piste|rattachés|rattachées}.") : t("{Piste|Aucun|Aucune} {piste.sg} {piste|visible|visible} dans {theme.ce}."));
   if (col.poolEmpty.textContent !== pe) col.poolEmpty.textContent = pe;
   var rows = pool.map(function (p) { return poolRow(s, col, th, p, convOptSig); });
   Object.keys(col.rows).forEach(function (pid) { if (!ids[pid]) delete col.rows[pid]; });
@@ -342,7 +342,7 @@ function poolRow(s, col, th, p, optSig) {
     var target = engagementsOf(ui.state).filter(function (e) { return e.id === engId; })[0];
     act("engagement_link", { engagement_id: engId, piste_id: id }, {
       key: "pool-link-" + id, area: "pool-" + id, awaitAggregate: true,
-      msg: t("Piste n°{id} rattachée à « {title} ».", { id: id, title: shorten(target ? target.title : "", 60) }),
+      msg: t("{Piste.sg} n°{id} {piste|rattaché|rattachée} à « {title} ».", { id: id, title: shorten(target ? target.title : "", 60) }),
       fail: function () { sel.value = ""; }
     });
   });
@@ -365,8 +365,8 @@ function updatePicked(themeId) {
   var col = convCols[themeId];
   if (!col) return;
   var n = Object.keys(col.picked).length;
-  var text = n ? plural(n, t("{n} piste cochée dans le vivier sera rattachée.", { n: n }), t("{n} pistes cochées dans le vivier seront rattachées.", { n: n }))
-    : t("Astuce : cochez des pistes du vivier pour les rattacher dès la création.");
+  var text = n ? plural(n, t("{n} {piste.sg} {piste|coché|cochée} dans le vivier sera {piste|rattaché|rattachée}.", { n: n }), t("{n} {piste.pl} {piste|cochés|cochées} dans le vivier seront {piste|rattachés|rattachées}.", { n: n }))
+    : t("Astuce : cochez des {piste.pl} du vivier pour les rattacher dès la création.");
   if (col.pickedNote.textContent !== text) col.pickedNote.textContent = text;
   col.pickedNote.classList.toggle("has-picks", n > 0);
 }
@@ -390,7 +390,7 @@ function createEngagement(themeId, override) {
   var col = convCols[themeId];
   var title = col.title.value.trim();
   if (title.length < 3) {
-    showError("new-" + themeId, t("Donnez d'abord un titre à l'engagement (3 caractères au moins)."));
+    showError("new-" + themeId, t("Donnez d'abord un titre {engagement.au} (3 caractères au moins)."));
     col.title.focus();
     return;
   }
@@ -399,7 +399,7 @@ function createEngagement(themeId, override) {
   if (override) payload.override_quota = true;
   act("engagement_create", payload, {
     key: override ? "new-force-" + themeId : "new-go-" + themeId, area: "new-" + themeId, awaitAggregate: true,
-    msg: t("Engagement « {title} » créé.", { title: shorten(title, 60) }),
+    msg: t("{Engagement.sg} « {title} » {engagement|créé|créée}.", { title: shorten(title, 60) }),
     ok: function (answer) {
       col.created = answer.engagement_id;
       hideQuota(themeId);

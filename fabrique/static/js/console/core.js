@@ -3,9 +3,11 @@
 import { h, plural } from "../dom.js";
 
 var F = window.Fabrique;
-var t = F.t, boot = F.boot;
+var boot = F.boot;
 var tpl = boot.template || {};
 var vocab = tpl.vocabulary || {};
+/* Translate, with the method words of the template's vocabulary ("{piste.ce}" → "cette piste d'action"). */
+var t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), vocab), values); };
 var personaById = F.byId(tpl.personas);
 var themeById = F.byId(tpl.themes);
 var horizonById = F.byId(tpl.horizons);
@@ -52,7 +54,7 @@ function personaLabel(id) {
 
 function themeTitle(id) {
   var th = themeById[id];
-  return th ? th.title : t("Thème inconnu");
+  return th ? th.title : t("{Theme.sg} {theme|inconnu|inconnue}");
 }
 
 function horizonLabel(id) {

@@ -31,7 +31,7 @@ function renderEngCard(s, e, count) {
   var mode = m ? "edit" : "view";
 
   // Head: number, phone supporters, reordering — cheap, kept up to date in place.
-  var num = t("Engagement {n}", { n: e.position });
+  var num = t("{Engagement.sg} {n}", { n: e.position });
   if (rec.num.textContent !== num) rec.num.textContent = num;
   var b = e.supporters || 0;
   var bText = plural(b, t("{n} soutien sur les téléphones", { n: b }), t("{n} soutiens sur les téléphones", { n: b }));
@@ -45,9 +45,9 @@ function renderEngCard(s, e, count) {
   }
   rec.backers.classList.toggle("is-zero", !b);
   var label = shorten(e.title, 60);
-  rec.up.setAttribute("aria-label", t("Monter l'engagement « {title} »", { title: label }));
+  rec.up.setAttribute("aria-label", t("Monter {engagement.le} « {title} »", { title: label }));
   rec.up.title = t("Monter");
-  rec.down.setAttribute("aria-label", t("Descendre l'engagement « {title} »", { title: label }));
+  rec.down.setAttribute("aria-label", t("Descendre {engagement.le} « {title} »", { title: label }));
   rec.down.title = t("Descendre");
   setOff(rec.up, !!e.gone || e.position <= 1);
   setOff(rec.down, !!e.gone || e.position >= count);
@@ -63,9 +63,9 @@ function renderEngCard(s, e, count) {
   }
   if (m && rec.note) {
     var note = "";
-    if (e.gone) note = t("Cet engagement vient d'être supprimé : il ne peut plus être modifié.");
+    if (e.gone) note = t("{Engagement.ce} vient d'être {engagement|supprimé|supprimée} : {engagement|il|elle} ne peut plus être {engagement|modifié|modifiée}.");
     else if (e.title !== m.base.title || e.purpose !== m.base.purpose || JSON.stringify(e.how) !== JSON.stringify(m.base.how)) {
-      note = t("Cet engagement a été modifié ailleurs pendant que vous l'éditiez : en enregistrant, votre version remplacera l'autre.");
+      note = t("{Engagement.ce} a été {engagement|modifié|modifiée} ailleurs pendant que vous l'éditiez : en enregistrant, votre version remplacera l'autre.");
     }
     if (rec.note.textContent !== note) rec.note.textContent = note;
     if ((rec.save.getAttribute("data-off") === "1") !== !!e.gone) setOff(rec.save, !!e.gone);
@@ -76,7 +76,7 @@ function renderEngCard(s, e, count) {
   var optSig = convOptSig;
   var total = 0;
   pistes.forEach(function (p) { total += p.supports || 0; });
-  var ph = plural(pistes.length, t("{n} piste rassemblée", { n: pistes.length }), t("{n} pistes rassemblées", { n: pistes.length })) +
+  var ph = plural(pistes.length, t("{n} {piste.sg} {piste|rassemblé|rassemblée}", { n: pistes.length }), t("{n} {piste.pl} {piste|rassemblés|rassemblées}", { n: pistes.length })) +
     " · " + plural(total, t("{n} gommette", { n: total }), t("{n} gommettes", { n: total }));
   if (rec.pistesHead.textContent !== ph) rec.pistesHead.textContent = ph;
   var keep = {};
@@ -84,7 +84,7 @@ function renderEngCard(s, e, count) {
   Object.keys(rec.rows).forEach(function (pid) { if (!keep[pid]) delete rec.rows[pid]; });
   if (!pistes.length && !e.gone) {
     rows = [rec.noPiste || (rec.noPiste = h("li", { class: "fc-empty fc-eng-nopiste" },
-      t("Aucune piste : rattachez-en depuis le vivier ci-dessous (« Rattacher à… »).")))];
+      t("{Piste|Aucun|Aucune} {piste.sg} : rattachez-en depuis le vivier ci-dessous (« Rattacher à… »).")))];
   }
   placeChildren(rec.pistes, rows);
 
@@ -114,9 +114,9 @@ function buildEngView(rec, e) {
   }
   rec.body.appendChild(h("div", { class: "fc-card-actions" },
     plainButton("eng-edit-" + id, [icon("✎"), t("Modifier")], function () { openEngForm(e); },
-      { cls: "fc-btn-small", label: t("Modifier l'engagement « {title} »", { title: shorten(e.title, 60) }) }),
+      { cls: "fc-btn-small", label: t("Modifier {engagement.le} « {title} »", { title: shorten(e.title, 60) }) }),
     actionButton("eng-del-" + id, t("Supprimer"), function () { deleteEngagement(e); },
-      { cls: "fc-btn-small fc-btn-danger", label: t("Supprimer l'engagement « {title} »", { title: shorten(e.title, 60) }) })));
+      { cls: "fc-btn-small fc-btn-danger", label: t("Supprimer {engagement.le} « {title} »", { title: shorten(e.title, 60) }) })));
 }
 
 function openEngForm(e) {
@@ -130,7 +130,7 @@ function openEngForm(e) {
 
 function closeEngForm(id, ask) {
   var rec = engCards[id];
-  if (ask && rec && rec.dirty && rec.dirty() && !window.confirm(t("Abandonner les modifications de cet engagement ?"))) return;
+  if (ask && rec && rec.dirty && rec.dirty() && !window.confirm(t("Abandonner les modifications de {engagement.ce} ?"))) return;
   delete engModes[id];
   showError("eng-" + id, "");
   pendingFocus.push("eng-edit-" + id);
@@ -203,7 +203,7 @@ function buildEngForm(rec, e, m) {
     return v.title !== (m.base.title || "") || v.purpose !== (m.base.purpose || "") ||
       JSON.stringify(v.how) !== JSON.stringify((m.base.how || []).filter(Boolean));
   };
-  var form = h("form", { class: "fc-edit fc-eng-form", novalidate: true, "aria-label": t("Modifier l'engagement « {title} »", { title: shorten(e.title, 60) }) },
+  var form = h("form", { class: "fc-edit fc-eng-form", novalidate: true, "aria-label": t("Modifier {engagement.le} « {title} »", { title: shorten(e.title, 60) }) },
     h("label", { for: titleId }, t("Titre")), title,
     h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), purpose,
     h("p", { class: "fc-how-head", id: howHead }, t("Comment ? (une action concrète par ligne)")),
@@ -219,12 +219,12 @@ function buildEngForm(rec, e, m) {
     if (isOff(rec.save)) return;
     var v = values();
     if (v.title.length < 3) {
-      showError("eng-" + id, t("Donnez d'abord un titre à l'engagement (3 caractères au moins)."));
+      showError("eng-" + id, t("Donnez d'abord un titre {engagement.au} (3 caractères au moins)."));
       title.focus();
       return;
     }
     act("engagement_update", { engagement_id: id, title: v.title, purpose: v.purpose, how: v.how }, {
-      key: "eng-save-" + id, area: "eng-" + id, awaitAggregate: true, msg: t("Engagement « {title} » enregistré.", { title: shorten(v.title, 60) }),
+      key: "eng-save-" + id, area: "eng-" + id, awaitAggregate: true, msg: t("{Engagement.sg} « {title} » {engagement|enregistré|enregistrée}.", { title: shorten(v.title, 60) }),
       ok: function () { engCloseOnAggregate[id] = true; }
     });
   }
@@ -241,7 +241,7 @@ function engPisteRow(s, rec, e, p, optSig) {
     var target = engagementsOf(ui.state).filter(function (x) { return x.id === engId; })[0];
     act("engagement_link", { engagement_id: engId, piste_id: pid }, {
       key: "eng-move-" + pid, area: "eng-" + e.id, awaitAggregate: true,
-      msg: t("Piste n°{id} déplacée vers « {title} ».", { id: pid, title: shorten(target ? target.title : "", 60) }),
+      msg: t("{Piste.sg} n°{id} {piste|déplacé|déplacée} vers « {title} ».", { id: pid, title: shorten(target ? target.title : "", 60) }),
       fail: function () { sel.value = ""; }
     });
   });
@@ -254,8 +254,8 @@ function engPisteRow(s, rec, e, p, optSig) {
       p.origin ? h("span", { class: "fc-origin", title: t("Reprise de : {origin}", { origin: p.origin }) }, icon("↩"), shorten(p.origin, 40)) : null,
       h("span", { class: "fc-spacer" }),
       e.gone ? null : actionButton("eng-unlink-" + pid, t("Retirer"), function () { unlinkPiste(e, p); },
-        { cls: "fc-btn-small", label: t("Retirer la piste n°{id} de cet engagement", { id: pid }),
-          title: t("Remettre la piste dans le vivier") }),
+        { cls: "fc-btn-small", label: t("Retirer {piste.le} n°{id} de {engagement.ce}", { id: pid }),
+          title: t("Remettre {piste.le} dans le vivier") }),
       e.gone ? null : move));
   rec.rows[pid] = { el: el, sig: sig };
   return el;
@@ -267,14 +267,14 @@ function buildTrace(rec, e) {
     .sort(function (a, b) { return b[1] - a[1] || personaLabel(a[0]).localeCompare(personaLabel(b[0])); });
   if (!entries.length) {
     rec.trace.appendChild(h("p", { class: "fc-muted fc-trace-none" },
-      (e.pistes || []).length ? t("Les pistes rattachées n'ont ni auteur ni gommette d'un habitant fictif.")
-        : t("Qui porte cet engagement ? Cela apparaîtra avec ses pistes.")));
+      (e.pistes || []).length ? t("{Piste.les} {piste|rattachés|rattachées} n'ont ni auteur ni gommette d'un habitant fictif.")
+        : t("Qui porte {engagement.ce} ? Cela apparaîtra avec ses {piste.pl}.")));
     return;
   }
   var people = 0;
   entries.forEach(function (x) { people += x[1]; });
   rec.trace.appendChild(h("p", { class: "fc-trace-label" },
-    t("Derrière cet engagement :"), " ",
+    t("Derrière {engagement.ce} :"), " ",
     h("span", { class: "fc-muted" }, plural(entries.length, t("{n} habitant fictif", { n: entries.length }), t("{n} habitants fictifs", { n: entries.length })) +
       " · " + plural(people, t("{n} personne", { n: people }), t("{n} personnes", { n: people })))));
   rec.trace.appendChild(h("ul", { class: "fc-trace" }, entries.map(function (x) {
@@ -292,27 +292,27 @@ function moveEngagement(id, step) {
   if (!e) return;
   act("engagement_move", { engagement_id: id, position: e.position + step }, {
     key: (step < 0 ? "eng-up-" : "eng-down-") + id, area: "eng-" + id, awaitAggregate: true,
-    msg: t("Engagement « {title} » déplacé en position {n}.", { title: shorten(e.title, 60), n: e.position + step })
+    msg: t("{Engagement.sg} « {title} » {engagement|déplacé|déplacée} en position {n}.", { title: shorten(e.title, 60), n: e.position + step })
   });
 }
 
 function deleteEngagement(e) {
   var n = (e.pistes || []).length;
   var question = n
-    ? plural(n, t("Supprimer l'engagement « {title} » ? Sa piste retournera dans le vivier.", { title: shorten(e.title, 80) }),
-      t("Supprimer l'engagement « {title} » ? Ses {n} pistes retourneront dans le vivier.", { title: shorten(e.title, 80), n: n }))
-    : t("Supprimer l'engagement « {title} » ?", { title: shorten(e.title, 80) });
+    ? plural(n, t("Supprimer {engagement.le} « {title} » ? {piste|Son|Sa|Son} {piste.sg} retournera dans le vivier.", { title: shorten(e.title, 80) }),
+      t("Supprimer {engagement.le} « {title} » ? Ses {n} {piste.pl} retourneront dans le vivier.", { title: shorten(e.title, 80), n: n }))
+    : t("Supprimer {engagement.le} « {title} » ?", { title: shorten(e.title, 80) });
   if (!window.confirm(question)) return;
   act("engagement_delete", { engagement_id: e.id }, {
     key: "eng-del-" + e.id, area: "eng-" + e.id, awaitAggregate: true,
-    msg: t("Engagement « {title} » supprimé.", { title: shorten(e.title, 60) })
+    msg: t("{Engagement.sg} « {title} » {engagement|supprimé|supprimée}.", { title: shorten(e.title, 60) })
   });
 }
 
 function unlinkPiste(e, p) {
   act("engagement_unlink", { piste_id: p.id }, {
     key: "eng-unlink-" + p.id, area: "eng-" + e.id, awaitAggregate: true,
-    msg: t("Piste n°{id} remise dans le vivier.", { id: p.id })
+    msg: t("{Piste.sg} n°{id} {piste|remis|remise} dans le vivier.", { id: p.id })
   });
 }
 

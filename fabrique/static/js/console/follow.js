@@ -17,7 +17,7 @@ function renderFollow(s) {
   // Through h(): it leaves out the parts that are null (replaceChildren would print « null »).
   followBody.replaceChildren(h("div", null,
     h("p", null, h("a", { href: s.links.review, target: "_blank", rel: "noopener" }, t("Ouvrir la synthèse et ses téléchargements")),
-      " ", h("span", { class: "fc-hint" }, t("(ce lien de relecture se transmet au CODEV)"))),
+      " ", h("span", { class: "fc-hint" }, t("(ce lien de relecture se transmet {review_body.au})"))),
     s.links.demarche_synthesis ? h("p", null, h("a", { href: s.links.demarche_synthesis, target: "_blank", rel: "noopener" },
       t("Synthèse de toute la démarche (ateliers réunis)"))) : null,
     (s.carry_over || []).length ? h("div", null,
@@ -28,14 +28,14 @@ function renderFollow(s) {
           on: { click: function () {
             act("carry_over", { from_atelier_id: a.id }, { area: "suites", msg: t("Résultats repris de « {label} ».", { label: a.label }) });
           } }
-        }, t("Reprendre ses valeurs et ses pistes")));
+        }, t("Reprendre ses {value.pl} et ses {piste.pl}")));
       }))) : null,
     h("h3", null, t("Avis des relecteurs ({n})", { n: (s.reviews || []).length })),
     (s.reviews || []).length ? h("ul", { class: "fc-reviews" }, s.reviews.map(function (r) {
       return h("li", null,
         h("strong", { dir: "auto" }, r.reviewer),
         r.opinion ? [" · ", h("span", { class: "fc-opinion fc-opinion-" + r.opinion }, OPINIONS[r.opinion])] : null,
-        " · ", h("span", { dir: "auto" }, r.engagement_id ? (titles[r.engagement_id] || t("engagement supprimé")) : t("ensemble de la synthèse")),
+        " · ", h("span", { dir: "auto" }, r.engagement_id ? (titles[r.engagement_id] || t("{engagement.sg} {engagement|supprimé|supprimée}")) : t("ensemble de la synthèse")),
         r.text ? h("p", { dir: "auto" }, r.text) : null);
     })) : h("p", { class: "fc-hint" }, t("Aucun avis pour l'instant."))));
 }

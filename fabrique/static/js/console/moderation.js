@@ -11,12 +11,12 @@ var modEmpty = h("p", { class: "fc-empty" });
 var themeSections = {};
 var moderation = h("section", { class: "fc-panel fc-moderation", "aria-labelledby": "fc-mod-title" },
   h("div", { class: "fc-panel-head" },
-    h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {pistes}", { pistes: vocab.pistes || t("pistes de projet") })),
+    h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {piste.pl}")),
     modCounts),
   h("div", { class: "fc-mod-tools" },
     h("label", { for: "fc-filter", class: "fc-filter-label" }, t("Filtrer")),
     filterInput,
-    h("label", { class: "fc-check", for: "fc-show-all" }, showAllBox, t("Afficher aussi les pistes masquées et fusionnées"))),
+    h("label", { class: "fc-check", for: "fc-show-all" }, showAllBox, t("Afficher aussi {piste.les} {piste|masqués et fusionnés|masquées et fusionnées}"))),
   errorArea("moderation"),
   modEmpty,
   themesBox);
@@ -26,7 +26,7 @@ var moderation = h("section", { class: "fc-panel fc-moderation", "aria-labelledb
 
 function themeSection(id) {
   if (themeSections[id]) return themeSections[id];
-  var th = themeById[id] || { id: id, title: t("Autre thème") };
+  var th = themeById[id] || { id: id, title: t("{Theme|Autre|Autre} {theme.sg}") };
   var count = h("span", { class: "fc-theme-count" });
   var list = h("ul", { class: "fc-cards" });
   var empty = h("p", { class: "fc-empty fc-theme-empty" });
@@ -91,13 +91,13 @@ function renderModeration(s, force) {
     var items = groups[gid].sort(function (a, b) { return a.id - b.id; });
     shown += items.length;
     var tot = totals[gid] || { visible: 0, hidden: 0, merged: 0 };
-    var parts = [plural(tot.visible, t("{n} piste visible", { n: tot.visible }), t("{n} pistes visibles", { n: tot.visible }))];
+    var parts = [plural(tot.visible, t("{n} {piste.sg} {piste|visible|visible}", { n: tot.visible }), t("{n} {piste.pl} {piste|visibles|visibles}", { n: tot.visible }))];
     if (tot.hidden) parts.push(plural(tot.hidden, t("{n} masquée", { n: tot.hidden }), t("{n} masquées", { n: tot.hidden })));
     if (tot.merged) parts.push(plural(tot.merged, t("{n} fusionnée", { n: tot.merged }), t("{n} fusionnées", { n: tot.merged })));
     if (query) parts.unshift(plural(items.length, t("{n} trouvée", { n: items.length }), t("{n} trouvées", { n: items.length })));
     var c = parts.join(" · ");
     if (sec.count.textContent !== c) sec.count.textContent = c;
-    var emptyText = items.length ? "" : (query ? t("Aucune piste ne correspond au filtre.") : t("Aucune piste pour l'instant."));
+    var emptyText = items.length ? "" : (query ? t("{Piste|Aucun|Aucune} {piste.sg} ne correspond au filtre.") : t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant."));
     if (sec.empty.textContent !== emptyText) sec.empty.textContent = emptyText;
     var wanted = items.map(function (p) { used[p.id] = true; return renderCard(p, byId); });
     // Remove the cards that leave this theme first, so that no kept card ever moves (a moved
@@ -114,8 +114,8 @@ function renderModeration(s, force) {
   Object.keys(cards).forEach(function (id) { if (!used[id]) delete cards[id]; });
 
   var emptyAll = "";
-  if (!mod.length) emptyAll = t("Aucune piste pour l'instant : elles apparaîtront ici dès que les participants en proposeront.");
-  else if (!shown) emptyAll = t("Aucune piste à afficher avec ce filtre.");
+  if (!mod.length) emptyAll = t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant : {piste|ils|elles} apparaîtront ici dès que les participants en proposeront.");
+  else if (!shown) emptyAll = t("{Piste|Aucun|Aucune} {piste.sg} à afficher avec ce filtre.");
   if (modEmpty.textContent !== emptyAll) modEmpty.textContent = emptyAll;
 }
 
@@ -157,8 +157,8 @@ function renderCard(p, byId) {
   }
   if (m && rec.note) {
     var note = "";
-    if (p.gone) note = t("Cette piste vient d'être retirée par son auteur : elle ne peut plus être modifiée.");
-    else if (p.status === "merged") note = t("Cette piste vient d'être fusionnée.");
+    if (p.gone) note = t("{Piste.ce} vient d'être {piste|retiré|retirée} par son auteur : {piste|il|elle} ne peut plus être {piste|modifié|modifiée}.");
+    else if (p.status === "merged") note = t("{Piste.ce} vient d'être {piste|fusionné|fusionnée}.");
     else if (p.text !== m.base.text || p.theme_id !== m.base.theme_id || p.horizon !== m.base.horizon ||
       JSON.stringify(p.hashtags) !== JSON.stringify(m.base.hashtags)) {
       note = t("Son auteur l'a modifiée pendant que vous l'éditiez : en enregistrant, votre version remplacera la sienne.");
@@ -192,7 +192,7 @@ function buildCard(rec, p, byId, m) {
     h("span", { class: "fc-horizon", title: horizonLabel(p.horizon) }, shortHorizon(p.horizon)),
     h("span", { class: "fc-author" }, personaDot(p.persona_id), personaLabel(p.persona_id)),
     h("span", { class: "fc-spacer" }),
-    h("span", { class: "fc-id" }, vh(t("piste n°")), "#" + id),
+    h("span", { class: "fc-id" }, vh(t("{piste.sg} n°")), "#" + id),
     rec.supports));
 
   if (m && m.kind === "edit") { buildEditForm(rec, p); return; }
@@ -216,21 +216,21 @@ function buildCard(rec, p, byId, m) {
     var target = byId[p.merged_into];
     body.appendChild(h("p", { class: "fc-merged-note" }, icon("⇢"),
       target ? t("fusionnée dans « {text} »", { text: shorten(target.text, 90) }) + " (#" + target.id + ")"
-        : t("fusionnée dans une piste retirée")));
+        : t("{piste|fusionné|fusionnée} dans {piste.un} {piste|retiré|retirée}")));
   }
 
   var actions = h("div", { class: "fc-card-actions" });
   if (p.status === "visible" || p.status === "hidden") {
     var hidden = p.status === "hidden";
     actions.appendChild(actionButton("hide-" + id, hidden ? t("Réafficher") : t("Masquer"), function () { hidePiste(p, !hidden); },
-      { label: hidden ? t("Réafficher la piste n°{id}", { id: id }) : t("Masquer la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+      { label: hidden ? t("Réafficher {piste.le} n°{id}", { id: id }) : t("Masquer {piste.le} n°{id}", { id: id }), cls: "fc-btn-small" }));
     actions.appendChild(plainButton("edit-" + id, t("Modifier"), function () { openMode(p, "edit"); },
-      { label: t("Modifier la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+      { label: t("Modifier {piste.le} n°{id}", { id: id }), cls: "fc-btn-small" }));
     actions.appendChild(plainButton("merge-" + id, t("Fusionner avec…"), function () { openMode(p, "merge"); },
-      { label: t("Fusionner avec… (piste n°{id})", { id: id }), cls: "fc-btn-small", expanded: m ? "true" : "false" }));
+      { label: t("Fusionner avec… ({piste.sg} n°{id})", { id: id }), cls: "fc-btn-small", expanded: m ? "true" : "false" }));
   } else if (p.status === "merged") {
     actions.appendChild(actionButton("unmerge-" + id, t("Défusionner"), function () { unmergePiste(p); },
-      { label: t("Défusionner la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+      { label: t("Défusionner {piste.le} n°{id}", { id: id }), cls: "fc-btn-small" }));
   }
   body.appendChild(actions);
   if (m && m.kind === "merge") buildMergeForm(rec, p, byId);
@@ -274,10 +274,10 @@ function buildEditForm(rec, p) {
     "aria-describedby": tagsId + "-hint", value: (p.hashtags || []).join(", ") });
   rec.note = h("p", { class: "fc-note fc-edit-note", role: "status" });
   rec.submit = save;
-  var form = h("form", { class: "fc-edit", novalidate: true, "aria-label": t("Modifier la piste n°{id}", { id: id }) },
-    h("label", { for: textId }, t("Texte de la piste")), text, counter,
+  var form = h("form", { class: "fc-edit", novalidate: true, "aria-label": t("Modifier {piste.le} n°{id}", { id: id }) },
+    h("label", { for: textId }, t("Texte {piste.du}")), text, counter,
     h("div", { class: "fc-edit-row" },
-      h("div", {}, h("label", { for: themeId }, t("Thème")), theme),
+      h("div", {}, h("label", { for: themeId }, t("{Theme.sg}")), theme),
       h("div", {}, h("label", { for: horizonId }, t("Horizon")), horizon)),
     h("label", { for: tagsId }, t("Hashtags, séparés par des virgules")), tags,
     h("span", { class: "fc-hint", id: tagsId + "-hint" },
@@ -291,7 +291,7 @@ function buildEditForm(rec, p) {
     if (isOff(save)) return;
     var list = tags.value.split(",").map(function (x) { return x.trim().replace(/^#+/, ""); }).filter(Boolean);
     act("piste_update", { piste_id: id, text: text.value, theme_id: theme.value, horizon: horizon.value, hashtags: list }, {
-      key: "save-" + id, area: "piste-" + id, awaitAggregate: true, msg: t("Piste n°{id} modifiée.", { id: id }),
+      key: "save-" + id, area: "piste-" + id, awaitAggregate: true, msg: t("{Piste.sg} n°{id} {piste|modifié|modifiée}.", { id: id }),
       ok: function () { closeOnAggregate[id] = true; }
     });
   });
@@ -302,7 +302,7 @@ function buildMergeForm(rec, p, byId) {
   var id = p.id, selectId = "fc-merge-" + id;
   var mod = (ui.state.moderation || []).filter(function (o) { return o.status === "visible" && o.id !== id; });
   var select = h("select", { id: selectId, "data-key": "merge-select-" + id },
-    h("option", { value: "" }, t("— Choisir la piste à garder —")),
+    h("option", { value: "" }, t("— Choisir {piste.le} à garder —")),
     (tpl.themes || []).map(function (th) {
       var inTheme = mod.filter(function (o) { return o.theme_id === th.id; });
       if (!inTheme.length) return null;
@@ -312,29 +312,29 @@ function buildMergeForm(rec, p, byId) {
     }),
     (function () {
       var rest = mod.filter(function (o) { return !themeById[o.theme_id]; });
-      return rest.length ? h("optgroup", { label: t("Autre thème") }, rest.map(function (o) {
+      return rest.length ? h("optgroup", { label: t("{Theme|Autre|Autre} {theme.sg}") }, rest.map(function (o) {
         return h("option", { value: String(o.id) }, "#" + o.id + " · " + shorten(o.text, 90));
       })) : null;
     })());
   var go = actionButton("merge-go-" + id, t("Fusionner"), null, { submit: true, cls: "primary fc-btn-small" });
   rec.submit = go;
   var form = h("form", { class: "fc-merge", novalidate: true },
-    h("label", { for: selectId }, t("Fusionner cette piste dans :")),
+    h("label", { for: selectId }, t("Fusionner {piste.ce} dans :")),
     select,
-    h("p", { class: "fc-hint" }, t("La piste choisie est gardée ; celle-ci s'y ajoute, avec ses gommettes et son auteur.")),
+    h("p", { class: "fc-hint" }, t("{Piste.le} {piste|choisi|choisie} est {piste|gardé|gardée} ; {piste|celui-ci|celle-ci} s'y ajoute, avec ses gommettes et son auteur.")),
     h("div", { class: "fc-form-actions" }, go,
       plainButton("merge-cancel-" + id, t("Annuler"), function () { closeMode(id, "merge-" + id); }, { cls: "fc-btn-small fc-btn-ghost" })));
   form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); closeMode(id, "merge-" + id); } });
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
     if (isOff(go)) return;
-    if (!select.value) { showError("piste-" + id, t("Choisissez d'abord la piste à garder.")); select.focus(); return; }
+    if (!select.value) { showError("piste-" + id, t("Choisissez d'abord {piste.le} à garder.")); select.focus(); return; }
     var into = (ui.state.moderation || []).filter(function (o) { return String(o.id) === select.value; })[0];
-    var question = t("Fusionner la piste n°{a} dans la piste n°{b} « {text} » ?", { a: id, b: select.value, text: shorten(into ? into.text : "", 80) });
+    var question = t("Fusionner {piste.le} n°{a} dans {piste.le} n°{b} « {text} » ?", { a: id, b: select.value, text: shorten(into ? into.text : "", 80) });
     if (!window.confirm(question)) return;
     act("piste_merge", { piste_id: id, into_id: parseInt(select.value, 10) }, {
       key: "merge-go-" + id, area: "piste-" + id, awaitAggregate: true,
-      msg: t("Piste n°{a} fusionnée dans la piste n°{b}.", { a: id, b: select.value }),
+      msg: t("{Piste.sg} n°{a} {piste|fusionné|fusionnée} dans {piste.le} n°{b}.", { a: id, b: select.value }),
       ok: function () { closeOnAggregate[id] = true; }
     });
   });
@@ -344,14 +344,14 @@ function buildMergeForm(rec, p, byId) {
 function hidePiste(p, hidden) {
   act("piste_hide", { piste_id: p.id, hidden: hidden }, {
     key: "hide-" + p.id, area: "piste-" + p.id, awaitAggregate: true,
-    msg: hidden ? t("Piste n°{id} masquée : elle n'est plus à l'écran ni au vote.", { id: p.id }) : t("Piste n°{id} réaffichée.", { id: p.id }),
+    msg: hidden ? t("{Piste.sg} n°{id} {piste|masqué|masquée} : {piste|il|elle} n'est plus à l'écran ni au vote.", { id: p.id }) : t("{Piste.sg} n°{id} {piste|réaffiché|réaffichée}.", { id: p.id }),
   });
 }
 
 function unmergePiste(p) {
   act("piste_unmerge", { piste_id: p.id }, {
     key: "unmerge-" + p.id, area: "piste-" + p.id, awaitAggregate: true,
-    msg: t("Piste n°{id} défusionnée.", { id: p.id })
+    msg: t("{Piste.sg} n°{id} {piste|défusionné|défusionnée}.", { id: p.id })
   });
 }
 filterInput.setAttribute("data-key", "filter");

@@ -30,8 +30,8 @@ function paradoxResults(s) {
     return { label: d ? d.title : p.id, value: p.count, valueText: String(p.count) };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Classement des paradoxes")),
-    max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun paradoxe marqué pour l'instant.")));
+  return h("div", { class: "fc-result" }, h("h3", {}, t("Classement des {paradox.pl}")),
+    max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("{Paradox|Aucun|Aucune} {paradox.sg} {paradox|marqué|marquée} pour l'instant.")));
 }
 
 function valueResults(s) {
@@ -42,7 +42,7 @@ function valueResults(s) {
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
   var words = (s.words || []).slice(0, 16);
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Points par valeur")),
+  return h("div", { class: "fc-result" }, h("h3", {}, t("Points par {value.sg}")),
     max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun point attribué pour l'instant.")),
     words.length ? h("ul", { class: "fc-chips fc-words", "aria-label": t("Mots associés") }, words.map(function (w) {
       return h("li", { class: "fc-chip" }, h("span", { dir: "auto" }, w.word), " ", h("strong", {}, "×" + w.count));
@@ -53,13 +53,13 @@ function coverageResults(s) {
   var rows = (s.themes || []).map(function (th) {
     var c = th.coverage || {};
     return { label: themeTitle(th.id), value: c.pistes || 0, color: (themeById[th.id] || {}).color, thin: c.thin,
-      valueText: t("{n} pistes · {p} habitants", { n: c.pistes || 0, p: c.personas || 0 }) };
+      valueText: t("{n} {piste.pl} · {p} habitants", { n: c.pistes || 0, p: c.personas || 0 }) };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
   var thin = rows.filter(function (r) { return r.thin; }).map(function (r) { return r.label; });
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Couverture des thèmes")),
+  return h("div", { class: "fc-result" }, h("h3", {}, t("Couverture des {theme.pl}")),
     barList(rows, max, { cls: "fc-bars-themes" }),
-    thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), t("Peu de pistes : {themes}", { themes: thin.join(", ") })) : null);
+    thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), t("Peu de {piste.pl} : {themes}", { themes: thin.join(", ") })) : null);
 }
 
 function revesResults(s) {
@@ -67,12 +67,12 @@ function revesResults(s) {
     return { label: themeTitle(th.id), value: (th.reves || []).length, color: (themeById[th.id] || {}).color };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Rêves affichés par thème")),
-    max ? barList(rows, max, { cls: "fc-bars-themes" }) : h("p", { class: "fc-muted" }, t("Aucun rêve pour l'instant.")));
+  return h("div", { class: "fc-result" }, h("h3", {}, t("{Reve.pl} {reve|affichés|affichées} par {theme.sg}")),
+    max ? barList(rows, max, { cls: "fc-bars-themes" }) : h("p", { class: "fc-muted" }, t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant.")));
 }
 
 function topResults(s) {
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Pistes en tête, par thème")),
+  return h("div", { class: "fc-result" }, h("h3", {}, t("{Piste.pl} en tête, par {theme.sg}")),
     (s.themes || []).map(function (th) {
       var top = (th.top || []).slice(0, 3);
       return h("div", { class: "fc-top-theme", style: "--c:" + safeColor((themeById[th.id] || {}).color) },
@@ -80,7 +80,7 @@ function topResults(s) {
         top.length ? h("ol", { class: "fc-top" }, top.map(function (p) {
           return h("li", {}, h("span", { class: "fc-top-text", dir: "auto", title: shorten(p.text, 300) }, shorten(p.text, 110)),
             h("span", { class: "fc-top-count" }, plural(p.supports, t("{n} gommette", { n: p.supports }), t("{n} gommettes", { n: p.supports }))));
-        })) : h("p", { class: "fc-muted" }, t("Aucune piste.")));
+        })) : h("p", { class: "fc-muted" }, t("{Piste|Aucun|Aucune} {piste.sg}.")));
     }));
 }
 

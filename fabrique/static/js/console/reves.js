@@ -5,7 +5,7 @@ import { moderation } from "./moderation.js";
 var revesBody = h("div", { class: "fc-reves-body" });
 var revesCount = h("p", { class: "fc-mod-counts" });
 var revesPanel = h("section", { class: "fc-panel fc-reves", "aria-labelledby": "fc-reves-title" },
-  h("div", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des rêves")), revesCount),
+  h("div", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des {reve.pl}")), revesCount),
   errorArea("reves"),
   revesBody);
 
@@ -29,7 +29,7 @@ function renderReves(s) {
     plural(hidden.length, t("{n} masqué", { n: hidden.length }), t("{n} masqués", { n: hidden.length }));
   revesBody.textContent = "";
   if (!total && !hidden.length) {
-    revesBody.appendChild(h("p", { class: "fc-empty" }, t("Aucun rêve pour l'instant.")));
+    revesBody.appendChild(h("p", { class: "fc-empty" }, t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant.")));
     return;
   }
   var grid2 = h("div", { class: "fc-reves-grid" });
@@ -38,24 +38,24 @@ function renderReves(s) {
     if (!reves.length) return;
     grid2.appendChild(h("section", { class: "fc-theme fc-reve-theme", style: "--theme:" + safeColor((themeById[th.id] || {}).color) },
       h("h3", { class: "fc-theme-title" }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), themeTitle(th.id), " ",
-        h("span", { class: "fc-theme-count" }, plural(reves.length, t("{n} rêve", { n: reves.length }), t("{n} rêves", { n: reves.length })))),
+        h("span", { class: "fc-theme-count" }, plural(reves.length, t("{n} {reve.sg}", { n: reves.length }), t("{n} {reve.pl}", { n: reves.length })))),
       h("ul", { class: "fc-reve-list" }, reves.map(function (r) {
         return h("li", { class: "fc-reve" },
           h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
           h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-author" }, personaDot(r.persona_id), personaLabel(r.persona_id)),
             actionButton("rhide-" + r.id, t("Masquer"), function () { hideReve(r.id, true); },
-              { label: t("Masquer le rêve n°{id}", { id: r.id }), cls: "fc-btn-small" })));
+              { label: t("Masquer {reve.le} n°{id}", { id: r.id }), cls: "fc-btn-small" })));
       }))));
   });
   revesBody.appendChild(grid2);
   if (hidden.length) {
-    revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, t("Rêves masqués")));
+    revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, t("{Reve.pl} {reve|masqués|masquées}")));
     revesBody.appendChild(h("ul", { class: "fc-reve-list fc-reve-hidden" }, hidden.map(function (r) {
       return h("li", { class: "fc-reve is-hidden" },
         h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
         h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-muted" }, themeTitle(r.theme_id)),
           actionButton("rshow-" + r.id, t("Réafficher"), function () { hideReve(r.id, false); },
-            { label: t("Réafficher le rêve n°{id}", { id: r.id }), cls: "fc-btn-small" })));
+            { label: t("Réafficher {reve.le} n°{id}", { id: r.id }), cls: "fc-btn-small" })));
     })));
   }
 }
@@ -63,7 +63,7 @@ function renderReves(s) {
 function hideReve(id, hidden) {
   act("reve_hide", { reve_id: id, hidden: hidden }, {
     key: (hidden ? "rhide-" : "rshow-") + id, area: "reves", awaitAggregate: true,
-    msg: hidden ? t("Rêve masqué.") : t("Rêve réaffiché.")
+    msg: hidden ? t("{Reve.sg} {reve|masqué|masquée}.") : t("{Reve.sg} {reve|réaffiché|réaffichée}.")
   });
 }
 

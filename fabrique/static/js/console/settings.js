@@ -4,16 +4,16 @@ import { act, actionButton, errorArea, h, isOff, plainButton, plural, setOff, sh
 // Settings -----------------------------------------------------------------------------------------
 var SETTINGS = [
   { name: "dots", label: t("Gommettes par personne (vote)"), min: 1, max: 50 },
-  { name: "paradox_choices", label: t("Paradoxes à marquer par personne"), min: 1, max: 20 },
-  { name: "value_method", label: t("Vote sur les valeurs"),
-    choices: [["points", t("Répartir des points")], ["top_n", t("Choisir les valeurs préférées")]] },
+  { name: "paradox_choices", label: t("{Paradox.pl} à marquer par personne"), min: 1, max: 20 },
+  { name: "value_method", label: t("Vote sur {value.les}"),
+    choices: [["points", t("Répartir des points")], ["top_n", t("Choisir {value.les} {value|préférés|préférées}")]] },
   { name: "value_budget", label: t("Points à répartir (méthode des points)"), min: 1, max: 100 },
-  { name: "value_top_n", label: t("Valeurs à choisir (méthode du choix)"), min: 1, max: 20 },
-  { name: "value_max_words", label: t("Mots associés aux valeurs, par personne"), min: 0, max: 20 },
+  { name: "value_top_n", label: t("{Value.pl} à choisir (méthode du choix)"), min: 1, max: 20 },
+  { name: "value_max_words", label: t("Mots associés aux {value.pl}, par personne"), min: 0, max: 20 },
   { name: "persona_assignment", label: t("Habitants fictifs"),
     choices: [["balanced", t("Attribués par l'animation (répartis)")], ["choice", t("Choisis par chaque participant")]] },
-  { name: "max_pistes_per_participant", label: t("Pistes par personne, au plus"), min: 1, max: 200 },
-  { name: "max_reves_per_participant", label: t("Rêves par personne, au plus"), min: 1, max: 50 }
+  { name: "max_pistes_per_participant", label: t("{Piste.pl} par personne, au plus"), min: 1, max: 200 },
+  { name: "max_reves_per_participant", label: t("{Reve.pl} par personne, au plus"), min: 1, max: 50 }
 ];
 var settingFields = {};
 var settingsDirty = {};

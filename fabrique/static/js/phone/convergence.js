@@ -8,11 +8,11 @@ export function convergence(s) {
   var engagements = s.board.filter(function (e) { return e.title !== undefined; });
   if (!engagements.length) {
     return h("section", { class: "card", "data-key": "convergence-wait" }, instructions(s.stage),
-      h("p", null, t("L'animation rassemble les pistes en engagements : suivez à l'écran.")));
+      h("p", null, t("L'animation rassemble {piste.les} en {engagement.pl} : suivez à l'écran.")));
   }
   return h("section", { "data-key": "convergence" },
     instructions(s.stage),
-    h("p", null, t("Soutenez les engagements qui comptent pour votre habitant fictif.")),
+    h("p", null, t("Soutenez {engagement.les} qui comptent pour votre habitant fictif.")),
     template.themes.map(function (th) {
       var list = engagements.filter(function (e) { return e.theme_id === th.id; });
       if (!list.length) return null;
@@ -28,7 +28,7 @@ export function convergence(s) {
             h("button", {
               type: "button", id: id, class: on ? "primary" : "", "aria-pressed": on ? "true" : "false", "aria-disabled": can ? null : "true",
               on: { click: function () { if (can) act("engagement", "engagement_support", { engagement_id: e.id, supported: !on }, null, id); } }
-            }, on ? t("Je soutiens cet engagement ✓") : t("Soutenir cet engagement")),
+            }, on ? t("Je soutiens {engagement.ce} ✓") : t("Soutenir {engagement.ce}")),
             notice("engagement", id));
         })));
     }));
@@ -36,14 +36,19 @@ export function convergence(s) {
 
 export function cloture(s) {
   var m = s.mine;
+  // Only what this format asked for: no "paradoxes" line where there was no paradoxes phase.
+  var had = {};
+  (s.stage.phases || []).forEach(function (p) { had[p.kind] = true; });
+  var lines = [
+    had.paradoxes && t("{Paradox.pl} {paradox|marqués|marquées} : {n}", { n: m.paradoxes.length }),
+    had.valeurs && t("{Value.pl} {value|soutenus|soutenues} : {n}", { n: Object.keys(m.values).length }),
+    had.reves && t("{Reve.pl} {reve|partagés|partagées} : {n}", { n: m.reves.length }),
+    had.pistes && t("{Piste.pl} {piste|proposés|proposées} : {n}", { n: m.pistes.length }),
+    had.vote && t("Gommettes placées : {n}", { n: m.supports.length }),
+    had.convergence && t("{Engagement.pl} {engagement|soutenus|soutenues} : {n}", { n: (m.engagement_supports || []).length })
+  ].filter(Boolean);
   return h("section", { class: "card", "data-key": "cloture" },
     h("h2", null, t("Merci pour votre participation !")),
     instructions(s.stage),
-    h("ul", null,
-      h("li", null, t("Paradoxes marqués : {n}", { n: m.paradoxes.length })),
-      h("li", null, t("Valeurs soutenues : {n}", { n: Object.keys(m.values).length })),
-      h("li", null, t("Rêves partagés : {n}", { n: m.reves.length })),
-      h("li", null, t("Pistes proposées : {n}", { n: m.pistes.length })),
-      h("li", null, t("Gommettes placées : {n}", { n: m.supports.length })),
-      h("li", null, t("Engagements soutenus : {n}", { n: (m.engagement_supports || []).length }))));
+    lines.length ? h("ul", null, lines.map(function (line) { return h("li", null, line); })) : null);
 }

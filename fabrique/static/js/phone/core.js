@@ -3,9 +3,10 @@
 import { h, plural } from "../dom.js";
 
 export var F = window.Fabrique;
-export var t = F.t;
 export var boot = F.boot;
 export var template = boot.template;
+/* Translate, with the method words of the template's vocabulary ("{piste.ce}" → "cette piste d'action"). */
+export var t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), template.vocabulary), values); };
 export var vocab = template.vocabulary || {};
 export var themes = F.byId(template.themes);
 export var key = "fabrique:" + boot.state.atelier.join_code + ":" + boot.state.me.id;

@@ -14,8 +14,8 @@ function pisteForm(s) {
   return h("form", { class: "card stack", id: "piste-form", on: { submit: function (e) {
     e.preventDefault();
     var text = (drafts["piste-text"] || "").trim();
-    if (text.length > 500) { setNotice("piste", "error", t("La piste est trop longue : 500 caractères au plus."), null); return; }
-    if (text.length < 5) { setNotice("piste", "error", t("Décrivez votre piste (5 caractères au moins)."), null); return; }
+    if (text.length > 500) { setNotice("piste", "error", t("{Piste.le} est trop {piste|long|longue} : 500 caractères au plus."), null); return; }
+    if (text.length < 5) { setNotice("piste", "error", t("Décrivez votre {piste.sg} (5 caractères au moins)."), null); return; }
     var data = { theme_id: theme, horizon: horizon, hashtags: tags, text: text };
     if (editing) data.piste_id = editing;
     var wasEditing = editing;
@@ -24,12 +24,12 @@ function pisteForm(s) {
       if (wasEditing === ui.editing) ui.editing = null;
     });
   } } },
-    h("h2", null, editing ? t("Modifier ma piste") : t("Proposer une piste")),
+    h("h2", null, editing ? t("Modifier {piste|mon|ma|mon} {piste.sg}") : t("Proposer {piste.un}")),
     themePicker("piste-theme", theme, function (id) { setDraft("piste-theme", id); ui.render(); }),
     th.defi ? h("details", { class: "defi" }, h("summary", null, t("Le défi et ses questions")),
       h("p", null, th.defi),
       h("ul", null, th.questions.map(function (q) { return h("li", null, q); }))) : null,
-    textArea("piste-text", t("Ma piste de projet"), 500, t("Une proposition concrète…")),
+    textArea("piste-text", t("{Piste|Mon|Ma|Mon} {piste.sg}"), 500, t("Une proposition concrète…")),
     h("fieldset", { class: "horizons" }, h("legend", null, t("Horizon")),
       template.horizons.map(function (hz) {
         var id = "horizon-" + hz.id;
@@ -55,7 +55,7 @@ function pisteForm(s) {
         }))) : null,
     notice("piste"),
     h("div", { class: "row" },
-      h("button", { type: "submit", class: "primary", id: "piste-submit", disabled: !can }, editing ? t("Enregistrer la modification") : t("Proposer cette piste")),
+      h("button", { type: "submit", class: "primary", id: "piste-submit", disabled: !can }, editing ? t("Enregistrer la modification") : t("Proposer {piste.ce}")),
       editing ? h("button", { type: "button", id: "piste-cancel", on: { click: function () {
         ui.editing = null; clearDraft(["piste-text", "piste-tags"]); ui.render(); document.getElementById("piste-text").focus();
       } } }, t("Annuler")) : null));
@@ -66,9 +66,9 @@ export function pistes(s) {
     instructions(s.stage),
     pisteForm(s),
     s.mine.pistes.length ? h("section", { class: "card", "data-key": "my-pistes" },
-      h("h2", null, t("Mes pistes ({n})", { n: s.mine.pistes.length })),
+      h("h2", null, t("Mes {piste.pl} ({n})", { n: s.mine.pistes.length })),
       h("ul", { class: "mine" }, s.mine.pistes.map(function (p) {
-        var status = p.status === "hidden" ? t("masquée par l'animation") : p.status === "merged" ? t("fusionnée avec une piste proche") : null;
+        var status = p.status === "hidden" ? t("masquée par l'animation") : p.status === "merged" ? t("{piste|fusionné|fusionnée} avec {piste.un} {piste|proche|proche}") : null;
         var th = themes[p.theme_id] || {};
         return h("li", { "data-key": "piste-" + p.id },
           h("span", { class: "tag", style: "--theme:" + th.color }, th.title),
@@ -86,7 +86,7 @@ export function pistes(s) {
               document.getElementById("piste-form").scrollIntoView({ block: "start" });
             } } }, t("Modifier")),
             h("button", { type: "button", class: "link", disabled: !allowed("piste_withdraw"), on: { click: function () {
-              if (window.confirm(t("Retirer cette piste ?"))) act("piste", "piste_withdraw", { piste_id: p.id });
+              if (window.confirm(t("Retirer {piste.ce} ?"))) act("piste", "piste_withdraw", { piste_id: p.id });
             } } }, t("Retirer"))) : null);
       }))) : null);
 }

@@ -10,16 +10,16 @@ export function reves(s) {
     h("form", { class: "card stack", "data-key": "reve-form", on: { submit: function (e) {
       e.preventDefault();
       var text = (drafts["reve-text"] || "").trim();
-      if (text.length > 300) { setNotice("reve", "error", t("Le rêve est trop long : 300 caractères au plus."), null); return; }
-      if (text.length < 5) { setNotice("reve", "error", t("Écrivez votre rêve (5 caractères au moins)."), null); return; }
+      if (text.length > 300) { setNotice("reve", "error", t("{Reve.le} est trop {reve|long|longue} : 300 caractères au plus."), null); return; }
+      if (text.length < 5) { setNotice("reve", "error", t("Écrivez votre {reve.sg} (5 caractères au moins)."), null); return; }
       act("reve", "reve_add", { theme_id: theme, text: text }, function () { clearDraft(["reve-text"]); });
     } } },
       themePicker("reve-theme", theme, function (id) { setDraft("reve-theme", id); ui.render(); }),
-      textArea("reve-text", t("Mon rêve"), 300, vocab.reve_prompt),
+      textArea("reve-text", t("{Reve|Mon|Ma|Mon} {reve.sg}"), 300, vocab.reve_prompt),
       notice("reve"),
-      h("button", { type: "submit", class: "primary", id: "reve-submit", disabled: !can }, t("Partager ce rêve"))),
+      h("button", { type: "submit", class: "primary", id: "reve-submit", disabled: !can }, t("Partager {reve.ce}"))),
     s.mine.reves.length ? h("section", { class: "card", "data-key": "my-reves" },
-      h("h2", null, t("Mes rêves")),
+      h("h2", null, t("Mes {reve.pl}")),
       h("ul", { class: "mine" }, s.mine.reves.map(function (r) {
         var th = themes[r.theme_id] || {};
         return h("li", { "data-key": "reve-" + r.id }, h("span", { class: "tag", style: "--theme:" + th.color }, th.title), " ", r.text,

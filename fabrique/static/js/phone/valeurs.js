@@ -36,7 +36,7 @@ export function valuesCounter(s) {
   var p = points(s), n = used(p), settings = s.stage.settings;
   var text = settings.value_method === "points"
     ? plural(n, t("{n} point réparti sur {max}", { n: n, max: settings.value_budget }), t("{n} points répartis sur {max}", { n: n, max: settings.value_budget }))
-    : plural(n, t("{n} valeur choisie sur {max}", { n: n, max: settings.value_top_n }), t("{n} valeurs choisies sur {max}", { n: n, max: settings.value_top_n }));
+    : t("{n} {value.pl} {value|choisis|choisies} sur {max}", { n: n, max: settings.value_top_n });
   return unsaved(s) ? text + " · " + t("non enregistré") : text;
 }
 
@@ -77,7 +77,7 @@ export function valeurs(s) {
           : h("label", { class: "pick", for: "pick-" + v.id }, h("input", {
             type: "checkbox", id: "pick-" + v.id, checked: mine > 0, disabled: !can || (!mine && total >= budget),
             on: { change: function (e) { change(v.id, e.target.checked ? 1 : -1); } }
-          }), " ", t("Parmi mes {n} valeurs", { n: budget })),
+          }), " ", t("Parmi mes {n} {value.pl}", { n: budget })),
         settings.value_max_words ? h("div", { class: "words" },
           h("ul", { class: "chips" }, words.map(function (w) {
             return h("li", { "data-key": "w-" + w.id }, w.word, h("button", {

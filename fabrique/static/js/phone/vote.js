@@ -29,6 +29,6 @@ export function vote(s) {
               on: { click: function () { if (!off) act("vote", on ? "support_remove" : "support_add", { piste_id: p.id }, null, id); } }
             }, on ? t("● Ma gommette — retirer") : t("○ Placer une gommette")),
             notice("vote", id));
-        })) : h("p", { class: "empty" }, t("Aucune piste sous ce thème.")));
+        })) : h("p", { class: "empty" }, t("{Piste|Aucun|Aucune} {piste.sg} sous {theme.ce}.")));
     }));
 }

@@ -3,9 +3,13 @@
 import { h, plural } from "../dom.js";
 
 var F = window.Fabrique;
-var t = F.t;
 var boot = F.boot;
 var template = boot.template || {};
+/* Translate, with the method words of the template's vocabulary ("{piste.ce}" → "cette piste d'action"). */
+var t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), template.vocabulary), values); };
+// Real frameworks have titles like "Cadre de vie et renouvellement urbain": smaller type on more
+// lines for them, so that no word is cut (screen.css, .titles-long).
+var LONG_TITLES = (template.themes || []).some(function (th) { return th.title.length > 24; }) ? " titles-long" : "";
 var valuesById = F.byId(template.values);
 var paradoxesById = F.byId(template.paradoxes);
 var horizonsById = F.byId(template.horizons);
@@ -141,4 +145,4 @@ function horizonLabel(id) {
   return label.split(/\s+[—–-]\s+/)[0] || label;
 }
 
-export { empty, h, plural, paged, notePages, nextPage, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };
+export { LONG_TITLES, empty, h, plural, paged, notePages, nextPage, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };

@@ -1,7 +1,5 @@
 /* Convergence: the engagements forming under each theme. */
-import { column, columns, count, h, hidden, plural, t, template } from "./core.js";
-
-var vocab = template.vocabulary || {};
+import { LONG_TITLES, column, columns, count, h, hidden, plural, t } from "./core.js";
 import { topCards } from "./wall.js";
 
 function engagementCard(e) {
@@ -16,7 +14,7 @@ function engagementCard(e) {
       return h("li", { class: "eng-how-item", dir: "auto", text: item });
     }), h("li", { class: "eng-how-cut", hidden: true, "aria-hidden": "true", text: "…" })) : null,
     h("p", { class: "eng-meta" },
-      h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, t("piste"), t("pistes"))),
+      h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, t("{piste.sg}"), t("{piste.pl}"))),
       h("span", { class: "eng-stat eng-dots" }, h("span", { class: "eng-dot", "aria-hidden": "true" }),
         h("strong", { text: String(dots) }), " ", plural(dots, t("gommette"), t("gommettes"))),
       h("span", { class: "eng-stat eng-backers" + (backers ? "" : " is-zero") },
@@ -34,14 +32,14 @@ function renderConvergence(state) {
     var mine = byTheme[c.theme.id] || [];
     if (!mine.length) {
       var top = topCards(c);
-      if (any && top.length) top.unshift(h("li", { class: "col-note", text: t("Pas encore d'engagement : les pistes les plus soutenues") }));
-      return column(c.theme, top, { empty: t("Aucune piste pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
+      if (any && top.length) top.unshift(h("li", { class: "col-note", text: t("Pas encore {engagement.de} : {piste.les} {piste|les plus soutenus|les plus soutenues}") }));
+      return column(c.theme, top, { empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
     }
     return column(c.theme, mine.map(engagementCard), { ordered: true, cls: "col-eng", listCls: "eng-cards", heading: "h3" });
   });
-  return h("div", { class: "view view-columns view-convergence" + (any ? " has-engagements" : "") },
-    any ? h("h2", { class: "visually-hidden", text: t("Les engagements") })
-      : h("h2", { class: "section-title summary-title", text: t("Les pistes les plus soutenues") }),
+  return h("div", { class: "view view-columns" + LONG_TITLES + " view-convergence" + (any ? " has-engagements" : "") },
+    any ? h("h2", { class: "visually-hidden", text: t("{Engagement.les}") })
+      : h("h2", { class: "section-title summary-title", text: t("{Piste.les} {piste|les plus soutenus|les plus soutenues}") }),
     h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
 }
 
@@ -59,9 +57,9 @@ function renderCloture(state) {
   });
   var figures = [
     [people, plural(people, t("participant"), t("participants"))],
-    [pistes, plural(pistes, vocab.piste || t("piste"), vocab.pistes || t("pistes"))],
+    [pistes, plural(pistes, t("{piste.sg}"), t("{piste.pl}"))],
     [dots, plural(dots, t("gommette placée"), t("gommettes placées"))],
-    [engagements.length, plural(engagements.length, vocab.engagement || t("Engagement"), vocab.engagements || t("Engagements"))]
+    [engagements.length, plural(engagements.length, t("{engagement.sg}"), t("{engagement.pl}"))]
   ];
   var byTheme = {};
   engagements.forEach(function (e) { (byTheme[e.theme_id] = byTheme[e.theme_id] || []).push(e); });

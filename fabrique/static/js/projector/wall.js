@@ -1,5 +1,5 @@
 /* The wall: rêves, pistes with the coverage meter, and the dot vote's top pistes, one column per theme. */
-import { MAX_CARDS, MAX_REVES, paged, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template } from "./core.js";
+import { LONG_TITLES, MAX_CARDS, MAX_REVES, paged, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template } from "./core.js";
 
 function renderReves(state) {
   var prompt = template.vocabulary && template.vocabulary.reve_prompt;
@@ -11,9 +11,9 @@ function renderReves(state) {
       return h("li", { class: "card reve-card" },
         persona ? avatar("reve-" + r.id, persona, persona.label || persona.name, "avatar card-avatar") : null,
         h("blockquote", { class: "card-text", dir: "auto", text: r.text }));
-    }), { empty: t("Aucun rêve pour l'instant"), hidden: total - reves.length, subtitle: true });
+    }), { empty: t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant"), hidden: total - reves.length, subtitle: true });
   });
-  return h("div", { class: "view view-columns view-reves" },
+  return h("div", { class: "view view-columns" + LONG_TITLES + " view-reves" },
     prompt ? h("p", { class: "prompt", text: "« " + prompt + " »" }) : null,
     h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
 }
@@ -42,17 +42,17 @@ function renderPistes(state) {
       h("div", { class: "coverage-line" },
         h("p", { class: "coverage-n" },
           h("span", { class: "coverage-n-big", text: String(n) }),
-          " ", plural(n, t("piste"), t("pistes"))),
+          " ", plural(n, t("{piste.sg}"), t("{piste.pl}"))),
         h("p", { class: "coverage-people", text: personas.length
           ? t("{n} / {total} habitants", { n: people, total: personas.length })
           : plural(people, t("{n} habitant", { n: people }), t("{n} habitants", { n: people })) })),
-      bar(count(cov.share), 1, t("{theme} : {n} pistes, {p} habitants fictifs", { theme: c.theme.title, n: n, p: people }), "coverage-bar"),
+      bar(count(cov.share), 1, t("{theme} : {n} {piste.pl}, {p} habitants fictifs", { theme: c.theme.title, n: n, p: people }), "coverage-bar"),
       cov.thin ? h("p", { class: "thin-badge", text: t("À enrichir") }) : null);
     var shown = paged(c.theme.id, pistes).slice(0, MAX_CARDS);
     return column(c.theme, shown.map(function (p) { return pisteCard(p, false); }), {
-      empty: t("Aucune piste pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
+      empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
   });
-  return h("div", { class: "view view-columns view-pistes" },
+  return h("div", { class: "view view-columns" + LONG_TITLES + " view-pistes" },
     h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
 }
 
@@ -72,13 +72,13 @@ function topCards(c) {
 
 function topColumns(state, heading) {
   return columns(state).map(function (c) {
-    return column(c.theme, topCards(c), { empty: t("Aucune piste pour l'instant"), ordered: true, cls: "col-top", heading: heading });
+    return column(c.theme, topCards(c), { empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: true, cls: "col-top", heading: heading });
   });
 }
 
 function renderVote(state) {
   var cols = topColumns(state);
-  return h("div", { class: "view view-columns view-vote" },
+  return h("div", { class: "view view-columns" + LONG_TITLES + " view-vote" },
     h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
 }
 
