@@ -3,7 +3,8 @@ import { act, allowed, h, instructions, notice, plural, t, template } from "./co
 
 export function paradoxCounter(s) {
   var n = s.mine.paradoxes.length, max = s.stage.settings.paradox_choices;
-  return plural(n, t("{n} paradoxe marqué sur {max}", { n: n, max: max }), t("{n} paradoxes marqués sur {max}", { n: n, max: max }));
+  return plural(n, t("{n} {paradox.sg} {paradox|marqué|marquée} sur {max}", { n: n, max: max }),
+    t("{n} {paradox.pl} {paradox|marqués|marquées} sur {max}", { n: n, max: max }));
 }
 
 export function paradoxes(s) {
