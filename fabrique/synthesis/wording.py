@@ -4,10 +4,10 @@ version a reader understands, numbers and percentages written the French way."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-PARIS = ZoneInfo("Europe/Paris")
+from ..typography import local_time
+
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
           "décembre")
 NBSP = "\u00a0"
@@ -26,12 +26,12 @@ def fr_date(value: str | None) -> str:
 
 
 def paris(value: str | None) -> datetime | None:
-    """Read an ISO timestamp in UTC and return it in Paris time (None when it is not one)."""
+    """Read an ISO timestamp in UTC and return it in the app's time zone, Europe/Paris unless configured (None when it is not one)."""
     try:
         moment = datetime.strptime(value[:19], "%Y-%m-%dT%H:%M:%S") if value else None
     except ValueError:
         return None
-    return moment.replace(tzinfo=timezone.utc).astimezone(PARIS) if moment else None
+    return local_time(moment) if moment else None
 
 
 def fr_datetime(value: str | None) -> str:
