@@ -128,7 +128,9 @@ def test_every_format_states_the_same_version_and_figures(files, fmt):
         summary = {row[0]: row[1] for row in sheets["synthese"][1:]}
         assert summary["version"] == version_label(doc)
         assert int(summary["participants"]) == doc["participation"]["total"]
-        assert int(summary["pistes"]) == doc["participation"]["totals"]["pistes"]
+        # The rows are named in the template's words ("pistes de projet", or a framework's "priorités").
+        assert int(summary[doc["template"]["vocabulary"]["piste"]["pl"]]) == doc["participation"]["totals"]["pistes"]
+        assert int(summary[doc["template"]["vocabulary"]["engagement"]["pl"]]) == doc["participation"]["totals"]["engagements"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS[:-1])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..vocabulary import agree
+from ..vocabulary import agree, fill
 from .to_html import capfirst
 from .wording import fr_date, fr_datetime, fr_percent, key_figures, plural as _plural, short_datetime, values_note, version_label
 
@@ -44,6 +44,10 @@ def column_widths(headers, rows, total_cm: float) -> list[float]:
 def write(w, doc: dict) -> None:
     """Write the synthesis through `w`, a writer of one editable format (see the module's docstring)."""
     vocab = doc["template"]["vocabulary"]
+
+    def say(text: str) -> str:
+        return fill(text, vocab)
+
     cover = doc["cover"]
     w.properties(title=f"{cover['title']} — {cover['name']}"[:250], subject=f"{cover['method']} — {cover['territory']}"[:250],
                  author=(doc["template"]["organisation"] or cover["territory"])[:250],
@@ -78,7 +82,7 @@ def write(w, doc: dict) -> None:
     # --- participation -------------------------------------------------------------------
     p = doc["participation"]
     w.heading("Qui a participé", 1)
-    w.table(("Participants", capfirst(vocab["piste"]["pl"]), "Rêves", capfirst(vocab["engagement"]["pl"])),
+    w.table(("Participants", capfirst(vocab["piste"]["pl"]), capfirst(vocab["reve"]["pl"]), capfirst(vocab["engagement"]["pl"])),
             [(p["total"], p["totals"]["pistes"], p["totals"]["reves"], p["totals"]["engagements"])])
     if p["total"] == 0:
         scope = "cette démarche" if doc["kind"] == "demarche" else "cet atelier"
@@ -101,8 +105,8 @@ def write(w, doc: dict) -> None:
                     caption="Par atelier")
         c = p["contributors"]
         w.table(("Contribution", "Personnes"), [
-            ("Ont choisi des paradoxes", c["paradoxes"]), ("Ont voté sur les valeurs", c["values"]),
-            ("Ont écrit des rêves", c["reves"]), (f"Ont proposé des {vocab['piste']['pl']}", c["pistes"]),
+            (say("Ont choisi des {paradox.pl}"), c["paradoxes"]), (say("Ont voté sur {value.les}"), c["values"]),
+            (say("Ont écrit des {reve.pl}"), c["reves"]), (f"Ont proposé des {vocab['piste']['pl']}", c["pistes"]),
             ("Ont placé des gommettes", c["supports"])], caption="Ce que les participants ont fait")
 
     part = 0
@@ -113,15 +117,15 @@ def write(w, doc: dict) -> None:
         w.page_break()
         w.heading(f"{part}. Qui sommes-nous ?", 1)
         if paradoxes["items"]:
-            w.heading("Le diagnostic : les paradoxes retenus", 2)
+            w.heading(say("Le diagnostic : {paradox.les} {paradox|retenus|retenues}"), 2)
             retained = [i for i in paradoxes["items"] if i["retained"]]
             if paradoxes["basis"] == "choices":
                 w.para(f"Classés par le nombre de participants qui les ont jugés déterminants pour leur habitant fictif "
                        f"({_plural(paradoxes['choosers'], 'personne', 'personnes')}).", muted=True)
             elif paradoxes["basis"] == "replay":
-                w.para("Paradoxes retenus lors de la démarche publiée (aucun choix enregistré dans Fabrique).", muted=True)
+                w.para(say("{Paradox.pl} {paradox|retenus|retenues} lors de la démarche publiée (aucun choix enregistré dans Fabrique)."), muted=True)
             else:
-                w.para("Aucun paradoxe n'a été choisi : voici le diagnostic proposé par le cadre.", italic=True)
+                w.para(say("{Paradox|Aucun|Aucune} {paradox.sg} n'a été {paradox|choisi|choisie} : voici le diagnostic proposé par le cadre."), italic=True)
             for item in retained or paradoxes["items"]:
                 w.heading(f"{item['rank']}. {item['title']}" if item["rank"] else item["title"], 3)
                 w.runs([("Atout : ", "bold"), (item["atout"], None)])
@@ -131,10 +135,10 @@ def write(w, doc: dict) -> None:
                 w.bullets(item["figures"])
             others = [i for i in paradoxes["items"] if not i["retained"]]
             if retained and others:
-                w.para("Autres paradoxes du diagnostic : " + " ; ".join(i["title"] for i in others) + ".", muted=True)
+                w.para(say("Autres {paradox.pl} du diagnostic : ") + " ; ".join(i["title"] for i in others) + ".", muted=True)
         if values["items"]:
-            w.heading("Des valeurs qui nous engagent", 2)
-            w.para(values_note(values), muted=values["basis"] != "none", italic=values["basis"] == "none")
+            w.heading(say("Des {value.pl} qui nous engagent"), 2)
+            w.para(values_note(values, vocab), muted=values["basis"] != "none", italic=values["basis"] == "none")
             for v in values["items"]:
                 w.heading(f"{v['rank']}. {v['label']}" if v["rank"] else v["label"], 3)
                 if values["basis"] in ("votes", "imported"):
@@ -161,7 +165,7 @@ def write(w, doc: dict) -> None:
             w.para("Mots-clés : " + " · ".join(t["tags"]), size=9)
         if t.get("objectives"):
             w.bullets([f"{o['id']}. {o['title']}" for o in t["objectives"]])
-        w.para(f"{_plural(t['piste_count'], vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(len(t['reves']), 'rêve', 'rêves')} · "
+        w.para(f"{_plural(t['piste_count'], vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(len(t['reves']), vocab['reve']['sg'], vocab['reve']['pl'])} · "
                f"{_plural(len(t['engagements']), vocab['engagement']['sg'], vocab['engagement']['pl'])}", muted=True)
         if t["reves"]:
             w.heading(vocab["reve_prompt"], 3)
@@ -219,17 +223,17 @@ def write(w, doc: dict) -> None:
         for entry in doc["lens"]:
             w.heading(entry["label"] + (f" ({entry['name']})" if entry["name"] else ""), 2, entry["color"])
             w.para(f"{_plural(entry['participants'], 'participant', 'participants')} · "
-                   f"{_plural(len(entry['pistes']), vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(entry['reves'], 'rêve', 'rêves')} · "
+                   f"{_plural(len(entry['pistes']), vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(entry['reves'], vocab['reve']['sg'], vocab['reve']['pl'])} · "
                    f"{_plural(entry['supports_given'], 'gommette', 'gommettes')}", muted=True)
             if entry["quote"]:
                 w.para(f"« {entry['quote']} »", italic=True)
             if entry["values"]:
-                w.para("Valeurs : " + ", ".join(f"{v['label']} ({_plural(v['points'], 'pt', 'pts')})" for v in entry["values"]))
+                w.para(say("{Value.pl} : ") + ", ".join(f"{v['label']} ({_plural(v['points'], 'pt', 'pts')})" for v in entry["values"]))
             if entry["paradoxes"]:
-                w.heading("Paradoxes jugés déterminants", 4)
+                w.heading(say("{Paradox.pl} {paradox|jugés déterminants|jugées déterminantes}"), 4)
                 w.bullets(f"{x['title']} ({x['choices']})" for x in entry["paradoxes"])
             if entry["pistes"]:
-                w.heading(f"{capfirst(vocab['piste']['pl'])} proposées", 4)
+                w.heading(say("{Piste.pl} {piste|proposés|proposées}"), 4)
                 w.bullets((x["text"], x["theme"] + (f", {_plural(x['supports'], 'soutien', 'soutiens')}" if x["supports"] else ""))
                           for x in entry["pistes"])
 
@@ -237,7 +241,7 @@ def write(w, doc: dict) -> None:
     annexes = doc["annexes"]
     w.new_section()
     w.heading("Annexes", 1)
-    w.heading(f"Toutes les {vocab['piste']['pl']}", 2)
+    w.heading(say("{Piste|Tous|Toutes} les {piste.pl}"), 2)
     excluded = annexes["excluded"]
     if excluded["hidden"] or excluded["withdrawn"]:
         w.para(f"Non publiées : {excluded['hidden']} masquée(s) par l'animation, {excluded['withdrawn']} retirée(s) par leur auteur.",
@@ -246,7 +250,7 @@ def write(w, doc: dict) -> None:
     origins = {x["origin"] for x in annexes["pistes"]}
     one_origin = len(origins) == 1 and None not in origins
     if one_origin:
-        w.para(f"Origine de toutes ces {vocab['piste']['pl']} : {origins.pop()}.", muted=True)
+        w.para(say("Origine de {piste|tous|toutes} {piste.ces} : ") + f"{origins.pop()}.", muted=True)
     # Columns with nothing to say are left out, as on the web page: the text keeps the room.
     columns = [("N°", lambda x: x["id"]),
                (capfirst(vocab["piste"]["sg"]), lambda x: x["text"] + (f"\nOrigine : {x['origin']}" if x["origin"] and not one_origin else "")),
@@ -266,27 +270,27 @@ def write(w, doc: dict) -> None:
             w.heading(f"{t['title']} ({len(rows)})", 3, t["color"])
             w.table([name for name, _cell in columns], [[cell(x) for _name, cell in columns] for x in rows])
     if not annexes["pistes"]:
-        w.para(f"Aucune {vocab['piste']['sg']} n'a été proposée.")
+        w.para(say("{Piste|Aucun|Aucune} {piste.sg} n'a été {piste|proposé|proposée}."))
 
     w.heading("Votes et soutiens, ligne à ligne", 2)
     w.para("Les participants sont désignés par un numéro (P…) et par l'habitant fictif qu'ils incarnaient, jamais par leur pseudonyme.",
            muted=True)
     if annexes["value_votes"]:
-        w.table(("Participant", "Persona", "Valeur", "Points", "Public", "Date"), [
+        w.table(("Participant", "Persona", say("{Value.sg}"), "Points", "Public", "Date"), [
             (v["participant"], v["persona"] or "", v["value"], v["points"], v["audience"] or "", short_datetime(v["created_at"]))
-            for v in annexes["value_votes"]], caption=f"Votes sur les valeurs ({len(annexes['value_votes'])})")
+            for v in annexes["value_votes"]], caption=say("Votes sur {value.les}") + f" ({len(annexes['value_votes'])})")
     else:
-        w.para("Aucun vote sur les valeurs enregistré.")
+        w.para(say("Aucun vote sur {value.les} enregistré."))
     if annexes["value_words"]:
-        w.table(("Participant", "Persona", "Valeur", "Mot"), [
+        w.table(("Participant", "Persona", say("{Value.sg}"), "Mot"), [
             (x["participant"], x["persona"] or "", x["value"], x["word"]) for x in annexes["value_words"]],
-            caption=f"Mots associés aux valeurs ({len(annexes['value_words'])})")
+            caption=say("Mots associés aux {value.pl}") + f" ({len(annexes['value_words'])})")
     if annexes["paradox_choices"]:
-        w.table(("Participant", "Persona", "Paradoxe"), [
+        w.table(("Participant", "Persona", say("{Paradox.sg}")), [
             (x["participant"], x["persona"] or "", x["paradox"]) for x in annexes["paradox_choices"]],
-            caption=f"Choix des paradoxes ({len(annexes['paradox_choices'])})")
+            caption=say("Choix des {paradox.pl}") + f" ({len(annexes['paradox_choices'])})")
     if annexes["supports"]:
-        w.table(("Participant", "Persona", "Piste", "Comptée sous", "Comptée", "Date"), [
+        w.table(("Participant", "Persona", say("{Piste.sg}"), "Comptée sous", "Comptée", "Date"), [
             (x["participant"], x["persona"] or "", x["piste_id"], x["counted_under"], "oui" if x["counted"] else "non",
              short_datetime(x["created_at"])) for x in annexes["supports"]],
             caption=f"Soutiens aux {vocab['piste']['pl']} — gommettes ({len(annexes['supports'])})")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..typography import local_time
+from ..vocabulary import fill, words
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
           "décembre")
@@ -69,8 +70,9 @@ def plural(count: int, one: str, many: str) -> str:
     return f"{fr_number(count)} {one if count < 2 else many}"
 
 
-def values_note(values: dict) -> str:
-    """Say where the values ranking comes from, in one sentence."""
+def values_note(values: dict, vocabulary: dict | None = None) -> str:
+    """Say where the values ranking comes from, in one sentence, in the template's words."""
+    vocabulary = vocabulary or words()
     if values["basis"] == "votes":
         note = f"{plural(values['total_points'], 'point', 'points')} répartis par {plural(values['voters'], 'personne', 'personnes')}."
     elif values["basis"] == "imported":
@@ -78,10 +80,10 @@ def values_note(values: dict) -> str:
     elif values["basis"] == "replay":
         return "Classement consolidé de la démarche publiée (aucun vote enregistré dans Fabrique)."
     else:
-        return "Aucun vote sur les valeurs n'a été enregistré : voici les valeurs proposées par le cadre."
+        return fill("Aucun vote sur {value.les} n'a été enregistré : voici {value.les} {value|proposés|proposées} par le cadre.", vocabulary)
     sources = [f"de l'atelier « {c['label']} »" for c in values["imported"]]
     if values["basis"] == "imported":
-        return f"{note} {' et '.join(sources)} (valeurs importées)."
+        return f"{note} {' et '.join(sources)} (" + fill("{value.pl} {value|importés|importées}).", vocabulary)
     if sources:
         note += f" Classement également repris {' et '.join(sources)} : " + " ; ".join(
             ", ".join(f"{r['label']} ({plural(r['points'], 'point', 'points')})" for r in c["ranking"]) for c in values["imported"]) + "."
