@@ -20,7 +20,7 @@ from fabrique.actions.ateliers import create_atelier, demarche_named
 from fabrique.actions.participation import join
 from fabrique.extensions import db
 from fabrique.models import Atelier, Demarche
-from fabrique.synthesis.wording import key_figures, version_label
+from fabrique.synthesis.wording import fr_date, key_figures, version_label
 from tests.test_synthesis import app, exports_in_process, normalised, validate  # noqa: F401  (module-wide fixtures)
 from tests.test_synthesis_demarche import TEMPLATE, act, facilitate, goto
 
@@ -163,3 +163,42 @@ def test_readers_see_labels_and_french_numbers(files, fmt):
     assert f"{100 * share:.1f}".replace(".", ",") + " %" in text.replace("\u00a0", " ")
     assert not re.search(r"\d\.\d %", text)
     assert "Origine : Atelier élus (Élus)" in text  # carried pistes say where they come from
+
+
+@pytest.mark.parametrize("fmt", FORMATS[:-1])
+def test_every_format_shows_the_demarches_timeline(files, fmt):
+    kind, doc, out = files
+    text, sheets = _texts(fmt, out[fmt])
+    assert [(e["title"], e["audience"], e["participants"]) for e in doc["timeline"]] == (
+        [("Atelier élus", "Élus", 3), ("Atelier CODEV", "CODEV", 2)] if kind == "demarche" else [("Atelier CODEV", "CODEV", 2)])
+    if sheets is not None:
+        header, *rows = sheets["chronologie"]
+        assert [(r[header.index("date")], r[header.index("atelier")], r[header.index("public")], int(r[header.index("participants")]))
+                for r in rows] == [(fr_date(e["date"]), e["title"], e["audience"], e["participants"]) for e in doc["timeline"]]
+        return
+    if kind == "atelier":  # one atelier: its date and audience are on the cover, no timeline
+        assert "atelier par atelier" not in text
+        return
+    timeline = text[text.index("La démarche, atelier par atelier"):]
+    # In date order, each with its date, audience, format and participants (a PDF's table cells may
+    # wrap and interleave their lines, so each is looked for on its own).
+    assert [timeline.index(e["title"]) for e in doc["timeline"]] == sorted(timeline.index(e["title"]) for e in doc["timeline"])
+    for entry in doc["timeline"]:
+        for shown in (fr_date(entry["date"]), entry["audience"], f" {entry['participants']} ") + ((entry["format"],) if fmt != "pdf" else ()):
+            assert shown in timeline.replace("\u00a0", " "), (entry["title"], shown)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_gives_the_keywords_of_each_theme(files, fmt):
+    _kind, doc, out = files
+    assert all(t["tags"] for t in doc["themes"])
+    if fmt == "json":
+        return  # the document itself: `tags`, validated by the schema
+    text, sheets = _texts(fmt, out[fmt])
+    if sheets is not None:
+        header, *rows = sheets["themes"]
+        assert {r[header.index("titre")]: r[header.index("mots-clés")] for r in rows} == {
+            t["title"]: ", ".join(t["tags"]) for t in doc["themes"]}
+        return
+    for theme in doc["themes"]:
+        assert "Mots-clés : " + " · ".join(theme["tags"]) in text.replace("\u00a0", " "), theme["title"]

@@ -84,6 +84,10 @@ def write(w, doc: dict) -> None:
     w.heading("Qui a participé", 1)
     w.table(("Participants", capfirst(vocab["piste"]["pl"]), capfirst(vocab["reve"]["pl"]), capfirst(vocab["engagement"]["pl"])),
             [(p["total"], p["totals"]["pistes"], p["totals"]["reves"], p["totals"]["engagements"])])
+    if doc["kind"] == "demarche" or len(doc["timeline"]) > 1:
+        w.table(("Date", "Atelier", "Public", "Déroulé", "Participants"), [
+            (fr_date(s["date"]), s["title"], s["audience"] or "", s["format"] or "", "" if s["participants"] is None else s["participants"])
+            for s in doc["timeline"]], caption="La démarche, atelier par atelier")
     if p["total"] == 0:
         scope = "cette démarche" if doc["kind"] == "demarche" else "cet atelier"
         note = f"Aucune participation n'a été enregistrée dans Fabrique pour {scope}."
@@ -100,9 +104,6 @@ def write(w, doc: dict) -> None:
             if p["without_college"]:
                 rows.append(("Non renseigné", p["without_college"]))
             w.table(("Collège", "Participants"), rows, caption="Par collège")
-        if len(p["by_atelier"]) > 1:
-            w.table(("Atelier", "Public", "Participants"), [(r["name"], r["audience"] or "", r["count"]) for r in p["by_atelier"]],
-                    caption="Par atelier")
         c = p["contributors"]
         w.table(("Contribution", "Personnes"), [
             (say("Ont choisi des {paradox.pl}"), c["paradoxes"]), (say("Ont voté sur {value.les}"), c["values"]),

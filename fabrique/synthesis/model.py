@@ -139,14 +139,20 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
             replays.append((atelier, replay))
 
     # --- cover -----------------------------------------------------------------------------
-    sessions = []
-    for atelier in ateliers:
+    # The démarche's timeline: each atelier with its date, audience, format and participants (the
+    # sessions a replay publishes, whose participants Fabrique never counted, stand for their atelier).
+    timeline = []
+    for atelier, snapshot in zip(ateliers, snapshots):
         replay = next((r for a, r in replays if a.id == atelier.id), None)
         if replay is not None and replay.ateliers:
-            sessions += [{"atelier_id": atelier.id, "title": s.title, "date": s.date, "audience": s.audience} for s in replay.ateliers]
+            timeline += [{"atelier_id": atelier.id, "title": s.title, "date": s.date, "audience": s.audience, "format": None,
+                          "participants": None} for s in replay.ateliers]
         else:
-            sessions.append({"atelier_id": atelier.id, "title": atelier.name,
-                             "date": atelier.held_on or atelier.created_at.date().isoformat(), "audience": atelier.audience})
+            timeline.append({"atelier_id": atelier.id, "title": atelier.name,
+                             "date": atelier.held_on or atelier.created_at.date().isoformat(), "audience": atelier.audience,
+                             "format": _format_title(template, atelier.format_id), "participants": len(snapshot.participants)})
+    timeline.sort(key=lambda entry: entry["date"] or "9999")
+    sessions = [{key: entry[key] for key in ("atelier_id", "title", "date", "audience")} for entry in timeline]
     version = 1 + sum(a.seq for a in ateliers)
     version_at = _iso(max(a.changed_at or a.created_at for a in ateliers))
     cover = {
@@ -468,6 +474,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
             "engagements_per_theme": template.engagements_per_theme,
         },
         "cover": cover,
+        "timeline": timeline,
         "replays": [{"atelier_id": a.id, "id": r.id, "title": r.title, "summary": r.summary} for a, r in replays],
         "ateliers": [{"id": a.id, "name": a.name, "audience": a.audience, "held_on": a.held_on,
                       "format_id": a.format_id, "format": _format_title(template, a.format_id),

@@ -46,6 +46,11 @@ def tables(doc: dict) -> list[Table]:
             ("dates", ", ".join(fr_date(d) for d in cover["dates"])), ("version", version_label(doc)), ("en bref", key_figures(doc)),
             ("participants", participation["total"]), (vocab["piste"]["pl"], participation["totals"]["pistes"]),
             ("gommettes", participation["totals"]["supports"]), (vocab["engagement"]["pl"], participation["totals"]["engagements"])]),
+        Table("chronologie", "La démarche, atelier par atelier", ("date", "atelier", "public", "déroulé", "participants"), [
+            (fr_date(s["date"]), s["title"], s["audience"], s["format"], s["participants"]) for s in doc["timeline"]]),
+        Table("themes", say("{Theme.pl}"), ("numéro", "titre", "sous-titre", "mots-clés", "pistes", "rêves", "engagements"), [
+            (t["number"], t["title"], t["subtitle"], ", ".join(t["tags"]), t["piste_count"], len(t["reves"]), len(t["engagements"]))
+            for t in doc["themes"]]),
         Table("engagements", say("{Engagement.pl}"), (
             "numéro", "thème", "titre", "pour", "comment", "pistes", "soutiens", "avis favorables", "avis réservés",
             "avis à amender", "atelier"), [
@@ -98,5 +103,5 @@ def tables(doc: dict) -> list[Table]:
     return out
 
 
-TABLE_NAMES = ("synthese", "engagements", "pistes", "reves", "valeurs", "votes", "mots", "paradoxes", "choix_paradoxes", "soutiens",
-               "soutiens_engagements", "participants_par_persona", "participants_par_college", "participants_par_atelier", "avis")
+TABLE_NAMES = ("synthese", "chronologie", "themes", "engagements", "pistes", "reves", "valeurs", "votes", "mots", "paradoxes",
+               "choix_paradoxes", "soutiens", "soutiens_engagements", "participants_par_persona", "participants_par_college", "participants_par_atelier", "avis")
