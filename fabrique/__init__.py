@@ -41,10 +41,11 @@ def create_app(config: dict | None = None) -> Flask:
         max_http_buffer_size=64 * 1024,
     )
 
-    from . import cli, i18n, views
+    from . import cli, i18n, security, views
 
     i18n.init_app(app)
     views.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
 
     with app.app_context():

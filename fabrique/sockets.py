@@ -9,7 +9,6 @@ for its snapshot (`sync`).
 from __future__ import annotations
 
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from flask_babel import refresh
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
+from . import limits, payloads
 from .actions import Refused
 from .actions.contributions import PARTICIPANT_ACTIONS
 from .actions.carry_over import carry_over
@@ -61,26 +61,9 @@ def speaking(language: str | None):
         refresh()
 
 
-class TokenBucket:
-    """A small per-connection rate limit: bursts of `capacity`, then `rate` actions a second."""
-
-    def __init__(self, capacity: float = 20, rate: float = 8):
-        self.capacity, self.rate = capacity, rate
-        self.tokens, self.updated = capacity, time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
 _lock = threading.Lock()
 _identities: dict[str, Identity] = {}
-_buckets: dict[str, TokenBucket] = {}
+_snapshots: dict[str, limits.SnapshotSlot] = {}
 
 
 def identify(auth) -> Identity:
@@ -111,7 +94,7 @@ def on_connect(auth=None):
         identity = identify(auth)
     with _lock:
         _identities[request.sid] = identity
-        _buckets[request.sid] = TokenBucket()
+        _snapshots[request.sid] = limits.SnapshotSlot()
     join_room(room(identity.atelier_id))
     if identity.role == "participant":
         join_room(participant_room(identity.participant_id))
@@ -125,7 +108,7 @@ def on_connect(auth=None):
 def on_disconnect(*_reason):
     with _lock:
         _identities.pop(request.sid, None)
-        _buckets.pop(request.sid, None)
+        _snapshots.pop(request.sid, None)
     left = presence.remove(request.sid)
     if left is not None:
         broadcaster.mark_dirty(left[0])
@@ -153,20 +136,24 @@ def on_sync(*_args):
     if identity is None:
         with speaking(None):
             return {"ok": False, "error": _("Connexion non identifiée : rechargez la page."), "code": "unknown"}
-    return {"ok": True, "state": snapshot(identity)}
+    with _lock:
+        slot = _snapshots.get(request.sid)
+    # Coalesced: one snapshot built at a time per connection, requests meanwhile share the next one.
+    state = slot.get(lambda: snapshot(identity)) if slot is not None and limits.allow_sync(identity) else None
+    if state is None:
+        with speaking(identity.language):
+            return _refusal(_("Trop de demandes d'un coup : patientez un instant."), "rate")
+    return {"ok": True, "state": state}
 
 
 def _refusal(reason: str, code: str) -> dict:
     return {"ok": False, "error": reason, "code": code}
 
 
-def _apply(call, data) -> dict:
-    """Check the payload has an action id, then run `call(op_id, data)`; a refusal becomes the answer."""
+def _apply(name, call, data) -> dict:
+    """Check the payload against the event's schema, then run `call(op_id, data)`; a refusal becomes the answer."""
     try:
-        if not isinstance(data, dict):
-            raise Refused(_("Requête invalide."), "invalid")
-        if data.get("op_id") is None:
-            raise Refused(_("Identifiant d'action manquant."), "invalid")
+        data = payloads.event(name, data)
         return {**call(data["op_id"], data), "ok": True}
     except Refused as refused:
         db.session.rollback()
@@ -179,9 +166,9 @@ def _participant_handler(name, action):
         with speaking(identity.language if identity else None):  # refusals in the participant's language
             if identity is None or identity.role != "participant":
                 return _refusal(_("Cette action est réservée aux participants."), "forbidden")
-            if not _buckets[request.sid].take():
+            if not limits.allow_action(identity):
                 return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
-            answer = _apply(lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
+            answer = _apply(name, lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
             if answer["ok"]:
                 participant = db.session.get(Participant, identity.participant_id)
                 answer.update(seq=participant.atelier.seq, mine=mine(participant))
@@ -197,7 +184,9 @@ def _facilitator_handler(name, action):
         with speaking(None):  # the facilitator's language: their browser's cookie
             if identity is None or identity.role != "facilitate":
                 return _refusal(_("Cette action est réservée à l'animation."), "forbidden")
-            return _apply(lambda op_id, payload: action(identity.atelier_id, op_id, payload), data)
+            if not limits.allow_action(identity):
+                return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
+            return _apply(name, lambda op_id, payload: action(identity.atelier_id, op_id, payload), data)
 
     handler.__name__ = f"on_{name}"
     return handler
@@ -213,4 +202,5 @@ def forget_all() -> None:
     """Forget every connection (tests start from a clean slate)."""
     with _lock:
         _identities.clear()
-        _buckets.clear()
+        _snapshots.clear()
+    limits.forget_all()

@@ -406,7 +406,7 @@
   var OPINIONS = { favorable: t("Favorable"), reserve: t("Réservé"), a_amender: t("À amender") };
 
   function renderFollow(s) {
-    var sig = JSON.stringify([s.links.review, s.links.demarche_synthesis, s.reviews, s.carry_over, (s.engagements || []).map(function (e) { return [e.id, e.title]; })]);
+    var sig = JSON.stringify([s.links.review, s.links.demarche_synthesis, s.links.demarche_new, s.reviews, s.carry_over, (s.engagements || []).map(function (e) { return [e.id, e.title]; })]);
     if (sig === followSig) return;
     followSig = sig;
     var titles = {};
@@ -416,6 +416,9 @@
         " ", h("span", { class: "fc-hint" }, t("(ce lien de relecture se transmet au CODEV)"))),
       s.links.demarche_synthesis ? h("p", null, h("a", { href: s.links.demarche_synthesis, target: "_blank", rel: "noopener" },
         t("Synthèse de toute la démarche (ateliers réunis)"))) : null,
+      s.links.demarche_new ? h("p", null, h("a", { href: s.links.demarche_new, target: "_blank", rel: "noopener" },
+        t("Nouvel atelier dans cette démarche")), " ",
+        h("span", { class: "fc-hint" }, t("(lien secret : il donne accès aux résultats de la démarche)"))) : null,
       (s.carry_over || []).length ? h("div", null,
         h("h3", null, t("Reprendre les résultats d'un atelier de la démarche")),
         h("ul", { class: "fc-carry" }, s.carry_over.map(function (a) {
