@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -44,9 +45,18 @@ def switch_language(language: str):
     """Remember the interface language chosen by this browser, then go back."""
     if language not in LANGUAGES:
         abort(404)
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"  # only local redirects
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next", "/")))
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def local_path(target: str) -> str:
+    """Return `target` if it is a path on this site, else "/".
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so "/\t/evil.test"
+    and "/\\evil.test" would leave the site: anything of that kind is refused, not cleaned.
+    """
+    if (not target.startswith("/") or any(ch in target for ch in "\\\t\r\n") or not target.isprintable()
+            or urlsplit(target).netloc or target[1:2] == "/"):
+        return "/"
+    return target
