@@ -10,6 +10,8 @@ The Socket.IO handshake is not a Flask response: its cross-origin refusal is Fla
 
 from __future__ import annotations
 
+import os
+
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_talisman import Talisman
@@ -40,12 +42,28 @@ def screen_policy(frame_ancestors: str) -> dict:
     return {**POLICY, "frame-ancestors": frame_ancestors}
 
 
+def configure_screen(app) -> None:
+    """Give the projector and the synthesis pages their own policies (read by Talisman per view)."""
+    from .views.synthesis import PAGE_POLICY
+
+    # A venue that shows the projector inside another page (a streaming overlay, a room display
+    # system) names that page's origin in SCREEN_FRAME_ANCESTORS; by default no page may frame it.
+    ancestors = app.config.get("SCREEN_FRAME_ANCESTORS") or "'none'"
+    for endpoint, options in {
+        "live.screen": {"content_security_policy": screen_policy(ancestors),
+                        "frame_options": "DENY" if ancestors == "'none'" else None},
+        "synthesis.page": {"content_security_policy": PAGE_POLICY},  # stricter still: the page runs no script
+    }.items():
+        app.view_functions[endpoint].talisman_view_options = options
+
+
 def init_app(app) -> None:
     """Protect every form against cross-site posts and give every response the security headers."""
     # The token is the check; Flask-WTF's HTTPS Referer check would refuse every form, since pages
     # send no Referer at all (Referrer-Policy: no-referrer keeps secret links out of other sites' logs).
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open through a long atelier stays valid
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SCREEN_FRAME_ANCESTORS", os.environ.get("SCREEN_FRAME_ANCESTORS"))  # a form left open through a long atelier stays valid
     csrf.init_app(app)
     # Socket.IO events are not forms: they are checked by the handshake's origin and identity.
     talisman.init_app(
@@ -61,15 +79,7 @@ def init_app(app) -> None:
         permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()"},
     )
 
-    from .views.synthesis import PAGE_POLICY
-
-    ancestors = app.config.get("SCREEN_FRAME_ANCESTORS") or "'none'"
-    for endpoint, options in {
-        "live.screen": {"content_security_policy": screen_policy(ancestors),
-                        "frame_options": "DENY" if ancestors == "'none'" else None},
-        "synthesis.page": {"content_security_policy": PAGE_POLICY},  # stricter still: the page runs no script
-    }.items():
-        app.view_functions[endpoint].talisman_view_options = options
+    configure_screen(app)
 
     @app.after_request
     def _no_store_on_secret_pages(response):

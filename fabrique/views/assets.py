@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import qrcode
 import qrcode.image.svg
@@ -56,7 +56,8 @@ def local_path(target: str) -> str:
     Browsers drop tabs and newlines from URLs and read a backslash as a slash, so "/\t/evil.test"
     and "/\\evil.test" would leave the site: anything of that kind is refused, not cleaned.
     """
-    if (not target.startswith("/") or any(ch in target for ch in "\\\t\r\n") or not target.isprintable()
-            or urlsplit(target).netloc or target[1:2] == "/"):
-        return "/"
+    for form in (target, unquote(target)):  # and once decoded, should anything decode it again
+        if (not form.startswith("/") or any(ch in form for ch in "\\\t\r\n") or not form.isprintable()
+                or urlsplit(form).netloc or form[1:2] == "/"):
+            return "/"
     return target
