@@ -40,6 +40,9 @@ def create_app(config: dict | None = None) -> Flask:
         cors_allowed_origins=None,
         max_http_buffer_size=64 * 1024,
     )
+    from . import limits
+
+    limits.gate.install(socketio.server, lambda sid: sockets.gate_refusal(app, sid))
 
     from . import cli, i18n, security, views
 

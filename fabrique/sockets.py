@@ -146,6 +146,14 @@ def on_sync(*_args):
     return {"ok": True, "state": state}
 
 
+def gate_refusal(app, sid: str) -> dict:
+    """Return the answer to an event refused before it is handled (too many at once from one connection)."""
+    with app.app_context(), _lock:
+        identity = _identities.get(sid)
+    with app.app_context(), speaking(identity.language if identity else None):
+        return _refusal(_("Trop de demandes d'un coup : patientez un instant."), "rate")
+
+
 def _refusal(reason: str, code: str) -> dict:
     return {"ok": False, "error": reason, "code": code}
 
