@@ -53,6 +53,10 @@
       return;
     } else if (answer) {
       notices[form] = { kind: "error", text: answer.error || t("Refusé.") };
+      render(true);  // the refusal joins the "Non enregistré" list, brought into view
+      var tray = document.getElementById("refused");
+      if (tray) tray.scrollIntoView({ block: "center" });
+      return;
     }
     renderNotices();
   }
@@ -78,6 +82,23 @@
       tray.textContent = count ? t("{n} action(s) en attente d'envoi", { n: count }) : "";
       tray.hidden = !count;
     }
+  }
+
+  /* Actions the server refused after the phone came back online (or while it looked elsewhere):
+     each stays here, with the reason and what was written, until the person dismisses it. */
+  function refusedTray() {
+    var items = outbox ? outbox.refused() : [];
+    if (!items.length) return null;
+    return h("section", { id: "refused", class: "refused", role: "alert", "aria-labelledby": "refused-title" },
+      h("h2", { id: "refused-title" }, t("Non enregistré")),
+      h("ul", null, items.map(function (r) {
+        var written = r.data.text || r.data.word || r.data.title || "";
+        return h("li", null,
+          h("p", { class: "refused-reason" }, r.error || t("Refusé.")),
+          written ? h("blockquote", { class: "refused-text", dir: "auto" }, written) : null,
+          h("button", { type: "button", class: "link", on: { click: function () { outbox.dismiss(r.data.op_id); render(true); } } },
+            t("J'ai noté, retirer ce message")));
+      })));
   }
 
   /* --- header ------------------------------------------------------------------------------ */
@@ -470,7 +491,7 @@
     // Re-draw the phase body only when something it shows changed: a stage event for another
     // phone's benefit must not disturb someone typing.
     var bodyKey = JSON.stringify([s.stage.index, s.stage.locked, s.stage.allowed, s.stage.settings, s.mine, s.board, s.me.persona && s.me.persona.id, editing]);
-    var fresh = h("div", { class: "phone-app" }, header(s), h("div", { id: "phase-body" }));
+    var fresh = h("div", { class: "phone-app" }, header(s), refusedTray(), h("div", { id: "phase-body" }));
     var oldBody = document.getElementById("phase-body");
     if (!force && oldBody && bodyKey === lastBodyKey) {
       fresh.replaceChild(oldBody, fresh.querySelector("#phase-body"));
