@@ -78,6 +78,12 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
             if op_id is not None:
                 db.session.add(AppliedAction(atelier_id=atelier_id, actor=actor, op_id=op_id, result=result))
             db.session.commit()
+        except Refused as refused:
+            db.session.rollback()
+            from .. import logs
+
+            logs.refusal(atelier_id, actor, refused.code)
+            raise
         except IntegrityError:
             # Another process applied the same op_id (or an equivalent row) first.
             db.session.rollback()
