@@ -12,8 +12,10 @@ from datetime import date
 from typing import Annotated, Literal
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic_core import PydanticCustomError
 
+from . import models
 from .actions import Refused
 from .actions.ateliers import SETTING_LABELS, SETTING_RULES
 from .i18n import N_
@@ -217,6 +219,13 @@ def _blank_is_none(value):
 Blank = BeforeValidator(_blank_is_none)  # an optional field left empty is absent
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise PydanticCustomError("date_parsing", "not a date") from None
+
+
 def _setting(name: str):
     rule = SETTING_RULES[name]
     return Annotated[int, Field(ge=rule[1], le=rule[2])]
@@ -239,7 +248,7 @@ class CreateAtelierForm(Form):
     demarche: Optional(Chars(200)) = None  # the name of a new démarche
     demarche_link: Optional(Chars(300)) = None  # an existing démarche's secret (or its link)
     audience: Optional(Chars(200)) = None
-    held_on: Optional(date) = None
+    held_on: Optional(Annotated[Chars(10), AfterValidator(_iso_date)]) = None  # the column's length first, then the date
     value_method: Optional(Literal[SETTING_RULES["value_method"]]) = None
     persona_assignment: Optional(Literal[SETTING_RULES["persona_assignment"]]) = None
     value_budget: Optional(_setting("value_budget")) = None
@@ -324,7 +333,11 @@ def refusal(error: dict, schema: type[BaseModel] | None = None) -> str:
     label = _label(loc)
     if kind == "missing":
         return _("Il manque %(field)s.", field=label)
-    if kind in ("string_too_long", "too_long"):
+    if kind == "string_too_long":  # said as the database's own guard says it (models.py)
+        name = next((part for part in reversed(loc) if isinstance(part, str)), "")
+        field_name = _(models.FIELD_LABELS[name]) if name in models.FIELD_LABELS else label[:1].upper() + label[1:]
+        return _("%(field)s : %(max)s caractères au plus.", field=field_name, max=ctx.get("max_length"))
+    if kind == "too_long":
         return _("Trop long pour %(field)s (%(max)s au plus).", field=label, max=ctx.get("max_length"))
     if kind in ("string_too_short", "too_short"):
         return _("Valeur vide pour %(field)s.", field=label)
