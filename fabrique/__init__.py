@@ -47,12 +47,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     limits.gate.install(socketio.server, lambda sid: sockets.gate_refusal(app, sid))
 
-    from . import cli, i18n, logs, security, views
+    from . import cli, i18n, logs, security, views, vocabulary
     from .presence import presence
 
     presence.init_app(app)
 
     i18n.init_app(app)
+    vocabulary.init_app(app)
     views.init_app(app)
     security.init_app(app)
     cli.init_app(app)

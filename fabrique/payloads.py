@@ -241,6 +241,10 @@ def Chars(n: int):  # noqa: N802
     return Annotated[str, Field(max_length=n)]
 
 
+# The settings the creation form shows per template ("<template>:dots"); the view keeps the chosen template's.
+TEMPLATE_SETTINGS = ("value_method", "value_budget", "value_top_n", "dots", "persona_assignment", "paradox_choices")
+
+
 class CreateAtelierForm(Form):
     template: Chars(64) = ""
     name: Chars(200) = ""
@@ -260,9 +264,7 @@ class CreateAtelierForm(Form):
     @property
     def settings(self) -> dict:
         """Return the settings the form overrides."""
-        return {name: getattr(self, name) for name in ("value_method", "value_budget", "value_top_n", "dots",
-                                                         "persona_assignment", "paradox_choices", "max_participants")
-                if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name in (*TEMPLATE_SETTINGS, "max_participants") if getattr(self, name) is not None}
 
 
 class CodeForm(Form):

@@ -54,6 +54,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     nothing. A `Refused` raised by the action leaves the database as it was.
     """
     from ..models import AppliedAction, Atelier
+    from ..vocabulary import in_words_of
     from . import _events_bridge
 
     if op_id is not None and (not isinstance(op_id, str) or not 1 <= len(op_id) <= 64):
@@ -70,7 +71,12 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
             if atelier is None:
                 raise Refused(_("Cet atelier n'existe plus."), "not_found")
             change = Change(atelier_id)
-            result = action(atelier, change, *args, **kwargs) or {}
+            try:
+                result = action(atelier, change, *args, **kwargs) or {}
+            except Refused as refused:
+                refused.reason = in_words_of(atelier, refused.reason)  # "{piste.ce}" in the template's words
+                refused.args = (refused.reason,)
+                raise
             if change:
                 atelier.seq += 1
             if change.stage:

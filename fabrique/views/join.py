@@ -13,6 +13,7 @@ from ..actions.participation import find_by_rejoin_code, join
 from ..extensions import db
 from ..models import Atelier, Participant
 from ..sockets import PARTICIPANT_COOKIE
+from ..vocabulary import fill, words
 
 bp = Blueprint("join", __name__)
 
@@ -45,7 +46,8 @@ def _enter(atelier: Atelier, participant: Participant):
 @bp.get("/")
 def home():
     """Show the form that creates an atelier (in a démarche when its secret is in the link), and the box that joins one by code."""
-    templates = sorted(catalog().templates.values(), key=lambda t: (t.id != "la-fabrique-amp-2017", t.title))
+    first = catalog().default_template(current_app.config.get("DEFAULT_TEMPLATE"))
+    templates = sorted(catalog().templates.values(), key=lambda t: (t is not first, t.title))
     try:
         demarche = demarche_by_secret(request.args.get("demarche", "")[:300])
     except Refused as refused:
@@ -68,8 +70,14 @@ def secret_page(body):
 @bp.post("/ateliers")
 def create():
     """Create an atelier from the form (in a démarche: a new one by name, or an existing one by its secret)."""
+    fields = request.form
+    # Each template's settings have their own fields ("<template>:dots"): only the chosen one's count,
+    # and only those the form showed (the others stay the template's own).
+    prefix = fields.get("template", "") + ":"
+    submitted = {name: fields.get(name) for name in fields.keys() if ":" not in name}
+    submitted.update({name: fields[prefix + name] for name in payloads.TEMPLATE_SETTINGS if fields.get(prefix + name)})
     try:
-        form = payloads.form(payloads.CreateAtelierForm, request.form)
+        form = payloads.form(payloads.CreateAtelierForm, submitted)
         if form.template not in catalog().templates:
             raise Refused(_("Modèle inconnu : « %(template)s ».", template=form.template))
         existing = demarche_by_secret(form.demarche_link)
@@ -80,7 +88,7 @@ def create():
                                  audience=form.audience, held_on=form.held_on.isoformat() if form.held_on else None,
                                  settings=form.settings)
     except Refused as refused:
-        flash(refused.reason, "error")
+        flash(fill(refused.reason, words(catalog().templates.get(fields.get("template", "")))), "error")
         return redirect(url_for("join.home"))
     return redirect(url_for("live.facilitate", token=atelier.facilitator_token))
 
