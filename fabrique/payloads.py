@@ -20,6 +20,7 @@ from .actions import Refused
 from .actions.ateliers import SETTING_LABELS, SETTING_RULES
 from .i18n import N_
 from .models import OPINIONS
+from .text import MESSAGES
 
 MAX_ID = 2**63 - 1  # ids are signed 64-bit integers in every database we run on
 
@@ -35,9 +36,9 @@ def told(sentence: str):
     return Field(json_schema_extra={"refusal": sentence})
 
 
-ThemeId = Annotated[Key, told(N_("Choisissez un thème de l'atelier."))]
+ThemeId = Annotated[Key, told(N_("Choisissez {theme.un} de l'atelier."))]
 Horizon = Annotated[Key, told(N_("Choisissez un horizon proposé."))]
-ValueId = Annotated[Key, told(N_("Cette valeur n'existe pas dans cet atelier."))]
+ValueId = Annotated[Key, told(N_("{Value.ce} n'existe pas dans cet atelier."))]
 Hashtags = Annotated[list[Annotated[str, Field(max_length=64)]], Field(max_length=20),
                      told(N_("Choisissez les hashtags dans la liste proposée."))]
 
@@ -55,7 +56,7 @@ class PersonaChoose(Payload):
 
 
 class ParadoxToggle(Payload):
-    paradox_id: Annotated[Key, told(N_("Ce paradoxe n'existe pas dans cet atelier."))]
+    paradox_id: Annotated[Key, told(N_("{Paradox.ce} n'existe pas dans cet atelier."))]
     chosen: Flag
 
 
@@ -65,7 +66,7 @@ class ValuesSet(Payload):
 
 class ValueWordAdd(Payload):
     value_id: ValueId
-    word: Annotated[Text, told(N_("Le mot doit être un texte."))]
+    word: Annotated[Text, told(MESSAGES["word"]["not_text"])]
 
 
 class WordId(Payload):
@@ -74,7 +75,7 @@ class WordId(Payload):
 
 class ReveAdd(Payload):
     theme_id: ThemeId
-    text: Annotated[Text, told(N_("Le rêve doit être un texte."))]
+    text: Annotated[Text, told(MESSAGES["reve"]["not_text"])]
 
 
 class ReveId(Payload):
@@ -84,7 +85,7 @@ class ReveId(Payload):
 class PisteFields(Payload):
     theme_id: ThemeId
     horizon: Horizon
-    text: Annotated[Text, told(N_("La piste doit être un texte."))]
+    text: Annotated[Text, told(MESSAGES["piste"]["not_text"])]
     hashtags: Hashtags = []
 
 
@@ -138,7 +139,7 @@ class PisteHide(Payload):
 
 class PisteUpdate(Payload):
     piste_id: Id
-    text: Annotated[Text, told(N_("La piste doit être un texte."))] | None = None
+    text: Annotated[Text, told(MESSAGES["piste"]["not_text"])] | None = None
     theme_id: ThemeId | None = None
     horizon: Horizon | None = None
     hashtags: Hashtags | None = None

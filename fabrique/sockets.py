@@ -28,6 +28,7 @@ from .events import broadcaster, participant_room, presence, room
 from .extensions import db, socketio
 from .models import Atelier, Participant
 from .state import facilitate_state, mine, participant_state, screen_state
+from .vocabulary import in_words_of
 
 PARTICIPANT_COOKIE = "fabrique_{}"  # one cookie per atelier id, holding the participant's secret token
 
@@ -158,10 +159,13 @@ def _refusal(reason: str, code: str) -> dict:
     return {"ok": False, "error": reason, "code": code}
 
 
-def _apply(name, call, data) -> dict:
+def _apply(name, identity, call, data) -> dict:
     """Check the payload against the event's schema, then run `call(op_id, data)`; a refusal becomes the answer."""
     try:
-        data = payloads.event(name, data)
+        try:
+            data = payloads.event(name, data)
+        except Refused as refused:  # said in the template's words, as the actions' refusals are
+            raise Refused(in_words_of(db.session.get(Atelier, identity.atelier_id), refused.reason), refused.code) from None
         return {**call(data["op_id"], data), "ok": True}
     except Refused as refused:
         db.session.rollback()
@@ -176,7 +180,7 @@ def _participant_handler(name, action):
                 return _refusal(_("Cette action est réservée aux participants."), "forbidden")
             if not limits.allow_action(identity):
                 return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
-            answer = _apply(name, lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
+            answer = _apply(name, identity, lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
             if answer["ok"]:
                 participant = db.session.get(Participant, identity.participant_id)
                 answer.update(seq=participant.atelier.seq, mine=mine(participant))
@@ -194,7 +198,7 @@ def _facilitator_handler(name, action):
                 return _refusal(_("Cette action est réservée à l'animation."), "forbidden")
             if not limits.allow_action(identity):
                 return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
-            return _apply(name, lambda op_id, payload: action(identity.atelier_id, op_id, payload), data)
+            return _apply(name, identity, lambda op_id, payload: action(identity.atelier_id, op_id, payload), data)
 
     handler.__name__ = f"on_{name}"
     return handler
