@@ -26,7 +26,7 @@ PARTICIPANT_EVENTS = sorted({"persona_choose", "paradox_toggle", "values_set", "
                              "reve_add", "reve_withdraw", "piste_add", "piste_edit", "piste_withdraw", "support_add",
                              "support_remove", "engagement_support"})
 FACILITATOR_EVENTS = sorted(set(EVENTS) - set(PARTICIPANT_EVENTS))
-UNLIMITED = {name: (10**9, 10**9) for name in (
+UNLIMITED = {name: (10**9, 10**9) for name in ("connection_events",
     "participant_actions", "participant_syncs", "console_actions", "console_syncs", "ip_joins", "ip_rejoins",
     "atelier_rejoin_failures")}
 

@@ -25,7 +25,7 @@ def _rows(atelier_id: int) -> list:
 
 @pytest.fixture
 def organisers(app, client):
-    app.config["RATE_LIMITS"] = {name: (10**6, 10**6) for name in ("participant_actions", "console_actions")}
+    app.config["RATE_LIMITS"] = {name: (10**6, 10**6) for name in ("connection_events", "participant_actions", "console_actions")}
     a_demarche = new_demarche(NAME, TEMPLATE)
     a_first = create_atelier(TEMPLATE, "A — valeurs", demarche_id=a_demarche)
     a_later = create_atelier(TEMPLATE, "A — suite", demarche_id=a_demarche)
