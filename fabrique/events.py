@@ -61,7 +61,8 @@ class Broadcaster:
             if participant is not None:
                 from .state import mine
 
-                socketio.emit("me", {"seq": participant.atelier.seq, "mine": mine(participant)}, to=participant_room(participant_id))
+                socketio.emit("me", {"seq": participant.atelier.seq, "mine": mine(participant)}, to=participant_room(participant_id),
+                              skip_sid=change.skip_sid)
         with self._lock:
             self._dirty.add(change.atelier_id)
         interval = current_app.config.get("AGGREGATE_INTERVAL", 0.2)

@@ -93,6 +93,15 @@ def merge_roots(pistes: list[Piste]) -> dict[int, int]:
     return roots
 
 
+def dots_placed(participant: Participant) -> set[int]:
+    """Return the pistes a participant's dots stand on, through merges (two dots merged into one count once)."""
+    supported = list(db.session.scalars(select(Support.piste_id).where(Support.participant_id == participant.id)))
+    if not supported:
+        return set()
+    roots = merge_roots(list(db.session.scalars(select(Piste).where(Piste.atelier_id == participant.atelier_id))))
+    return {roots.get(piste_id, piste_id) for piste_id in supported}
+
+
 def piste_counts(atelier_id: int) -> tuple[list[Piste], dict[int, set[int]], dict[int, set[int]]]:
     """Return the atelier's pistes, and for each kept piste its supporters and authors (merges included)."""
     pistes = list(db.session.scalars(select(Piste).where(Piste.atelier_id == atelier_id).order_by(Piste.id)))
@@ -331,7 +340,7 @@ def mine(participant: Participant) -> dict:
                   for r in db.session.scalars(select(Reve).where(Reve.participant_id == pid).order_by(Reve.id))],
         "pistes": [{"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags),
                     "status": p.status, "merged_into": p.merged_into_id} for p in pistes],
-        "supports": sorted(db.session.scalars(select(Support.piste_id).where(Support.participant_id == pid))),
+        "supports": sorted(dots_placed(participant)),
         "engagement_supports": sorted(db.session.scalars(
             select(EngagementSupport.engagement_id).where(EngagementSupport.participant_id == pid))),
     }

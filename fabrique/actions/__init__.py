@@ -36,6 +36,7 @@ class Change:
     content: bool = False  # aggregates shown on the projector and the facilitator's console
     participants: set[int] = field(default_factory=set)  # phones whose own state changed (moderation)
     board: bool = False  # the pistes phones vote on changed (moderation during the vote)
+    skip_sid: str | None = None  # the connection that acted: it has its answer as an ack, not as an event
 
     def __bool__(self) -> bool:
         return self.stage or self.content or self.board or bool(self.participants)

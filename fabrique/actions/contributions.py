@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from flask import has_request_context, request
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
@@ -12,6 +13,7 @@ from .. import catalog
 from ..extensions import db
 from ..models import ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
 from ..phases import refusal
+from ..state import dots_placed, merge_roots
 from ..text import clean, key
 from . import Refused, perform
 from .participation import _atelier_of, _participant
@@ -32,7 +34,12 @@ def participant_action(name: str):
                 if reason:
                     raise Refused(reason, "phase")
                 participant = _participant(atelier, participant_id)
-                return fn(atelier, template, participant, change, data) or {"ok": True}
+                result = fn(atelier, template, participant, change, data) or {"ok": True}
+                if change:
+                    # The participant's other devices follow; the one that acted has its ack.
+                    change.participants.add(participant_id)
+                    change.skip_sid = getattr(request, "sid", None) if has_request_context() else None
+                return result
 
             return perform(_atelier_of(participant_id), f"participant:{participant_id}", op_id, action)
 
@@ -233,15 +240,19 @@ def piste_withdraw(atelier, template, participant, change, data):
 
 @participant_action("support_add")
 def support_add(atelier, template, participant, change, data):
-    """Place one dot on a piste (at most one per piste, at most the atelier's number of dots)."""
+    """Place one dot on a piste (at most one per piste, at most the atelier's number of dots).
+
+    Dots count through merges: a dot on a duplicate stands on the piste it was merged into, and
+    a participant who dotted both pistes of a merge holds one dot there and gets the other back.
+    """
     piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id or piste.status != "visible":
         raise Refused(_("{Piste.ce} n'est plus {piste|proposé|proposée} au vote."), "state")
-    if db.session.scalar(select(Support.id).where(Support.participant_id == participant.id, Support.piste_id == piste.id)):
+    placed = dots_placed(participant)
+    if piste.id in placed:
         return  # already there: placing it again changes nothing
-    used = db.session.scalar(select(func.count()).where(Support.participant_id == participant.id))
     dots = atelier.settings["dots"]
-    if used >= dots:
+    if len(placed) >= dots:
         raise Refused(_("Vous avez placé vos %(dots)s gommettes : retirez-en une pour la déplacer.", dots=dots), "budget")
     db.session.add(Support(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, piste_id=piste.id))
     change.content = True
@@ -249,12 +260,13 @@ def support_add(atelier, template, participant, change, data):
 
 @participant_action("support_remove")
 def support_remove(atelier, template, participant, change, data):
-    """Take a dot back from a piste."""
+    """Take a dot back from a piste (with the dots that stand on it through merges)."""
     piste_id = _int_id(data.get("piste_id"), _("{Piste.sg} invalide."))
-    support = db.session.scalar(select(Support).where(Support.participant_id == participant.id, Support.piste_id == piste_id))
-    if support is not None:
-        db.session.delete(support)
-        change.content = True
+    roots = merge_roots(list(db.session.scalars(select(Piste).where(Piste.atelier_id == atelier.id))))
+    for support in db.session.scalars(select(Support).where(Support.participant_id == participant.id)):
+        if roots.get(support.piste_id, support.piste_id) == piste_id:
+            db.session.delete(support)
+            change.content = True
 
 
 PARTICIPANT_ACTIONS = {fn.action_name: fn for fn in (

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
-from ..models import Piste, Reve, utcnow
+from ..models import Piste, Reve, Support, utcnow
 from ..text import clean
 from . import Refused, perform
 from .ateliers import check_settings
@@ -123,6 +123,8 @@ def _touch(piste, change) -> None:
     change.content = change.board = True
     if piste.participant_id:
         change.participants.add(piste.participant_id)
+    # Its supporters' dots may now count elsewhere (a merge, an unmerge): their phones are told.
+    change.participants.update(db.session.scalars(select(Support.participant_id).where(Support.piste_id == piste.id)))
 
 
 @facilitator_action
