@@ -46,6 +46,16 @@ def broken_words(page) -> list[str]:
     }""")
 
 
+def holds_at_1440_and_200_percent(laptop, zoomed, phase):
+    """Assert whole words in the steps at 1440 px, no sideways scroll and a small header at both sizes."""
+    assert broken_words(laptop) == []
+    for page, name in ((laptop, "1440"), (zoomed, "zoom200")):
+        assert sideways(page) <= 0, f"{name}: {sideways(page)} px sideways"
+        assert header_share(page) <= HEADER_MAX, f"{name}: the top bar covers {header_share(page):.0%} of the height"
+        page.evaluate("window.scrollTo(0, 0)")
+        shoot(page, f"console-{name}-{phase}")
+
+
 def panel(page, name):
     return page.locator("details.fc-panel").filter(has=page.get_by_role("heading", name=name, exact=True))
 
@@ -69,12 +79,7 @@ def test_console_opens_what_the_phase_needs_and_holds_at_200_percent_zoom(contex
     expect(facilitator.get_by_label("Filtrer")).to_be_visible()
     facilitator.locator("#fc-moderation > summary").press("Enter")
     expect(facilitator.get_by_label("Filtrer")).to_be_hidden()
-    assert broken_words(facilitator) == []
-    for page, name in ((facilitator, "1440"), (zoomed, "zoom200")):
-        assert sideways(page) <= 0, f"{name}: {sideways(page)} px sideways"
-        assert header_share(page) <= HEADER_MAX, f"{name}: the top bar covers {header_share(page):.0%} of the height"
-        page.evaluate("window.scrollTo(0, 0)")
-        shoot(page, f"console-{name}-accueil")
+    holds_at_1440_and_200_percent(facilitator, zoomed, "accueil")
 
     def goto(kind):
         while facilitator.locator(".fc-step.is-current .fc-step-num").text_content() != str(kinds.index(kind) + 1):
@@ -93,10 +98,20 @@ def test_console_opens_what_the_phase_needs_and_holds_at_200_percent_zoom(contex
         expect(opened).to_have_attribute("open", "")
     zoomed.reload()
     expect(zoomed.locator("#fc-conv")).to_have_attribute("open", "")
-    assert broken_words(facilitator) == []
-    for page, name in ((facilitator, "1440"), (zoomed, "zoom200")):
-        assert sideways(page) <= 0, f"{name}: {sideways(page)} px sideways"
-        assert header_share(page) <= HEADER_MAX, f"{name}: the top bar covers {header_share(page):.0%} of the height"
-        page.evaluate("window.scrollTo(0, 0)")
-        shoot(page, f"console-{name}-convergence")
+    holds_at_1440_and_200_percent(facilitator, zoomed, "convergence")
+
+    # A download says it is being prepared, then arrives as a file.
+    facilitator.evaluate("""() => {
+        window.exportStatuses = [];
+        const status = document.querySelector('.fc-export-status');
+        new MutationObserver(() => window.exportStatuses.push(status.textContent)).observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    with facilitator.expect_download() as download:
+        facilitator.get_by_role("link", name="Word (DOCX)").click()
+    assert download.value.suggested_filename.endswith(".docx")
+    expect(facilitator.get_by_role("status").filter(has_text="Fichier prêt")).to_contain_text(".docx")
+    assert facilitator.evaluate("window.exportStatuses")[0] == "Préparation du fichier Word (DOCX)…"
+    expect(facilitator.get_by_role("link", name="Word (DOCX)")).not_to_have_attribute("aria-busy", "true")
+    follow.scroll_into_view_if_needed()
+    shoot(facilitator, "console-1440-exports")
     assert errors == []

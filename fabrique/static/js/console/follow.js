@@ -1,5 +1,6 @@
 /* The synthesis, the CODEV's opinions, and what earlier ateliers of the démarche hand over. */
-import { act, errorArea, h, t } from "./core.js";
+import { act, boot, errorArea, h, t } from "./core.js";
+import { exportLinks } from "./exports.js";
 import { foldForPhase, foldPanel } from "./fold.js";
 
 // The synthesis, the CODEV's opinions, and what earlier ateliers of the démarche hand over.
@@ -8,7 +9,8 @@ var followSig = "";
 // Open from the convergence on, or while an earlier atelier of the démarche has results to take up.
 var followPanel = foldPanel({ class: "fc-follow", id: "fc-follow", "aria-labelledby": "fc-follow-title" },
   h("h2", { id: "fc-follow-title" }, t("Synthèse et suites")),
-  h("div", { class: "fc-fold-body" }, errorArea("suites"), followBody));
+  // The downloads are built once: a redraw of the panel never interrupts a file being prepared.
+  h("div", { class: "fc-fold-body" }, errorArea("suites"), exportLinks(boot.state.links.review), followBody));
 var FOLLOW_KINDS = { convergence: 1, cloture: 1 };
 var OPINIONS = { favorable: t("Favorable"), reserve: t("Réservé"), a_amender: t("À amender") };
 
