@@ -38,3 +38,13 @@ def test_a_one_paradox_budget_speaks_of_one_paradox(app):
     assert phone.act("paradox_toggle", paradox_id=paradoxes[0], chosen=True)["ok"]
     answer = phone.act("paradox_toggle", paradox_id=paradoxes[1], chosen=True)
     assert answer["error"] == "Vous avez déjà marqué 1 paradoxe : retirez-le pour en choisir un autre."
+
+
+def test_the_synthesis_counts_one_hidden_piste_in_the_singular(app):
+    atelier = new_atelier()
+    console, phone = Console(app, atelier), Phone(app, atelier, "Léa")
+    hidden = a_piste(phone, console)
+    a_piste(phone, console, text="Une navette électrique entre les villages et les gares")
+    assert console.act("piste_hide", piste_id=hidden, hidden=True)["ok"]
+    page = app.test_client().get(f"/synthese/{atelier.review_token}").get_data(as_text=True)
+    assert "Non publiées : 1 masquée par l'animation, 0 retirée par leur auteur." in page
