@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .catalog import Catalog, load_catalog
 from .config import PROJECT_ROOT, from_environment
@@ -26,6 +27,11 @@ def create_app(config: dict | None = None) -> Flask:
     for error in catalog.errors:
         log.warning("%s", error)
     app.extensions["fabrique.catalog"] = catalog
+
+    if app.config.get("PROXY_HOPS"):
+        # Behind nginx every client would otherwise be 127.0.0.1: the per-address limits (joins,
+        # rejoin codes) must count the phone's own address, which the proxy passes on.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
 
     db.init_app(app)
     # The handlers must be declared before init_app: Flask-SocketIO keeps those declared earlier

@@ -106,7 +106,7 @@ ALL = (connection_events, participant_actions, participant_syncs, console_action
 
 
 def client_ip() -> str:
-    """Return the address of the client of this request (the proxy's own, behind a proxy)."""
+    """Return the address of the client of this request (behind a proxy, the one it passes on when PROXY_HOPS says so)."""
     return request.remote_addr or "?"
 
 
