@@ -282,6 +282,8 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
         "screen": f"/screen/{atelier.screen_token}",
         "review": f"/synthese/{atelier.review_token}",
         "demarche_synthesis": f"/synthese/{atelier.review_token}?demarche=1" if atelier.demarche_id else None,
+        # The démarche's secret: whoever holds it may add an atelier to the démarche (and read it through carry-over).
+        "demarche_new": f"/?demarche={atelier.demarche.token}" if atelier.demarche_id else None,
     }
     return state
 

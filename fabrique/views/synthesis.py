@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, Response, abort, current_app, get_flashed_messages, request, url_for
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from ..extensions import db
@@ -54,6 +55,7 @@ def page(token: str):
     downloads = [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()]
     # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
     review = None if scope else {"action": url_for("review.submit", token=token), "op_id": uuid.uuid4().hex,
+                                 "csrf_token": generate_csrf(),
                                  "messages": get_flashed_messages(with_categories=True)}
     html = to_html.render(doc, downloads=downloads, review=review, script=url_for("static", filename="js/synthesis.js"))
     return Response(html, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})
