@@ -6,7 +6,7 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from fabrique.actions.ateliers import create_atelier, demarche_named
+from fabrique.actions.ateliers import create_atelier, new_demarche
 from fabrique.actions.carry_over import carry_over
 from fabrique.actions.contributions import PARTICIPANT_ACTIONS
 from fabrique.actions.convergence import CONVERGENCE_ACTIONS
@@ -40,7 +40,7 @@ def goto(atelier, kind):
 
 @pytest.fixture
 def two_ateliers(app):
-    demarche_id = demarche_named("Projet de territoire", TEMPLATE)
+    demarche_id = new_demarche("Projet de territoire", TEMPLATE)
     first = create_atelier(TEMPLATE, "Pistes", demarche_id=demarche_id, audience="CODEV", held_on="2026-10-01")
     later = create_atelier(TEMPLATE, "Convergence", demarche_id=demarche_id, audience="Élus", held_on="2026-11-01")
     people = [join(first.id, name) for name in ("Ana", "Bob", "Cléo")]

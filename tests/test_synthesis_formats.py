@@ -16,7 +16,7 @@ import openpyxl
 import pypdf
 import pytest
 
-from fabrique.actions.ateliers import create_atelier, demarche_named
+from fabrique.actions.ateliers import create_atelier, new_demarche
 from fabrique.actions.participation import join
 from fabrique.extensions import db
 from fabrique.models import Atelier, Demarche
@@ -31,7 +31,7 @@ IDS = ("solidarite", "nature-a-proteger", "ouverture-monde", "vivre-mieux", "art
 @pytest.fixture(scope="module")
 def lived(app):  # noqa: F811
     """Two ateliers of a démarche: votes, paradoxes, pistes, a merge, dots, engagements, a carry-over."""
-    demarche_id = demarche_named("Démarche des formats", TEMPLATE)
+    demarche_id = new_demarche("Démarche des formats", TEMPLATE)
     first = create_atelier(TEMPLATE, "Atelier élus", demarche_id=demarche_id, audience="Élus", held_on="2026-10-01")
     later = create_atelier(TEMPLATE, "Atelier CODEV", demarche_id=demarche_id, audience="CODEV", held_on="2026-11-12")
     for atelier, names in ((first, ("Ana", "Bob", "Cléo")), (later, ("Dan", "Eve"))):

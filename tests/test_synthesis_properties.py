@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from fabrique.actions import Refused
-from fabrique.actions.ateliers import create_atelier, demarche_named
+from fabrique.actions.ateliers import create_atelier, new_demarche
 from fabrique.actions.carry_over import carry_over
 from fabrique.actions.contributions import PARTICIPANT_ACTIONS
 from fabrique.actions.convergence import CONVERGENCE_ACTIONS, engagement_support
@@ -53,7 +53,7 @@ class Demarche3:
     """Two or three ateliers of one démarche, three people in each, driven through the actions."""
 
     def __init__(self, size: int):
-        self.demarche_id = demarche_named(f"Démarche {op()[:8]}", TEMPLATE)
+        self.demarche_id = new_demarche(f"Démarche {op()[:8]}", TEMPLATE)
         self.ateliers = [create_atelier(TEMPLATE, f"Atelier {i}", demarche_id=self.demarche_id, audience=f"Public {i}")
                          for i in range(size)]
         self.people = {a.id: [join(a.id, f"P{j}").id for j in range(PEOPLE)] for a in self.ateliers}
