@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from .. import catalog
 from ..extensions import db
@@ -112,7 +112,10 @@ def values_set(atelier, template, participant, change, data):
             raise Refused(_("Choisissez des valeurs, sans leur donner de points."), "invalid")
         if len(allocation) > top_n:
             raise Refused(_("Choisissez %(top_n)s valeurs au plus.", top_n=top_n), "budget")
-    db.session.execute(delete(ValueVote).where(ValueVote.participant_id == participant.id))
+    # Row by row through the session, so the read model sees each removed vote.
+    for vote in db.session.scalars(select(ValueVote).where(ValueVote.participant_id == participant.id)):
+        db.session.delete(vote)
+    db.session.flush()
     for value_id, amount in allocation.items():
         db.session.add(ValueVote(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id,
                                  value_id=value_id, points=amount))

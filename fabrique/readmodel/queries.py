@@ -1,0 +1,40 @@
+"""Read helpers over the database that go with the read model: the démarche around an atelier,
+and the counts through merges for readers that work from ORM rows (the synthesis), computed by
+the same code as the live model."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Atelier, Piste
+from .model import count_pistes
+from .model import merge_roots as _roots
+
+
+def origin_label(atelier) -> str:
+    """Return how an earlier atelier is named on what it handed over: its name and audience."""
+    return f"{atelier.name} ({atelier.audience})" if atelier.audience else atelier.name
+
+
+def earlier_ateliers(atelier) -> list[Atelier]:
+    """Return the other ateliers of the same démarche that this one may import from."""
+    if atelier.demarche_id is None:
+        return []
+    return list(db.session.scalars(select(Atelier).where(
+        Atelier.demarche_id == atelier.demarche_id, Atelier.id != atelier.id).order_by(Atelier.id)))
+
+
+def merge_roots(pistes) -> dict[int, int]:
+    """Map every piste id (of ORM pistes) to the id of the piste it finally counts under."""
+    return _roots({p.id: p.merged_into_id for p in pistes})
+
+
+def piste_counts(atelier_id: int) -> tuple[list[Piste], dict[int, set[int]], dict[int, set[int]]]:
+    """Return the atelier's pistes, and for each kept piste its supporters and authors (merges included)."""
+    from . import build
+
+    pistes = list(db.session.scalars(select(Piste).where(Piste.atelier_id == atelier_id).order_by(Piste.id)))
+    model = build(atelier_id)
+    supporters, authors = model.counts() if model is not None else ({}, {})
+    return pistes, supporters, authors
