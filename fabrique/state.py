@@ -302,7 +302,8 @@ def board_item(model, table: str, row: dict) -> dict:
     if table == "piste":
         return {"id": row["id"], "theme_id": row["theme_id"], "text": row["text"], "horizon": row["horizon"],
                 "hashtags": list(row["hashtags"])}
-    return {"id": row["id"], "theme_id": row["theme_id"], "title": row["title"], "purpose": row["purpose"], "how": list(row["how"])}
+    return {"id": row["id"], "theme_id": row["theme_id"], "title": row["title"], "purpose": row["purpose"], "how": list(row["how"]),
+            "position": row["position"]}
 
 
 def board_table(atelier) -> str | None:

@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 
+COMMITTED_ROWS = "committed_rows"  # session.info key: the rows the last commit wrote (see readmodel)
+
 
 class Refused(Exception):
     """An action that cannot be applied; `reason` is shown to the person who asked."""
@@ -27,18 +29,38 @@ class Refused(Exception):
         self.code = code
 
 
+# Which part of a phone's own state (`mine`) each participant-owned table feeds.
+MINE_PART = {"paradox_choice": "paradoxes", "value_vote": "values", "value_word": "words", "reve": "reves",
+             "piste": "pistes", "support": "supports", "engagement_support": "engagement_supports"}
+
+
 @dataclass
 class Change:
-    """What an action changed, so that events go to exactly the screens that need them."""
+    """What an action changed, so that events go to exactly the screens that need them.
+
+    The action sets the flags; `rows` (table, row, deleted) is filled from the session after the
+    commit, and says which participants' own state and which board entries changed.
+    """
 
     atelier_id: int
     stage: bool = False  # phase, lock, timer or settings: every screen and phone follows
     content: bool = False  # aggregates shown on the projector and the facilitator's console
-    participants: set[int] = field(default_factory=set)  # phones whose own state changed (moderation)
-    board: bool = False  # the pistes phones vote on changed (moderation during the vote)
+    rows: list = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return self.stage or self.content or self.board or bool(self.participants)
+        return self.stage or self.content
+
+    def mine_parts(self) -> dict[int, set[str]]:
+        """Return, for each participant whose own state changed, the parts of `mine` that did."""
+        parts: dict[int, set[str]] = {}
+        for table, row, _deleted in self.rows:
+            if table in MINE_PART and row.get("participant_id") is not None:
+                parts.setdefault(row["participant_id"], set()).add(MINE_PART[table])
+        return parts
+
+    def touched(self, *tables: str) -> set[tuple[str, int]]:
+        """Return the (table, id) of the rows of `tables` this change wrote or removed."""
+        return {(table, row["id"]) for table, row, _deleted in self.rows if table in tables}
 
 
 # One writer at a time. Under eventlet a greenlet waiting on SQLite's C-level lock blocks the
@@ -78,6 +100,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
             if op_id is not None:
                 db.session.add(AppliedAction(atelier_id=atelier_id, actor=actor, op_id=op_id, result=result))
             db.session.commit()
+            change.rows = db.session.info.pop(COMMITTED_ROWS, [])
         except IntegrityError:
             # Another process applied the same op_id (or an equivalent row) first.
             db.session.rollback()
@@ -85,8 +108,11 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
         except BaseException:
             db.session.rollback()
             raise
-    if change:
+    if change or change.rows:
         _events_bridge.publish(change)
+    if actor.startswith("participant:"):
+        # What the ack shows of the phone's own state: only the parts this action changed.
+        result = {**result, "changed_mine": sorted(change.mine_parts().get(int(actor.split(":")[1]), ()))}
     return result
 
 

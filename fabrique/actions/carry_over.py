@@ -44,5 +44,5 @@ def carry_over(atelier, template, change, data):
     carried["ateliers"] = [*carried.get("ateliers", []), source.id]
     carried["values"] = [*carried.get("values", []), {"atelier_id": source.id, "label": label, "ranking": ranking}]
     atelier.carried = carried
-    change.content = change.board = True
+    change.content = True
     return {"ok": True, "pistes": copied, "values": len(ranking)}

@@ -120,10 +120,7 @@ def _piste(atelier, piste_id) -> Piste:
 
 
 def _touch(piste, change) -> None:
-    change.content = change.board = True
-    if piste.participant_id:
-        change.participants.add(piste.participant_id)
-
+    change.content = True  # the author's phone and the board follow from the rows written
 
 @facilitator_action
 def piste_hide(atelier, template, change, data):
@@ -207,8 +204,6 @@ def reve_hide(atelier, template, change, data):
         raise Refused(_("Rêve introuvable dans cet atelier."), "not_found")
     reve.hidden = data["hidden"]
     change.content = True
-    if reve.participant_id:
-        change.participants.add(reve.participant_id)
 
 
 FACILITATOR_ACTIONS = {fn.action_name: fn for fn in (

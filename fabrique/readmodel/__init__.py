@@ -17,10 +17,10 @@ from sqlalchemy import event, select
 
 from ..extensions import db
 from ..models import Atelier
-from .model import MINE_PART, OWNED, AtelierModel, count_pistes, merge_roots
+from .model import OWNED, AtelierModel, count_pistes, merge_roots
 from .rows import TABLES, load_rows, row_of
 
-__all__ = ["AtelierModel", "MINE_PART", "OWNED", "count_pistes", "merge_roots", "model_for", "build", "check_seq", "forget"]
+__all__ = ["AtelierModel", "OWNED", "count_pistes", "merge_roots", "model_for", "build", "check_seq", "forget"]
 
 _PENDING = "readmodel_pending"
 
@@ -105,6 +105,7 @@ def _discard(session, _previous_transaction):
 @event.listens_for(db.session, "after_commit")
 def _apply(session):
     pending = session.info.pop(_PENDING, None)
+    session.info["committed_rows"] = pending or []  # for the events of the action that committed
     if not pending:
         return
     try:

@@ -14,10 +14,8 @@ from types import SimpleNamespace
 
 # Tables whose rows belong to one participant: what `mine` is made of.
 OWNED = ("paradox_choice", "value_vote", "value_word", "reve", "piste", "support", "engagement_support")
-# Which part of a phone's own state (`mine`) each owned table feeds.
-MINE_PART = {"paradox_choice": "paradoxes", "value_vote": "values", "value_word": "words", "reve": "reves",
-             "piste": "pistes", "support": "supports", "engagement_support": "engagement_supports"}
 _RECOUNT = {"piste", "support", "participant"}
+_ALL_PARTS = {"paradoxes", "values", "words", "reves", "pistes", "supports", "engagement_supports"}
 
 
 def merge_roots(parent: dict[int, int | None]) -> dict[int, int]:
@@ -123,7 +121,7 @@ class AtelierModel:
     def mine(self, participant_id: int, parts=None) -> dict:
         """Return a participant's own contributions, all of them or only the `parts` named."""
         with self.lock:
-            wanted = set(MINE_PART.values()) if parts is None else set(parts)
+            wanted = _ALL_PARTS if parts is None else set(parts)
             out = {}
             if "paradoxes" in wanted:
                 out["paradoxes"] = sorted(r["paradox_id"] for r in self.own("paradox_choice", participant_id))
