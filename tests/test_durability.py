@@ -8,6 +8,7 @@ resending all it sent (acked or not, same action ids) creates nothing twice.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import signal
@@ -110,6 +111,8 @@ def test_acked_pistes_survive_kill_9_and_retries_apply_once(tmp_path):
             acknowledged = list(acked)
         for client in [console, *(p.client for p in phones)]:
             client.disconnect()
+            if getattr(client.eio, "ws", None) is not None:
+                client.eio.ws.shutdown()  # the dead server never closed it
     finally:
         if server.poll() is None:
             server.kill()
@@ -140,3 +143,5 @@ def test_acked_pistes_survive_kill_9_and_retries_apply_once(tmp_path):
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+        phones = console = None
+        gc.collect()  # here, where the warnings about the killed server's sockets are expected
