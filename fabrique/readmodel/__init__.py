@@ -124,16 +124,19 @@ def _apply(session):
                 touched.setdefault(atelier_id, []).append((table, row, deleted))
         for atelier_id, changes in touched.items():
             model = registry.models[atelier_id]
-            before = model.seq
+            last, gap = model.seq, False
             try:
                 for table, row, deleted in changes:
+                    if table == "atelier":
+                        # One commit may hold several actions (group commit): each bumps seq by one.
+                        gap = gap or row["seq"] not in (last, last + 1)
+                        last = row["seq"]
                     if deleted:
                         model.drop(table, row["id"])
                     else:
                         model.put(table, row)
             except Exception:  # never fail a committed action: the next read rebuilds from the database
                 current_app.logger.exception("read model update failed; rebuilding")
-                registry.models.pop(atelier_id, None)
-                continue
-            if model.seq not in (before, before + 1):
+                gap = True
+            if gap:
                 registry.models.pop(atelier_id, None)  # a change made elsewhere: rebuild on next read
