@@ -39,16 +39,25 @@ def create_app(config: dict | None = None) -> Flask:
         # Same-origin only (the default); "*" would allow cross-site WebSocket hijacking.
         cors_allowed_origins=None,
         max_http_buffer_size=64 * 1024,
+        # WebSocket only behind a proxy spreading phones over several processes: a long-polling
+        # session would need every request to reach the same process (sticky sessions).
+        transports=app.config["SOCKET_TRANSPORTS"],
     )
 
-    from . import cli, i18n, views
+    from . import cli, i18n, logs, views
+    from .presence import presence
+
+    presence.init_app(app)
 
     i18n.init_app(app)
     views.init_app(app)
     cli.init_app(app)
+    logs.init_app(app)
+
+    from . import schema
 
     with app.app_context():
-        db.create_all()
+        schema.upgrade(db.engine)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Flask commands: `flask --app fabrique check | create-atelier | ateliers`."""
+"""Flask commands: `flask --app fabrique check | create-atelier | ateliers | db-upgrade | db-revision | purge | backup`."""
 
 from __future__ import annotations
 
@@ -57,7 +57,94 @@ def list_ateliers_command() -> None:
         click.echo(f"{atelier.id:>4}  {atelier.join_code}  {atelier.name}  —  {links(current_app, atelier)['facilitate']}")
 
 
+@click.command("db-upgrade")
+@click.argument("revision", default="head")
+def db_upgrade_command(revision: str) -> None:
+    """Bring the database schema to REVISION (the newest by default; the server does it at start)."""
+    from . import schema
+
+    schema.upgrade(db.engine, revision)
+    with db.engine.connect() as connection:
+        click.echo(f"Schéma à la révision {schema.current_revision(connection)}.")
+
+
+@click.command("db-revision")
+@click.argument("message")
+def db_revision_command(message: str) -> None:
+    """Write a migration for what the models changed since the newest revision (review it, then commit it)."""
+    import tempfile
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from . import schema
+
+    with tempfile.TemporaryDirectory() as folder:
+        # Compared with a scratch database the migrations alone built (create_all would hide the change).
+        engine = create_engine(f"sqlite:///{folder}/scratch.sqlite3")
+        with engine.begin() as connection:
+            command.upgrade(schema.alembic_config(connection), "head")
+            command.revision(schema.alembic_config(connection), message=message, autogenerate=True,
+                             rev_id=f"{len(list(schema.scripts().walk_revisions())) + 1:04d}")
+        engine.dispose()
+
+
+@click.command("purge")
+@click.option("--atelier", "atelier_id", type=int, help="L'atelier (numéro affiché par `flask ateliers`).")
+@click.option("--demarche", "demarche_id", type=int, help="Tous les ateliers d'une démarche.")
+@click.option("--expired", is_flag=True, help="Tous les ateliers dont la dernière séance date de plus de RETENTION_DAYS jours.")
+@click.option("--keep-synthesis", is_flag=True, help="Garder ce que publie la synthèse, sans aucun nom.")
+@click.option("--dry-run", is_flag=True, help="Lister ce qui serait supprimé, sans rien supprimer.")
+def purge_command(atelier_id, demarche_id, expired, keep_synthesis, dry_run) -> None:
+    """Delete the personal data of one atelier, one démarche, or every atelier past retention."""
+    from .actions import retention
+    from .models import Atelier, Demarche
+
+    if [atelier_id is not None, demarche_id is not None, expired].count(True) != 1:
+        raise click.UsageError("Choisissez une cible : --atelier N, --demarche N ou --expired.")
+    if expired:
+        ateliers = retention.expired(current_app.config["RETENTION_DAYS"])
+    elif atelier_id is not None:
+        ateliers = [a for a in [db.session.get(Atelier, atelier_id)] if a is not None]
+        if not ateliers:
+            raise click.ClickException(f"Atelier {atelier_id} introuvable.")
+    else:
+        demarche = db.session.get(Demarche, demarche_id)
+        if demarche is None:
+            raise click.ClickException(f"Démarche {demarche_id} introuvable.")
+        ateliers = list(demarche.ateliers)
+    what = "anonymisé (synthèse gardée)" if keep_synthesis else "supprimé"
+    for item in retention.describe(ateliers):
+        click.echo(f"{item.atelier_id:>4}  {item.name}  —  dernière séance {item.last_session.isoformat()}, "
+                   f"{item.participants} participant(s) : {'serait ' if dry_run else ''}{what}")
+    if dry_run:
+        click.echo(f"{len(ateliers)} atelier(s) concerné(s) ; rien n'a été supprimé (--dry-run).")
+        return
+    done = retention.purge([a.id for a in ateliers], keep_synthesis)
+    click.echo(f"{done} atelier(s) purgé(s).")
+
+
+@click.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(destination: Path | None) -> None:
+    """Copy the database to DESTINATION (default: instance/backups/), safely while the server runs."""
+    from .backup import backup
+
+    url = db.engine.url
+    if destination is None:
+        from datetime import datetime
+
+        suffix = "sqlite3" if url.get_backend_name() == "sqlite" else "dump"
+        destination = Path(current_app.instance_path) / "backups" / f"fabrique-{datetime.now():%Y%m%d-%H%M%S}.{suffix}"
+    try:
+        backup(db.engine, destination)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Sauvegarde écrite : {destination}")
+
+
 def init_app(app) -> None:
     """Register the commands."""
-    for command in (check_command, create_atelier_command, list_ateliers_command):
+    for command in (check_command, create_atelier_command, list_ateliers_command, db_upgrade_command, db_revision_command,
+                    purge_command, backup_command):
         app.cli.add_command(command)

@@ -4,11 +4,14 @@
 |----------------|-------------------------------------------|------------------------------------------------|
 | FABRIQUE_ENV   | development                               | "production" refuses to start without a key     |
 | SECRET_KEY     | random, kept in instance/secret_key       | signs cookies                                  |
-| DATABASE_URL   | sqlite:///instance/fabrique.sqlite3 (WAL) | any SQLAlchemy URL (PostgreSQL: psycopg2)      |
+| DATABASE_URL   | sqlite:///instance/fabrique.sqlite3 (WAL) | SQLite or postgresql:// (driven by psycopg2)   |
 | PUBLIC_URL     | http://<LAN address>:<PORT>               | what QR codes and printed links point at       |
 | HOST / PORT    | 0.0.0.0 / 5000                            | where the server listens                       |
 | MESSAGE_QUEUE  | (none)                                    | redis://… to run several processes             |
 | ASYNC_MODE     | eventlet                                  | eventlet or threading                          |
+| SOCKET_TRANSPORTS | websocket,polling                      | "websocket" behind a proxy with several processes |
+| RETENTION_DAYS | 365                                       | days personal data is kept after an atelier    |
+| PRIVACY_CONTACT | (none)                                   | who participants ask about their data          |
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("eventlet", "threading")
+TRANSPORTS = ("websocket", "polling")
 # Keys that must never sign cookies in production (documentation examples, empty values).
 _UNSAFE_KEYS = {"", "dev", "change-me", "changeme", "secret"}
 
@@ -61,6 +65,20 @@ def _instance_secret_key(instance_path: Path) -> str:
     return key
 
 
+def database_url_with_driver(url: str) -> str:
+    """Name the PostgreSQL driver in `url`: psycopg2, the one that works under eventlet.
+
+    SQLAlchemy 2.1 maps a bare `postgresql://` to psycopg 3, which blocks eventlet's hub; some
+    hosts hand out the short `postgres://` form, which SQLAlchemy no longer accepts.
+    """
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgres", "postgresql"):
+        return f"postgresql+psycopg2://{rest}"
+    if sep and scheme.startswith("postgresql+") and scheme != "postgresql+psycopg2":
+        raise ConfigError(f"DATABASE_URL : seul le pilote psycopg2 est pris en charge (reçu : {scheme}).")
+    return url
+
+
 def from_environment(instance_path: Path, environ=None) -> dict:
     """Build the Flask config mapping from environment variables."""
     env = os.environ if environ is None else environ
@@ -79,9 +97,15 @@ def from_environment(instance_path: Path, environ=None) -> dict:
     if not port.isdigit():
         raise ConfigError(f"PORT doit être un nombre (reçu : {port!r}).")
 
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'fabrique.sqlite3'}"
-    if database_url.startswith("postgres://"):  # the form some hosts hand out; SQLAlchemy wants the long name
-        database_url = "postgresql://" + database_url.removeprefix("postgres://")
+    transports = [t.strip() for t in env.get("SOCKET_TRANSPORTS", "websocket,polling").split(",") if t.strip()]
+    if not transports or not set(transports) <= set(TRANSPORTS):
+        raise ConfigError(f"SOCKET_TRANSPORTS : websocket, polling ou les deux (reçu : {env.get('SOCKET_TRANSPORTS')!r}).")
+
+    retention = env.get("RETENTION_DAYS", "365")
+    if not retention.isdigit() or int(retention) < 1:
+        raise ConfigError(f"RETENTION_DAYS doit être un nombre de jours (reçu : {retention!r}).")
+
+    database_url = database_url_with_driver(env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'fabrique.sqlite3'}")
 
     return {
         "ENV_NAME": "production" if production else "development",
@@ -93,6 +117,9 @@ def from_environment(instance_path: Path, environ=None) -> dict:
         "PORT": int(port),
         "MESSAGE_QUEUE": env.get("MESSAGE_QUEUE") or None,
         "ASYNC_MODE": async_mode,
+        "SOCKET_TRANSPORTS": transports,
+        "RETENTION_DAYS": int(retention),
+        "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
         "SESSIONS_DIR": Path(env.get("FABRIQUE_SESSIONS_DIR") or PROJECT_ROOT / "sessions"),
         "PERSONAS_DIR": Path(env.get("FABRIQUE_PERSONAS_DIR") or PROJECT_ROOT / "personas"),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -23,6 +23,7 @@ import threading
 from flask import current_app, has_request_context, request
 
 from .extensions import db, socketio
+from .presence import presence  # noqa: F401  (sockets and views import it from here)
 
 
 def room(atelier_id: int, role: str | None = None) -> str:
@@ -32,26 +33,6 @@ def room(atelier_id: int, role: str | None = None) -> str:
 
 def participant_room(participant_id: int) -> str:
     return f"participant:{participant_id}"
-
-
-class Presence:
-    """Which participants have a connected phone, in this process (sid → participant id)."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._by_sid: dict[str, tuple[int, int]] = {}
-
-    def add(self, sid: str, atelier_id: int, participant_id: int) -> None:
-        with self._lock:
-            self._by_sid[sid] = (atelier_id, participant_id)
-
-    def remove(self, sid: str) -> tuple[int, int] | None:
-        with self._lock:
-            return self._by_sid.pop(sid, None)
-
-    def online(self, atelier_id: int) -> set[int]:
-        with self._lock:
-            return {pid for aid, pid in self._by_sid.values() if aid == atelier_id}
 
 
 class Broadcaster:
@@ -162,4 +143,3 @@ class Broadcaster:
 
 
 broadcaster = Broadcaster()
-presence = Presence()

@@ -10,11 +10,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from flask_babel import gettext as _
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .i18n import N_
 
 # Short codes are read aloud and typed on phones: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -289,3 +291,61 @@ class AppliedAction(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (UniqueConstraint("atelier_id", "actor", "op_id", name="one_application_per_action"),)
+
+
+# --- the same refusals on SQLite and PostgreSQL ---------------------------------------------
+# SQLite stores a 5,000-character "audience" in a String(200) column and a NUL byte in any text;
+# PostgreSQL refuses both with a DataError (a 500 if it reaches the commit). Every value is
+# checked when it is set on a model, so both databases refuse the same inputs with the same
+# clear reason, before anything is written.
+
+# What the person who typed the value calls it (the columns people fill in).
+FIELD_LABELS = {
+    "name": N_("Le nom"),
+    "audience": N_("Le public"),
+    "held_on": N_("La date"),
+    "pseudonym": N_("Le pseudonyme"),
+    "college": N_("Le collège"),
+    "word": N_("Le mot"),
+    "title": N_("Le titre"),
+    "reviewer": N_("Le nom du relecteur"),
+    "origin_label": N_("L'origine"),
+}
+INT4 = 2**31  # PostgreSQL's INTEGER is 4 bytes; SQLite's is 8
+
+
+def max_length(attribute) -> int | None:
+    """Return the length limit of a model's string column (`max_length(Atelier.audience)`)."""
+    return getattr(attribute.property.columns[0].type, "length", None)
+
+
+def _refuse(column, message: str, **values):
+    """Refuse with `message` naming the field (translated only now: gettext caches the locale)."""
+    from .actions import Refused
+
+    field = _(FIELD_LABELS[column.name]) if column.name in FIELD_LABELS else column.name
+    raise Refused(_(message, field=field, **values), "invalid")
+
+
+def _guard(column):
+    """Return a listener refusing a value `column` cannot hold on every supported database."""
+    length = column.type.length if isinstance(column.type, String) else None
+
+    def check(_target, value, _old, _initiator):
+        if isinstance(value, str):
+            if "\x00" in value:
+                _refuse(column, N_("%(field)s : caractère non autorisé."))
+            if length is not None and len(value) > length:
+                _refuse(column, N_("%(field)s : %(max)s caractères au plus."), max=length)
+        elif isinstance(value, int) and not isinstance(value, bool) and isinstance(column.type, Integer):
+            if not -INT4 <= value < INT4:
+                _refuse(column, N_("%(field)s : nombre hors limites."))
+
+    return check
+
+
+for _mapper in db.Model.registry.mappers:
+    for _attribute in _mapper.column_attrs:
+        _column = _attribute.columns[0]
+        if isinstance(_column.type, (String, Integer)):  # Text is a String without a length
+            event.listen(getattr(_mapper.class_, _attribute.key), "set", _guard(_column))

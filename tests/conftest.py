@@ -44,3 +44,44 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """A throw-away PostgreSQL cluster on a free loopback port; yields a maker of fresh database URLs."""
+    from tests.services import postgres
+
+    with postgres() as new_database:
+        yield new_database
+
+
+@pytest.fixture
+def make_app(tmp_path, monkeypatch):
+    """Return a factory of apps on a given database URL (the `app` fixture's settings otherwise)."""
+    monkeypatch.setenv("FABRIQUE_INSTANCE", str(tmp_path / "instance"))
+    made = []
+
+    def make(database_url: str, **config):
+        from fabrique.config import database_url_with_driver
+
+        made.append(create_app({
+            "TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production", "PUBLIC_URL": "http://fabrique.test",
+            "SQLALCHEMY_DATABASE_URI": database_url_with_driver(database_url),
+            "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"), "AGGREGATE_INTERVAL": None, **config,
+        }))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A throw-away Redis server on a free loopback port."""
+    from tests.services import redis
+
+    with redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url

@@ -28,11 +28,21 @@ def test_variables_override_defaults(tmp_path):
         "DATABASE_URL": "postgres://u:p@127.0.0.1/fab", "PUBLIC_URL": "https://atelier.example.org/",
         "MESSAGE_QUEUE": "redis://127.0.0.1:6379/0", "ASYNC_MODE": "threading", "PORT": "8080", "SECRET_KEY": "k" * 32,
     })
-    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql://u:p@127.0.0.1/fab"
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u:p@127.0.0.1/fab"
     assert config["PUBLIC_URL"] == "https://atelier.example.org"
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["MESSAGE_QUEUE"] == "redis://127.0.0.1:6379/0"
     assert (config["ASYNC_MODE"], config["PORT"], config["SECRET_KEY"]) == ("threading", 8080, "k" * 32)
+
+
+@pytest.mark.parametrize("url", ["postgresql://u@h/db", "postgres://u@h/db", "postgresql+psycopg2://u@h/db"])
+def test_postgresql_urls_name_the_driver_that_works_under_eventlet(tmp_path, url):
+    assert from_environment(tmp_path, environ={"DATABASE_URL": url})["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u@h/db"
+
+
+def test_psycopg3_is_refused_with_the_variable_named(tmp_path):
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        from_environment(tmp_path, environ={"DATABASE_URL": "postgresql+psycopg://u@h/db"})
 
 
 @pytest.mark.parametrize("key", [None, "", "dev", "change-me", "short"])

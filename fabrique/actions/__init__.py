@@ -117,6 +117,10 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     if not ran_here:
         db.session.expire_all()  # another caller's session wrote: drop what this one may hold stale
     if job.error is not None:
+        if isinstance(job.error, Refused):
+            from .. import logs
+
+            logs.refusal(atelier_id, actor, job.error.code)
         raise job.error
     change, result = job.change, job.result
     if change is not None and (change or change.rows):

@@ -23,6 +23,7 @@ from .rows import TABLES, load_rows, row_of
 __all__ = ["AtelierModel", "OWNED", "count_pistes", "merge_roots", "model_for", "build", "check_seq", "forget"]
 
 _PENDING = "readmodel_pending"
+_BULK = "readmodel_bulk"
 
 
 class Registry:
@@ -97,15 +98,30 @@ def _parent_of(obj) -> dict:
     return {key: getattr(obj, key) for key in ("atelier_id", "engagement_id", "participant_id") if hasattr(obj, key)}
 
 
+@event.listens_for(db.session, "do_orm_execute")
+def _bulk(orm_execute_state):
+    # A statement that writes many rows at once (a purge, a migration) is not seen row by row:
+    # once it is committed, every loaded model is rebuilt from the database on its next read.
+    if orm_execute_state.is_insert or orm_execute_state.is_update or orm_execute_state.is_delete:
+        orm_execute_state.session.info[_BULK] = True
+
+
 @event.listens_for(db.session, "after_soft_rollback")
 def _discard(session, _previous_transaction):
     session.info.pop(_PENDING, None)
+    session.info.pop(_BULK, None)
 
 
 @event.listens_for(db.session, "after_commit")
 def _apply(session):
     pending = session.info.pop(_PENDING, None)
     session.info["committed_rows"] = pending or []  # for the events of the action that committed
+    if session.info.pop(_BULK, False):
+        try:
+            _registry().models.clear()
+        except RuntimeError:  # no app: nothing is loaded
+            pass
+        return
     if not pending:
         return
     try:

@@ -1,0 +1,54 @@
+"""SQLite and PostgreSQL refuse the same inputs the same way: a clear reason, nothing stored."""
+
+import pytest
+from sqlalchemy import func, select
+
+from fabrique.extensions import db
+from fabrique.models import Atelier, Participant, ValueWord
+from tests.factories import Console, Phone, new_atelier
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request, make_app, tmp_path):
+    """The app on SQLite, then on PostgreSQL."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}" if request.param == "sqlite" else request.getfixturevalue("postgres_cluster")()
+    app = make_app(url)
+    with app.app_context():
+        yield app
+
+
+FORMS = [
+    ({"audience": "é" * 201}, "Le public : 200 caractères au plus."),
+    ({"held_on": "2026-12-01T10:00"}, "La date : 10 caractères au plus."),
+    ({"name": "Atelier\x00nul"}, "Le nom : caractère non autorisé."),
+]
+
+
+@pytest.mark.parametrize("fields,reason", FORMS)
+def test_the_creation_form_refuses_what_a_column_cannot_hold(any_app, fields, reason):
+    client = any_app.test_client()
+    form = {"template": "la-fabrique-amp-2017", "name": "Conseil de quartier", **fields}
+    response = client.post("/ateliers", data=form, follow_redirects=True)
+    assert response.status_code == 200
+    assert reason in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Atelier)) == 0
+
+
+def test_the_boundary_values_are_stored_whole_on_both_databases(any_app):
+    client = any_app.test_client()
+    form = {"template": "la-fabrique-amp-2017", "name": "n" * 200, "audience": "é" * 200, "held_on": "2026-12-01"}
+    assert client.post("/ateliers", data=form).status_code == 302
+    atelier = db.session.scalar(select(Atelier))
+    assert (atelier.name, atelier.audience, atelier.held_on) == ("n" * 200, "é" * 200, "2026-12-01")
+
+
+def test_a_phone_gets_the_same_refusal_and_nothing_is_stored(any_app):
+    atelier = new_atelier()
+    console = Console(any_app, atelier)
+    phone = Phone(any_app, atelier, "Léa")
+    console.goto("valeurs")
+    assert not phone.act("value_word_add", value_id="innovation", word="m" * 41)["ok"]
+    assert db.session.scalar(select(func.count()).select_from(ValueWord)) == 0
+    assert phone.act("value_word_add", value_id="innovation", word="au\x00dace")["ok"]  # control characters become spaces
+    assert db.session.scalars(select(ValueWord.word)).all() == ["au dace"]
+    assert db.session.scalar(select(Participant.pseudonym)) == "Léa"
