@@ -20,11 +20,11 @@ if [ ! -x /usr/bin/chromium ] || ! .venv/bin/python -c "import weasyprint" >/dev
 fi
 
 # PostgreSQL, Redis and nginx: the several-process deployment is tested on the real parts.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null || ! [ -x /usr/sbin/nginx ]; then
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-server >/dev/null || ! [ -x /usr/sbin/nginx ] || ! command -v openssl >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installation de postgresql, redis-server et nginx (Debian)…"
     apt-get -o DPkg::Lock::Timeout=300 update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq postgresql redis-server nginx >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq postgresql redis-server nginx openssl >/dev/null
   else
     echo "postgresql, redis-server et nginx sont nécessaires aux tests : apt-get install postgresql redis-server nginx" >&2
     exit 1

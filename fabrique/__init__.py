@@ -44,12 +44,13 @@ def create_app(config: dict | None = None) -> Flask:
         transports=app.config["SOCKET_TRANSPORTS"],
     )
 
-    from . import cli, i18n, logs, views
+    from . import cli, i18n, logs, views, vocabulary
     from .presence import presence
 
     presence.init_app(app)
 
     i18n.init_app(app)
+    vocabulary.init_app(app)
     views.init_app(app)
     cli.init_app(app)
     logs.init_app(app)

@@ -32,6 +32,8 @@ PHASE_KINDS = (
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Theme titles are read from 15 m on the projector and on a 320 px phone: 100 characters at most.
+ThemeTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 
 
@@ -73,7 +75,7 @@ class Objective(_Frozen):
 
 class Theme(_Frozen):
     id: Slug
-    title: ShortText
+    title: ThemeTitle
     subtitle: ShortText | None = None
     defi: Text | None = None
     description: Text | None = None
@@ -94,15 +96,35 @@ class Horizon(_Frozen):
     description: Text | None = None
 
 
-class Vocabulary(_Frozen):
-    """How this framework names things: La Fabrique says "Vivre", Metz says "ambition"."""
+class Word(_Frozen):
+    """A method word and how French agrees with it: "axe" (m., elided: "l'axe"), "priorité" (f.)."""
 
-    theme: ShortText = "thème"
-    themes: ShortText = "thèmes"
-    piste: ShortText = "piste de projet"
-    pistes: ShortText = "pistes de projet"
-    engagement: ShortText = "engagement"
-    engagements: ShortText = "engagements"
+    singular: ShortText
+    plural: ShortText | None = None  # default: the singular plus "s"
+    gender: Literal["m", "f"] = "m"
+    elision: bool | None = None  # default: the word starts with a vowel or an h ("l'axe", "l'habitat")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value):
+        # `theme: "axe"` is shorthand for `theme: {singular: "axe"}`.
+        return {"singular": value} if isinstance(value, str) else value
+
+
+def _word(singular: str, plural: str, gender: str = "m") -> Word:
+    return Word(singular=singular, plural=plural, gender=gender)
+
+
+class Vocabulary(_Frozen):
+    """How this framework names the method's things: La Fabrique says "Vivre", Metz says "ambition"."""
+
+    theme: Word = _word("thème", "thèmes")
+    piste: Word = _word("piste de projet", "pistes de projet", "f")
+    engagement: Word = _word("engagement", "engagements")
+    value: Word = _word("valeur", "valeurs", "f")
+    paradox: Word = _word("paradoxe", "paradoxes")
+    reve: Word = _word("rêve", "rêves")
+    review_body: Word = _word("CODEV", "CODEV")
     reve_prompt: ShortText = "En 2040…"
 
 
@@ -163,7 +185,8 @@ class TemplateFile(_Frozen):
     horizons: Annotated[tuple[Horizon, ...], Field(min_length=1)]
     hashtags: tuple[Annotated[str, StringConstraints(pattern=r"^[^\s#][^\s#]{0,39}$")], ...] = ()
     engagements_per_theme: Annotated[int, Field(ge=1, le=20)] | None = None
-    personas: tuple[Slug, ...] | None = None
+    personas: Annotated[tuple[Slug, ...], Field(min_length=1)]
+    borrowed_personas: tuple[Slug, ...] = ()
     colleges: tuple[ShortText, ...] = ()
     settings: Settings = Settings()
     formats: Annotated[tuple[Format, ...], Field(min_length=1)]
@@ -176,6 +199,11 @@ class TemplateFile(_Frozen):
         _unique_ids(self.themes, "themes")
         _unique_ids(self.horizons, "horizons")
         _unique_ids(self.formats, "formats")
+        if len(set(self.personas)) != len(self.personas):
+            raise ValueError("personas : un même persona apparaît deux fois")
+        stray = [p for p in self.borrowed_personas if p not in self.personas]
+        if stray:
+            raise ValueError(f"borrowed_personas : « {stray[0]} » n'est pas dans la liste « personas »")
         if len({h.casefold() for h in self.hashtags}) != len(self.hashtags):
             raise ValueError("hashtags : un même hashtag apparaît deux fois")
         format_ids = [f.id for f in self.formats]
@@ -191,6 +219,7 @@ class TemplateFile(_Frozen):
 
 
 class PersonaFile(_Frozen):
+    territory: ShortText | None = None  # the template `territory` it was written for; absent: any territory
     name: ShortText
     label: ShortText
     age: Annotated[int, Field(ge=0, le=120)]
@@ -317,10 +346,14 @@ class Catalog:
     replays: dict[str, Replay] = field(default_factory=dict)
     errors: tuple[CatalogError, ...] = ()
 
+    def default_template(self, preferred: str | None = None) -> Template | None:
+        """Return the template named `preferred` if it is valid, else the first valid one by file name (None if none)."""
+        if preferred and preferred in self.templates:
+            return self.templates[preferred]
+        return self.templates[min(self.templates)] if self.templates else None
+
     def personas_for(self, template: Template) -> list[Persona]:
-        """Return the personas a template uses, in the order it lists them (else all, by id)."""
-        if template.data.personas is None:
-            return [self.personas[k] for k in sorted(self.personas)]
+        """Return the personas a template uses, in the order it lists them."""
         return [self.personas[k] for k in template.data.personas if k in self.personas]
 
 
@@ -451,10 +484,8 @@ def load_catalog(sessions_dir: Path, personas_dir: Path) -> Catalog:
         problems = _check_id(path, label)
         data, parse_errors = _parse(path, TemplateFile, label)
         problems += parse_errors
-        if data is not None and data.personas is not None:
-            for i, persona_id in enumerate(data.personas):
-                if persona_id not in personas:
-                    problems.append(CatalogError(label, f"personas[{i}]", f"persona inconnu : « {persona_id} » (attendu : un fichier personas/{persona_id}.yaml valide)"))
+        if data is not None:
+            problems += _check_personas(data, personas, label)
         errors += problems
         if not problems:
             templates[path.stem] = Template(path.stem, path, data)
@@ -472,6 +503,20 @@ def load_catalog(sessions_dir: Path, personas_dir: Path) -> Catalog:
             replays[path.stem] = Replay(path.stem, path, data)
 
     return Catalog(templates=templates, personas=personas, replays=replays, errors=tuple(errors))
+
+
+def _check_personas(data: TemplateFile, personas: dict[str, Persona], label: str) -> list[CatalogError]:
+    """Refuse unknown personas, and personas written for another territory unless deliberately borrowed."""
+    problems = []
+    for i, persona_id in enumerate(data.personas):
+        persona = personas.get(persona_id)
+        if persona is None:
+            problems.append(CatalogError(label, f"personas[{i}]", f"persona inconnu : « {persona_id} » (attendu : un fichier personas/{persona_id}.yaml valide)"))
+        elif persona.territory not in (None, data.territory) and persona_id not in data.borrowed_personas:
+            problems.append(CatalogError(label, f"personas[{i}]", (
+                f"« {persona_id} » est un habitant de « {persona.territory} », pas de « {data.territory} » : écrivez les "
+                f"personas de ce territoire, ou, pour l'emprunter volontairement, ajoutez-le à « borrowed_personas »")))
+    return problems
 
 
 def _check_replay(data: ReplayFile, templates: dict[str, Template], label: str) -> list[CatalogError]:

@@ -28,7 +28,7 @@ def check_command(folders: tuple[Path, ...]) -> None:
 
 
 @click.command("create-atelier")
-@click.option("--template", "template_id", default="la-fabrique-amp-2017", show_default=True, help="Identifiant du modèle (nom du fichier dans sessions/).")
+@click.option("--template", "template_id", default=None, help="Identifiant du modèle (nom du fichier dans sessions/) ; par défaut, FABRIQUE_DEFAULT_TEMPLATE ou le premier modèle valide.")
 @click.option("--name", required=True, help="Nom de l'atelier.")
 @click.option("--format", "format_id", default=None, help="Format (déroulé) du modèle ; par défaut, celui du modèle.")
 @click.option("--demarche", "demarche", default=None, help="Nom de la démarche à laquelle rattacher l'atelier (créée au besoin).")
@@ -39,6 +39,11 @@ def create_atelier_command(template_id, name, format_id, demarche, audience) -> 
     from .actions.ateliers import create_atelier, demarche_named
     from .serving import print_welcome
 
+    if template_id is None:
+        from . import catalog
+
+        default = catalog().default_template(current_app.config.get("DEFAULT_TEMPLATE"))
+        template_id = default.id if default else ""
     try:
         demarche_id = demarche_named(demarche, template_id)
         atelier = create_atelier(template_id, name, format_id=format_id, demarche_id=demarche_id, audience=audience)

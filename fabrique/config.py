@@ -12,6 +12,9 @@
 | SOCKET_TRANSPORTS | websocket,polling                      | "websocket" behind a proxy with several processes |
 | RETENTION_DAYS | 365                                       | days personal data is kept after an atelier    |
 | PRIVACY_CONTACT | (none)                                   | who participants ask about their data          |
+| FABRIQUE_SESSIONS_DIR / FABRIQUE_PERSONAS_DIR | sessions/, personas/ | the catalogue's folders              |
+| FABRIQUE_DEFAULT_TEMPLATE | the first valid template           | template offered first, used at start          |
+| FABRIQUE_START_ATELIER | 1                                 | 0: start without creating an atelier           |
 """
 
 from __future__ import annotations
@@ -122,6 +125,8 @@ def from_environment(instance_path: Path, environ=None) -> dict:
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
         "SESSIONS_DIR": Path(env.get("FABRIQUE_SESSIONS_DIR") or PROJECT_ROOT / "sessions"),
         "PERSONAS_DIR": Path(env.get("FABRIQUE_PERSONAS_DIR") or PROJECT_ROOT / "personas"),
+        "DEFAULT_TEMPLATE": env.get("FABRIQUE_DEFAULT_TEMPLATE") or None,
+        "START_ATELIER": (env.get("FABRIQUE_START_ATELIER") or "1").strip().lower() not in ("0", "false", "no", "non", ""),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": env.get("PUBLIC_URL", "").startswith("https://"),

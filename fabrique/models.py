@@ -344,6 +344,7 @@ def _guard(column):
     return check
 
 
+# Last in the file, so that every model above is guarded (a model added below this loop would not be).
 for _mapper in db.Model.registry.mappers:
     for _attribute in _mapper.column_attrs:
         _column = _attribute.columns[0]

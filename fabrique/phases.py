@@ -32,14 +32,21 @@ PARTICIPANT_ACTIONS: dict[str, frozenset[str]] = {
 PHASE_TITLES = {
     "accueil": N_("Accueil"),
     "personas": N_("Les habitants fictifs"),
-    "paradoxes": N_("Les paradoxes"),
-    "valeurs": N_("Les valeurs"),
-    "reves": N_("Les rêves"),
-    "pistes": N_("Les pistes de projet"),
-    "vote": N_("Vote sur les pistes"),
+    "paradoxes": N_("{Paradox.les}"),
+    "valeurs": N_("{Value.les}"),
+    "reves": N_("{Reve.les}"),
+    "pistes": N_("{Piste.les}"),
+    "vote": N_("Vote sur {piste.les}"),
     "convergence": N_("Convergence"),
     "cloture": N_("Clôture"),
 }
+
+
+def phase_title(phase: Phase, template: Template) -> str:
+    """Return a phase's title: the template's own, else the default one in French, in the template's words."""
+    from .vocabulary import fill, words
+
+    return phase.title or fill(PHASE_TITLES[phase.kind], words(template))
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,7 @@ class CurrentPhase:
     index: int
     count: int
     phase: Phase
+    template: Template
 
     @property
     def kind(self) -> str:
@@ -54,21 +62,23 @@ class CurrentPhase:
 
     @property
     def title(self) -> str:
-        """The phase's title as broadcast: the template's own, else the default one in French."""
-        return self.phase.title or PHASE_TITLES[self.phase.kind]
+        """The phase's title as broadcast: the template's own, else the default one in French (in its words)."""
+        return phase_title(self.phase, self.template)
 
     @property
     def translated_title(self) -> str:
         """The title in the current person's language, as the browsers show it (live.js): a template's
         own title is translated when it is also an interface text (« Clôture »), else stays as written."""
-        return _(self.title)
+        from .vocabulary import fill, words
+
+        return fill(_(self.phase.title or PHASE_TITLES[self.phase.kind]), words(self.template))
 
 
 def current_phase(atelier, template: Template) -> CurrentPhase:
     """Return the phase an atelier is in, within its template's format."""
     phases = template.format(atelier.format_id).phases
     index = min(atelier.phase_index, len(phases) - 1)
-    return CurrentPhase(index, len(phases), phases[index])
+    return CurrentPhase(index, len(phases), phases[index], template)
 
 
 def allowed_actions(atelier, template: Template) -> frozenset[str]:

@@ -11,8 +11,6 @@ from . import catalog, create_app
 from .config import ConfigError
 from .extensions import socketio
 
-DEFAULT_TEMPLATE = "la-fabrique-amp-2017"
-
 
 def terminal_qr(url: str) -> str:
     """Return a QR code of `url` drawn with block characters, for a terminal."""
@@ -63,12 +61,19 @@ def main(argv: list[str]) -> int:
     with app.app_context():
         for error in catalog().errors:
             print(f"Fichier ignoré — {error}", file=sys.stderr)
-        if DEFAULT_TEMPLATE not in catalog().templates:
-            print(f"Le modèle par défaut « {DEFAULT_TEMPLATE} » est absent ou invalide : voir les erreurs ci-dessus.", file=sys.stderr)
+        preferred = app.config.get("DEFAULT_TEMPLATE")
+        template = catalog().default_template(preferred)
+        if template is None:
+            print(f"Aucun modèle valide dans {app.config['SESSIONS_DIR']} : voir les erreurs ci-dessus.", file=sys.stderr)
             return 2
-        atelier = ensure_default_atelier(DEFAULT_TEMPLATE)
+        if preferred and template.id != preferred:
+            print(f"FABRIQUE_DEFAULT_TEMPLATE : le modèle « {preferred} » est absent ou invalide ; "
+                  f"modèle par défaut : « {template.id} ».", file=sys.stderr)
         demo = ensure_demo_atelier()
-        print_welcome(app, atelier)
+        if app.config.get("START_ATELIER", True):
+            print_welcome(app, ensure_default_atelier(template.id))
+        else:
+            print(f"\nFabrique est prête : {app.config['PUBLIC_URL']}/ (aucun atelier créé au démarrage)\n")
         if demo is not None:
             print_demo(app, demo)
 

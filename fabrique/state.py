@@ -12,8 +12,9 @@ from datetime import datetime, timezone
 
 from . import catalog, readmodel
 from .models import utcnow
-from .phases import allowed_actions, current_phase
+from .phases import allowed_actions, current_phase, phase_title
 from .readmodel.queries import earlier_ateliers, merge_roots, origin_label, piste_counts  # noqa: F401 (the synthesis counts through these)
+from .vocabulary import words
 
 
 def _ms(moment: datetime) -> int:
@@ -26,11 +27,12 @@ def template_payload(template) -> dict:
         "id": template.id,
         "title": template.title,
         "territory": template.territory,
-        "vocabulary": template.vocabulary.model_dump(),
+        "vocabulary": words(template),
         "values": [{"id": v.id, "label": v.label, "description": v.description, "ideas": list(v.ideas)} for v in template.values],
         "paradoxes": [{"id": p.id, "title": p.title, "atout": p.atout, "defi": p.defi, "figures": list(p.figures)} for p in template.paradoxes],
         "themes": [{"id": t.id, "title": t.title, "subtitle": t.subtitle, "defi": t.defi, "questions": list(t.questions),
-                    "tags": list(t.tags), "color": t.color or "#3b5b92"} for t in template.themes],
+                    "tags": list(t.tags), "objectives": [{"id": o.id, "title": o.title} for o in t.objectives],
+                    "color": t.color or "#3b5b92"} for t in template.themes],
         "horizons": [{"id": h.id, "label": h.label, "description": h.description} for h in template.horizons],
         "hashtags": list(template.hashtags),
         "colleges": list(template.colleges),
@@ -68,15 +70,9 @@ def stage(atelier) -> dict:
         },
         "server_time": _ms(utcnow()),
         "allowed": sorted(allowed_actions(atelier, template)),
-        "phases": [{"kind": p.kind, "title": current_phase_title(p)} for p in fmt.phases],
+        "phases": [{"kind": p.kind, "title": phase_title(p, template)} for p in fmt.phases],
         "settings": dict(atelier.settings),
     }
-
-
-def current_phase_title(phase) -> str:
-    from .phases import PHASE_TITLES
-
-    return phase.title or PHASE_TITLES[phase.kind]
 
 
 # --- counting through merges ------------------------------------------------------------------

@@ -45,14 +45,14 @@ MESSAGES = {
         "too_long": N_("Le collège est trop long : %(n)s caractères pour %(max)s au plus."),
     },
     "piste": {
-        "not_text": N_("La piste doit être un texte."),
-        "too_short": N_("La piste est trop courte (%(min)s caractères au moins)."),
-        "too_long": N_("La piste est trop longue : %(n)s caractères pour %(max)s au plus."),
+        "not_text": N_("{Piste.le} doit être un texte."),
+        "too_short": N_("{Piste.le} est trop {piste|court|courte} (%(min)s caractères au moins)."),
+        "too_long": N_("{Piste.le} est trop {piste|long|longue} : %(n)s caractères pour %(max)s au plus."),
     },
     "reve": {
-        "not_text": N_("Le rêve doit être un texte."),
-        "too_short": N_("Le rêve est trop court (%(min)s caractères au moins)."),
-        "too_long": N_("Le rêve est trop long : %(n)s caractères pour %(max)s au plus."),
+        "not_text": N_("{Reve.le} doit être un texte."),
+        "too_short": N_("{Reve.le} est trop {reve|court|courte} (%(min)s caractères au moins)."),
+        "too_long": N_("{Reve.le} est trop {reve|long|longue} : %(n)s caractères pour %(max)s au plus."),
     },
     "word": {
         "not_text": N_("Le mot doit être un texte."),

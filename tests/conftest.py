@@ -67,7 +67,8 @@ def make_app(tmp_path, monkeypatch):
         made.append(create_app({
             "TESTING": True, "SECRET_KEY": "test-secret-key-not-for-production", "PUBLIC_URL": "http://fabrique.test",
             "SQLALCHEMY_DATABASE_URI": database_url_with_driver(database_url),
-            "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"), "AGGREGATE_INTERVAL": None, **config,
+            "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"), "AGGREGATE_INTERVAL": None,
+            "WTF_CSRF_ENABLED": False, **config,
         }))
         return made[-1]
 

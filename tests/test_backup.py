@@ -39,3 +39,26 @@ def test_backup_names_its_file_in_the_instance_folder_by_default(app, runner):
     result = runner.invoke(args=["backup"])
     assert result.exit_code == 0, result.output
     assert "instance/backups/fabrique-" in result.output
+
+
+def test_on_postgresql_the_backup_is_a_pg_dump_that_pg_restore_brings_back(make_app, postgres_cluster, tmp_path):
+    import glob
+    import subprocess
+
+    source, target = postgres_cluster(), postgres_cluster()
+    app = make_app(source)
+    with app.app_context():
+        atelier = new_atelier()
+        console, phone = Console(app, atelier), Phone(app, atelier, "Léa")
+        console.goto("pistes")
+        assert phone.act("piste_add", theme_id="vivre-mieux", horizon="2040", text=PISTE, hashtags=[])["ok"]
+        dump = tmp_path / "fabrique.dump"
+        result = app.test_cli_runner().invoke(args=["backup", str(dump)])
+        assert result.exit_code == 0, result.output
+    pg_restore = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_restore"))[-1]
+    subprocess.run([pg_restore, "--no-owner", "-d", target, str(dump)], check=True, capture_output=True)
+
+    restored = make_app(target)
+    with restored.app_context():
+        page = restored.test_client().get(f"/synthese/{atelier.review_token}")
+    assert page.status_code == 200 and PISTE in page.get_data(as_text=True)

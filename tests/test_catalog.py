@@ -21,7 +21,7 @@ def shipped():
 def test_every_shipped_file_is_valid(shipped):
     assert [str(e) for e in shipped.errors] == []
     assert set(shipped.templates) == SHIPPED_TEMPLATES
-    assert len(shipped.personas) == 8
+    assert len(shipped.personas) == 8 + 6 + 6 + 6
     assert set(shipped.replays) == {"la-fabrique-amp-2017"}
 
 
@@ -49,6 +49,47 @@ def test_other_territories_run_as_templates(shipped):
     for template in shipped.templates.values():
         for fmt in template.formats:
             assert {p.kind for p in fmt.phases} <= set(PHASE_KINDS)
+
+
+def test_each_territory_has_its_own_personas(shipped):
+    """Six to eight residents per territory, written for it; no Aix-Marseille resident outside La Fabrique."""
+    seen = {}
+    for template in shipped.templates.values():
+        personas = shipped.personas_for(template)
+        assert 6 <= len(personas) <= 8, template.id
+        assert not template.borrowed_personas
+        assert all(p.territory == template.territory for p in personas), template.id
+        for p in personas:
+            assert seen.setdefault(p.id, template.id) == template.id, f"{p.id} serves two territories"
+    assert {p.commune for p in shipped.personas_for(shipped.templates["metz-socle-metropolitain"])} >= {"Laquenexy", "Montigny-lès-Metz"}
+    illustrations = [p.illustration for p in shipped.personas.values()]
+    assert len(set(illustrations)) == len(illustrations)
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda d: d.update(personas=[]), "au moins 1 élément(s) attendu(s)"),
+    (lambda d: d.pop("personas"), "champ obligatoire manquant"),
+    (lambda d: d.update(borrowed_personas=[]), "« agricultrice » est un habitant de « Aix-Marseille-Provence », pas de « Ici »"),
+    (lambda d: d.update(borrowed_personas=["retraite"]), "borrowed_personas : « retraite » n'est pas dans la liste « personas »"),
+    (lambda d: d.update(personas=["agricultrice", "agricultrice"]), "un même persona apparaît deux fois"),
+])
+def test_a_template_without_its_own_personas_is_refused(tmp_path, change, message):
+    data = yaml.safe_load(yaml.safe_dump(MINIMAL))
+    change(data)
+    result = load_one(tmp_path, data)
+    assert len(result.errors) == 1 and message in result.errors[0].message, [str(e) for e in result.errors]
+
+
+def test_a_persona_without_territory_serves_any_template(tmp_path):
+    personas = tmp_path / "personas"
+    shutil.copytree(PERSONAS, personas)
+    data = yaml.safe_load((personas / "etudiante.yaml").read_text())
+    del data["territory"]
+    (personas / "commune.yaml").write_text(yaml.safe_dump(data, allow_unicode=True))
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    (sessions / "essai.yaml").write_text(yaml.safe_dump({**MINIMAL, "personas": ["commune"], "borrowed_personas": []}, allow_unicode=True))
+    assert load_catalog(sessions, personas).errors == ()
 
 
 def test_personas_are_complete_with_their_illustration(shipped):
@@ -80,6 +121,8 @@ MINIMAL = {
     "horizons": [{"id": "2040", "label": "2040"}],
     "hashtags": ["Mobilité"],
     "formats": [{"id": "complet", "title": "Complet", "phases": [{"kind": "accueil"}, {"kind": "valeurs"}]}],
+    "personas": ["agricultrice"],
+    "borrowed_personas": ["agricultrice"],
 }
 
 
@@ -158,7 +201,7 @@ def test_inconsistencies_across_fields_are_explained(tmp_path, change, message):
 
 
 def test_unknown_persona_is_named(tmp_path):
-    result = load_one(tmp_path, {**MINIMAL, "personas": ["agricultrice", "astronaute"]})
+    result = load_one(tmp_path, {**MINIMAL, "personas": ["agricultrice", "astronaute"], "borrowed_personas": ["agricultrice"]})
     assert [(e.path, e.message) for e in result.errors] == [
         ("personas[1]", "persona inconnu : « astronaute » (attendu : un fichier personas/astronaute.yaml valide)")]
 
@@ -232,4 +275,4 @@ def test_check_command_reports_problems_and_fails(runner, tmp_path):
 def test_check_command_passes_on_the_shipped_files(runner):
     result = runner.invoke(args=["check"])
     assert result.exit_code == 0, result.output
-    assert "4 modèle(s), 8 persona(s), 1 rejeu(x) valides ; 0 problème(s)." in result.output
+    assert "4 modèle(s), 26 persona(s), 1 rejeu(x) valides ; 0 problème(s)." in result.output

@@ -95,4 +95,19 @@ def test_a_bad_template_does_not_stop_the_others(tmp_path, monkeypatch):
     with app.app_context():
         assert [e.file for e in catalog().errors] == ["sessions/broken.yaml"]
         assert catalog().templates == {}
-        assert len(catalog().personas) == 8
+        assert len(catalog().personas) == 26
+
+
+def test_the_default_template_is_a_setting_else_the_first_valid_one(tmp_path):
+    env = {"FABRIQUE_DEFAULT_TEMPLATE": "petr-coeur-de-lorraine", "FABRIQUE_START_ATELIER": "0"}
+    config = from_environment(tmp_path, env)
+    assert config["DEFAULT_TEMPLATE"] == "petr-coeur-de-lorraine" and config["START_ATELIER"] is False
+    assert from_environment(tmp_path, {})["START_ATELIER"] is True
+    from fabrique.catalog import load_catalog
+    from fabrique.config import PROJECT_ROOT
+
+    shipped = load_catalog(PROJECT_ROOT / "sessions", PROJECT_ROOT / "personas")
+    assert shipped.default_template("petr-coeur-de-lorraine").id == "petr-coeur-de-lorraine"
+    assert shipped.default_template("absent").id == "la-fabrique-amp-2017"
+    only_test = load_catalog(PROJECT_ROOT / "tests" / "data" / "sessions", PROJECT_ROOT / "tests" / "data" / "personas")
+    assert only_test.default_template(None).id == "pays-essai"

@@ -48,7 +48,7 @@ def test_the_quota_is_warned_and_can_be_overridden_deliberately(room):
     for i in range(3):
         assert create(console, title=f"Engagement {i}")["ok"]
     refused = create(console, title="Un de trop")
-    assert refused["ok"] is False and refused["code"] == "quota" and "3 engagements par thème" in refused["error"]
+    assert refused["ok"] is False and refused["code"] == "quota" and "3 engagements par Vivre" in refused["error"]
     assert len(console.sync()["engagements"]) == 3
     assert create(console, title="Un de trop, assumé", override_quota=True)["ok"]
     assert len(console.sync()["engagements"]) == 4

@@ -102,7 +102,7 @@ def test_the_phone_app_needs_to_have_joined(client, atelier):
 
 def test_creating_an_atelier_from_the_home_page(client):
     assert "Préparer un atelier" in client.get("/").get_data(as_text=True)
-    response = client.post("/ateliers", data={"name": "Atelier CODEV", "template": "metz-socle-metropolitain", "dots": "4"})
+    response = client.post("/ateliers", data={"name": "Atelier CODEV", "template": "metz-socle-metropolitain", "metz-socle-metropolitain:dots": "4"})
     atelier = db.session.scalar(select(Atelier))
     assert response.location.endswith(f"/facilitate/{atelier.facilitator_token}")
     assert (atelier.template_id, atelier.format_id, atelier.settings["dots"]) == ("metz-socle-metropolitain", "atelier-socle", 4)
@@ -112,7 +112,7 @@ def test_creating_an_atelier_from_the_home_page(client):
 @pytest.mark.parametrize("form,message", [
     ({"name": "", "template": "la-fabrique-amp-2017"}, "Donnez un nom à l&#39;atelier."),
     ({"name": "A", "template": "inconnu"}, "Modèle inconnu"),
-    ({"name": "A", "template": "la-fabrique-amp-2017", "dots": "500"}, "donnez un nombre entre 1 et 50"),
+    ({"name": "A", "template": "la-fabrique-amp-2017", "la-fabrique-amp-2017:dots": "500"}, "donnez un nombre entre 1 et 50"),
     ({"name": "A", "template": "la-fabrique-amp-2017", "format": "absent"}, "n&#39;a pas de format"),
 ])
 def test_a_bad_creation_form_is_explained_and_creates_nothing(client, form, message):

@@ -221,13 +221,13 @@ def test_reve_and_word_removal_check_ownership(app, atelier, phone, console):
 
 
 @pytest.mark.parametrize("event,data,message", [
-    ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2024", "text": "x" * 5000, "hashtags": []}, "La piste est trop longue : 5000 caractères pour 500 au plus."),
-    ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2024", "text": "   ", "hashtags": []}, "La piste est trop courte (5 caractères au moins)."),
-    ("piste_add", {"theme_id": "vivre-loin", "horizon": "2024", "text": "Une piste", "hashtags": []}, "Choisissez un thème de l'atelier."),
+    ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2024", "text": "x" * 5000, "hashtags": []}, "La piste de projet est trop longue : 5000 caractères pour 500 au plus."),
+    ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2024", "text": "   ", "hashtags": []}, "La piste de projet est trop courte (5 caractères au moins)."),
+    ("piste_add", {"theme_id": "vivre-loin", "horizon": "2024", "text": "Une piste", "hashtags": []}, "Choisissez un Vivre de l'atelier."),
     ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2099", "text": "Une piste", "hashtags": []}, "Choisissez un horizon proposé."),
     ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2024", "text": "Une piste", "hashtags": ["Inventé"]}, "Choisissez les hashtags dans la liste proposée."),
-    ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2024", "text": 42, "hashtags": []}, "La piste doit être un texte."),
-    ("piste_add", {"theme_id": ["vivre-mieux"], "horizon": "2024", "text": "Une piste", "hashtags": []}, "Choisissez un thème de l'atelier."),
+    ("piste_add", {"theme_id": "vivre-mieux", "horizon": "2024", "text": 42, "hashtags": []}, "La piste de projet doit être un texte."),
+    ("piste_add", {"theme_id": ["vivre-mieux"], "horizon": "2024", "text": "Une piste", "hashtags": []}, "Choisissez un Vivre de l'atelier."),
 ])
 def test_bad_input_gets_a_clear_reason_and_changes_nothing(phone, console, event, data, message):
     console.goto("pistes")

@@ -189,7 +189,14 @@ def _run(job: _Job) -> tuple[dict, Change | None]:
     if atelier is None:
         raise Refused(_("Cet atelier n'existe plus."), "not_found")
     change = Change(job.atelier_id)
-    result = job.run(atelier, change) or {}
+    try:
+        result = job.run(atelier, change) or {}
+    except Refused as refused:
+        from ..vocabulary import in_words_of
+
+        refused.reason = in_words_of(atelier, refused.reason)  # "{piste.ce}" in the template's words
+        refused.args = (refused.reason,)
+        raise
     if change:
         atelier.seq += 1
     if change.stage:

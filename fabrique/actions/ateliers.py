@@ -18,9 +18,9 @@ def default_settings(template) -> dict:
     return {
         "value_method": s.value_vote.method,
         "value_budget": s.value_vote.budget,
-        "value_top_n": s.value_vote.top_n,
+        "value_top_n": min(s.value_vote.top_n, len(template.values) or s.value_vote.top_n),
         "value_max_words": s.value_vote.max_words,
-        "paradox_choices": s.paradox_choices,
+        "paradox_choices": min(s.paradox_choices, len(template.paradoxes) or s.paradox_choices),
         "dots": s.dots,
         "persona_assignment": s.persona_assignment,
         "max_pistes_per_participant": s.max_pistes_per_participant,
@@ -42,15 +42,15 @@ SETTING_RULES = {
 }
 # What a refusal calls each setting (translated where the refusal is built).
 SETTING_LABELS = {
-    "value_method": N_("la méthode de vote sur les valeurs"),
+    "value_method": N_("la méthode de vote sur {value.les}"),
     "value_budget": N_("le nombre de points à répartir"),
-    "value_top_n": N_("le nombre de valeurs à choisir"),
+    "value_top_n": N_("le nombre de {value.pl} à choisir"),
     "value_max_words": N_("le nombre de mots associés"),
-    "paradox_choices": N_("le nombre de paradoxes à marquer"),
+    "paradox_choices": N_("le nombre de {paradox.pl} à marquer"),
     "dots": N_("le nombre de gommettes"),
     "persona_assignment": N_("l'attribution des habitants fictifs"),
-    "max_pistes_per_participant": N_("le nombre de pistes par personne"),
-    "max_reves_per_participant": N_("le nombre de rêves par personne"),
+    "max_pistes_per_participant": N_("le nombre de {piste.pl} par personne"),
+    "max_reves_per_participant": N_("le nombre de {reve.pl} par personne"),
 }
 
 
@@ -71,7 +71,12 @@ def check_settings(template, settings: dict) -> dict:
             raise Refused(_("Valeur non prévue pour %(setting)s.", setting=_(SETTING_LABELS[name])), "invalid")
         checked[name] = value
     if checked.get("value_method") and checked["value_method"] not in template.settings.value_vote.methods:
-        raise Refused(_("Ce modèle ne permet pas cette méthode de vote sur les valeurs."), "invalid")
+        raise Refused(_("Ce modèle ne permet pas cette méthode de vote sur {value.les}."), "invalid")
+    # A template cannot ask for more choices than it has items (its own limits).
+    for name, items in (("value_top_n", template.values), ("paradox_choices", template.paradoxes)):
+        if items and checked.get(name, 0) > len(items):
+            raise Refused(_("Pour %(setting)s, donnez un nombre entre %(low)s et %(high)s.",
+                            setting=_(SETTING_LABELS[name]), low=1, high=len(items)), "invalid")
     return checked
 
 

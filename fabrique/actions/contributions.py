@@ -67,7 +67,7 @@ def persona_choose(atelier, template, participant, change, data):
 @participant_action("paradox_toggle")
 def paradox_toggle(atelier, template, participant, change, data):
     """Mark (or unmark) a paradox as one that matters most to the participant's persona."""
-    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, _("Ce paradoxe n'existe pas dans cet atelier."))
+    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, _("{Paradox.ce} n'existe pas dans cet atelier."))
     chosen = data.get("chosen")
     if not isinstance(chosen, bool):
         raise Refused(_("Requête invalide."), "invalid")
@@ -77,7 +77,7 @@ def paradox_toggle(atelier, template, participant, change, data):
         count = db.session.scalar(select(func.count()).where(ParadoxChoice.participant_id == participant.id))
         limit = atelier.settings["paradox_choices"]
         if count >= limit:
-            raise Refused(_("Vous avez déjà marqué %(limit)s paradoxes : retirez-en un pour en choisir un autre.", limit=limit), "budget")
+            raise Refused(_("Vous avez déjà marqué %(limit)s {paradox.pl} : retirez-en {paradox|un|une} pour en choisir {paradox|un autre|une autre}.", limit=limit), "budget")
         db.session.add(ParadoxChoice(atelier_id=atelier.id, participant_id=participant.id,
                                      persona_id=participant.persona_id, paradox_id=paradox_id))
         change.content = True
@@ -95,7 +95,7 @@ def values_set(atelier, template, participant, change, data):
     value_ids = {v.id for v in template.values}
     allocation = {}
     for value_id, amount in points.items():
-        _one_of(value_id, value_ids, _("Cette valeur n'existe pas dans cet atelier."))
+        _one_of(value_id, value_ids, _("{Value.ce} n'existe pas dans cet atelier."))
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise Refused(_("Les points doivent être des nombres entiers positifs."), "invalid")
         if amount:
@@ -109,9 +109,9 @@ def values_set(atelier, template, participant, change, data):
     else:
         top_n = settings["value_top_n"]
         if any(amount != 1 for amount in allocation.values()):
-            raise Refused(_("Choisissez des valeurs, sans leur donner de points."), "invalid")
+            raise Refused(_("Choisissez des {value.pl}, sans leur donner de points."), "invalid")
         if len(allocation) > top_n:
-            raise Refused(_("Choisissez %(top_n)s valeurs au plus.", top_n=top_n), "budget")
+            raise Refused(_("Choisissez %(top_n)s {value.pl} au plus.", top_n=top_n), "budget")
     # Row by row through the session, so the read model sees each removed vote.
     for vote in db.session.scalars(select(ValueVote).where(ValueVote.participant_id == participant.id)):
         db.session.delete(vote)
@@ -125,7 +125,7 @@ def values_set(atelier, template, participant, change, data):
 @participant_action("value_word_add")
 def value_word_add(atelier, template, participant, change, data):
     """Associate a free word with a value (it feeds the word cloud)."""
-    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, _("Cette valeur n'existe pas dans cet atelier."))
+    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, _("{Value.ce} n'existe pas dans cet atelier."))
     word = clean(data.get("word"), "word")
     count = db.session.scalar(select(func.count()).where(ValueWord.participant_id == participant.id))
     limit = atelier.settings["value_max_words"]
@@ -153,12 +153,12 @@ def value_word_remove(atelier, template, participant, change, data):
 @participant_action("reve_add")
 def reve_add(atelier, template, participant, change, data):
     """Write a short "En 2040…" text under a theme."""
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez un thème de l'atelier."))
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez {theme.un} de l'atelier."))
     text = clean(data.get("text"), "reve", multiline=True)
     count = db.session.scalar(select(func.count()).where(Reve.participant_id == participant.id))
     limit = atelier.settings["max_reves_per_participant"]
     if count >= limit:
-        raise Refused(_("Vous avez déjà écrit %(limit)s rêves.", limit=limit), "budget")
+        raise Refused(_("Vous avez déjà écrit %(limit)s {reve.pl}.", limit=limit), "budget")
     reve = Reve(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, theme_id=theme_id, text=text)
     db.session.add(reve)
     db.session.flush()
@@ -169,15 +169,15 @@ def reve_add(atelier, template, participant, change, data):
 @participant_action("reve_withdraw")
 def reve_withdraw(atelier, template, participant, change, data):
     """Withdraw one of the participant's own rêves."""
-    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("Rêve invalide.")))
+    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("{Reve.sg} invalide.")))
     if reve is None or reve.participant_id != participant.id:
-        raise Refused(_("Ce rêve n'est pas le vôtre."), "ownership")
+        raise Refused(_("{Reve.ce} n'est pas {reve|le vôtre|la vôtre}."), "ownership")
     db.session.delete(reve)
     change.content = True
 
 
 def _piste_fields(template, data) -> dict:
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez un thème de l'atelier."))
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez {theme.un} de l'atelier."))
     horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, _("Choisissez un horizon proposé."))
     hashtags = data.get("hashtags", [])
     if not isinstance(hashtags, list) or len(hashtags) > 5:
@@ -200,7 +200,7 @@ def piste_add(atelier, template, participant, change, data):
     count = db.session.scalar(select(func.count()).where(Piste.participant_id == participant.id, Piste.status != "withdrawn"))
     limit = atelier.settings["max_pistes_per_participant"]
     if count >= limit:
-        raise Refused(_("Vous avez déjà proposé %(limit)s pistes : c'est le maximum dans cet atelier.", limit=limit), "budget")
+        raise Refused(_("Vous avez déjà proposé %(limit)s {piste.pl} : c'est le maximum dans cet atelier.", limit=limit), "budget")
     piste = Piste(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, **fields)
     db.session.add(piste)
     db.session.flush()
@@ -209,11 +209,11 @@ def piste_add(atelier, template, participant, change, data):
 
 
 def _own_piste(participant, data) -> Piste:
-    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("Piste invalide.")))
+    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
     if piste is None or piste.participant_id != participant.id:
-        raise Refused(_("Cette piste n'est pas la vôtre."), "ownership")
+        raise Refused(_("{Piste.ce} n'est pas {piste|le vôtre|la vôtre}."), "ownership")
     if piste.status in ("withdrawn", "merged"):
-        raise Refused(_("Cette piste a été retirée ou fusionnée : elle ne peut plus être modifiée."), "state")
+        raise Refused(_("{Piste.ce} a été {piste|retiré ou fusionné|retirée ou fusionnée} : {piste|il|elle} ne peut plus être {piste|modifié|modifiée}."), "state")
     return piste
 
 
@@ -237,9 +237,9 @@ def piste_withdraw(atelier, template, participant, change, data):
 @participant_action("support_add")
 def support_add(atelier, template, participant, change, data):
     """Place one dot on a piste (at most one per piste, at most the atelier's number of dots)."""
-    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("Piste invalide.")))
+    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id or piste.status != "visible":
-        raise Refused(_("Cette piste n'est plus proposée au vote."), "state")
+        raise Refused(_("{Piste.ce} n'est plus {piste|proposé|proposée} au vote."), "state")
     if db.session.scalar(select(Support.id).where(Support.participant_id == participant.id, Support.piste_id == piste.id)):
         return  # already there: placing it again changes nothing
     used = db.session.scalar(select(func.count()).where(Support.participant_id == participant.id))
@@ -253,7 +253,7 @@ def support_add(atelier, template, participant, change, data):
 @participant_action("support_remove")
 def support_remove(atelier, template, participant, change, data):
     """Take a dot back from a piste."""
-    piste_id = _int_id(data.get("piste_id"), _("Piste invalide."))
+    piste_id = _int_id(data.get("piste_id"), _("{Piste.sg} invalide."))
     support = db.session.scalar(select(Support).where(Support.participant_id == participant.id, Support.piste_id == piste_id))
     if support is not None:
         db.session.delete(support)

@@ -15,9 +15,9 @@ from .facilitation import facilitator_action
 
 
 def _engagement(atelier, engagement_id) -> Engagement:
-    engagement = db.session.get(Engagement, _int_id(engagement_id, _("Engagement invalide.")))
+    engagement = db.session.get(Engagement, _int_id(engagement_id, _("{Engagement.sg} invalide.")))
     if engagement is None or engagement.atelier_id != atelier.id:
-        raise Refused(_("Engagement introuvable dans cet atelier."), "not_found")
+        raise Refused(_("{Engagement.sg} introuvable dans cet atelier."), "not_found")
     return engagement
 
 
@@ -51,22 +51,22 @@ def _link(engagement: Engagement, piste: Piste, change) -> None:
 
 
 def _linkable_piste(atelier, piste_id) -> Piste:
-    piste = db.session.get(Piste, _int_id(piste_id, _("Piste invalide.")))
+    piste = db.session.get(Piste, _int_id(piste_id, _("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id:
-        raise Refused(_("Piste introuvable dans cet atelier."), "not_found")
+        raise Refused(_("{Piste.sg} introuvable dans cet atelier."), "not_found")
     if piste.status in ("withdrawn", "merged"):
-        raise Refused(_("Cette piste a été retirée ou fusionnée : rattachez plutôt la piste qu'elle a rejointe."), "state")
+        raise Refused(_("{Piste.ce} a été {piste|retiré ou fusionné|retirée ou fusionnée} : rattachez plutôt {piste.le} qu'{piste|il|elle} a {piste|rejoint|rejointe}."), "state")
     return piste
 
 
 @facilitator_action
 def engagement_create(atelier, template, change, data):
     """Create an engagement under a theme, within the template's quota unless deliberately overridden."""
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez un thème de l'atelier."))
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez {theme.un} de l'atelier."))
     existing = _in_theme(atelier, theme_id)
     quota = template.engagements_per_theme
     if quota and len(existing) >= quota and data.get("override_quota") is not True:
-        raise Refused(_("Le cadre prévoit %(quota)s engagements par thème : confirmez pour en ajouter un de plus.", quota=quota), "quota")
+        raise Refused(_("Le cadre prévoit %(quota)s {engagement.pl} par {theme.sg} : confirmez pour en ajouter {engagement|un|une} de plus.", quota=quota), "quota")
     engagement = Engagement(atelier_id=atelier.id, theme_id=theme_id, title=clean(data.get("title"), "engagement_title"),
                             purpose=clean(data.get("purpose") or "", "engagement_text", multiline=True),
                             how=_how(data.get("how")), position=len(existing) + 1)
@@ -128,9 +128,9 @@ def engagement_link(atelier, template, change, data):
 def engagement_unlink(atelier, template, change, data):
     """Take a piste back from its engagement."""
     link = db.session.scalar(select(EngagementPiste).join(Piste, Piste.id == EngagementPiste.piste_id).where(
-        EngagementPiste.piste_id == _int_id(data.get("piste_id"), _("Piste invalide.")), Piste.atelier_id == atelier.id))
+        EngagementPiste.piste_id == _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")), Piste.atelier_id == atelier.id))
     if link is None:
-        raise Refused(_("Cette piste n'est rattachée à aucun engagement."), "state")
+        raise Refused(_("{Piste.ce} n'est {piste|rattaché|rattachée} à {engagement|aucun|aucune} {engagement.sg}."), "state")
     db.session.delete(link)
     _touched(change)
 

@@ -113,9 +113,9 @@ def settings_update(atelier, template, change, data):
 
 
 def _piste(atelier, piste_id) -> Piste:
-    piste = db.session.get(Piste, _int_id(piste_id, _("Piste invalide.")))
+    piste = db.session.get(Piste, _int_id(piste_id, _("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id:
-        raise Refused(_("Piste introuvable dans cet atelier."), "not_found")
+        raise Refused(_("{Piste.sg} introuvable dans cet atelier."), "not_found")
     return piste
 
 
@@ -130,7 +130,7 @@ def piste_hide(atelier, template, change, data):
     if not isinstance(hidden, bool):
         raise Refused(_("Requête invalide."), "invalid")
     if piste.status not in ("visible", "hidden"):
-        raise Refused(_("Cette piste a été retirée ou fusionnée."), "state")
+        raise Refused(_("{Piste.ce} a été {piste|retiré ou fusionné|retirée ou fusionnée}."), "state")
     piste.status = "hidden" if hidden else "visible"
     _touch(piste, change)
 
@@ -140,7 +140,7 @@ def piste_update(atelier, template, change, data):
     """Edit a piste's text, theme, horizon and hashtags (facilitator hashtags may be new ones)."""
     piste = _piste(atelier, data.get("piste_id"))
     if piste.status in ("withdrawn", "merged"):
-        raise Refused(_("Cette piste a été retirée ou fusionnée."), "state")
+        raise Refused(_("{Piste.ce} a été {piste|retiré ou fusionné|retirée ou fusionnée}."), "state")
     tags = data.get("hashtags", piste.hashtags)
     if not isinstance(tags, list) or len(tags) > 8:
         raise Refused(_("8 hashtags au plus."), "invalid")
@@ -172,9 +172,9 @@ def piste_merge(atelier, template, change, data):
     duplicate = _piste(atelier, data.get("piste_id"))
     kept = _root(_piste(atelier, data.get("into_id")))
     if duplicate.id == kept.id:
-        raise Refused(_("Une piste ne peut pas être fusionnée avec elle-même."), "invalid")
+        raise Refused(_("{Piste|Un|Une} {piste.sg} ne peut pas être {piste|fusionné avec lui-même|fusionnée avec elle-même}."), "invalid")
     if duplicate.status in ("withdrawn", "merged") or kept.status == "withdrawn":
-        raise Refused(_("Seules des pistes proposées peuvent être fusionnées."), "state")
+        raise Refused(_("{Piste|Seuls|Seules} des {piste.pl} {piste|proposés|proposées} peuvent être {piste|fusionnés|fusionnées}."), "state")
     duplicate.status = "merged"
     duplicate.merged_into_id = kept.id
     if kept.status == "hidden":
@@ -190,7 +190,7 @@ def piste_unmerge(atelier, template, change, data):
     """Undo a merge: the piste stands on its own again, with its own supports."""
     piste = _piste(atelier, data.get("piste_id"))
     if piste.status != "merged":
-        raise Refused(_("Cette piste n'est pas fusionnée."), "state")
+        raise Refused(_("{Piste.ce} n'est pas {piste|fusionné|fusionnée}."), "state")
     piste.status = "visible"
     piste.merged_into_id = None
     _touch(piste, change)
@@ -199,9 +199,9 @@ def piste_unmerge(atelier, template, change, data):
 @facilitator_action
 def reve_hide(atelier, template, change, data):
     """Hide a rêve from the projector, or show it again."""
-    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("Rêve invalide.")))
+    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("{Reve.sg} invalide.")))
     if reve is None or reve.atelier_id != atelier.id or not isinstance(data.get("hidden"), bool):
-        raise Refused(_("Rêve introuvable dans cet atelier."), "not_found")
+        raise Refused(_("{Reve.sg} introuvable dans cet atelier."), "not_found")
     reve.hidden = data["hidden"]
     change.content = True
 

@@ -31,7 +31,7 @@ def add_review(atelier_id: int, op_id: str, reviewer, engagement_id=None, opinio
             except (TypeError, ValueError):
                 target = None
             if target is None or target.atelier_id != atelier.id:
-                raise Refused(_("Engagement introuvable dans cet atelier."), "not_found")
+                raise Refused(_("{Engagement.sg} introuvable dans cet atelier."), "not_found")
         comment = ReviewComment(atelier_id=atelier.id, engagement_id=target.id if target else None, reviewer=reviewer,
                                 opinion=opinion, text=text, op_id=op_id)
         db.session.add(comment)

@@ -29,6 +29,7 @@ from ..extensions import db
 from ..models import (Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, ReviewComment,
                       Reve, Support, ValueVote, ValueWord)
 from ..state import merge_roots, piste_counts
+from ..vocabulary import words as method_words
 
 SCHEMA_VERSION = 1
 OPINION_LABELS = {"favorable": "Favorable", "reserve": "Réservé", "a_amender": "À amender"}
@@ -366,6 +367,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         themes.append({
             "id": theme.id, "number": i, "title": theme.title, "subtitle": theme.subtitle, "defi": theme.defi,
             "description": theme.description, "questions": list(theme.questions), "tags": list(theme.tags),
+            "objectives": [{"id": o.id, "title": o.title, "description": o.description} for o in theme.objectives],
             "color": color, "text_color": _text_color(color),
             "reves": reves_by_theme[theme.id],
             "piste_count": len(in_theme),
@@ -463,7 +465,7 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "template": {
             "id": template.id, "title": template.title, "territory": template.territory,
             "organisation": template.organisation, "year": template.year, "summary": template.summary,
-            "source": template.source, "vocabulary": template.vocabulary.model_dump(),
+            "source": template.source, "vocabulary": method_words(template),
             "engagements_per_theme": template.engagements_per_theme,
         },
         "cover": cover,

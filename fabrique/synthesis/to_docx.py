@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from ..vocabulary import agree, fill
 from .to_html import capfirst, fr_date, fr_datetime
 
 FONT = "Arial"  # Liberation Sans and Arimo share its metrics, on any machine that opens the file
@@ -168,13 +169,17 @@ def render(doc: dict) -> bytes:
     for replay in doc["replays"]:
         if replay["summary"]:
             w.para(replay["summary"], italic=True)
+    if doc["template"]["summary"] and not doc["replays"]:
+        w.para(doc["template"]["summary"], italic=True)
+    if doc["template"]["source"]:
+        w.para(f"Source : {doc['template']['source']}", muted=True)
     w.para(f"Synthèse exportée le {fr_datetime(doc['generated_at'])} · version {doc['version']} · Fabrique", muted=True, size=9)
     w.page_break()
 
     # --- participation -------------------------------------------------------------------
     p = doc["participation"]
     w.heading("Qui a participé", 1)
-    w.table(("Participants", capfirst(vocab["pistes"]), "Rêves", capfirst(vocab["engagements"])),
+    w.table(("Participants", capfirst(vocab["piste"]["pl"]), capfirst(vocab["reve"]["pl"]), capfirst(vocab["engagement"]["pl"])),
             [(p["total"], p["totals"]["pistes"], p["totals"]["reves"], p["totals"]["engagements"])])
     if p["total"] == 0:
         scope = "cette démarche" if doc["kind"] == "demarche" else "cet atelier"
@@ -197,8 +202,8 @@ def render(doc: dict) -> bytes:
                     caption="Par atelier")
         c = p["contributors"]
         w.table(("Contribution", "Personnes"), [
-            ("Ont choisi des paradoxes", c["paradoxes"]), ("Ont voté sur les valeurs", c["values"]),
-            ("Ont écrit des rêves", c["reves"]), (f"Ont proposé des {vocab['pistes']}", c["pistes"]),
+            (fill("Ont choisi des {paradox.pl}", vocab), c["paradoxes"]), (fill("Ont voté sur {value.les}", vocab), c["values"]),
+            (f"Ont écrit des {vocab['reve']['pl']}", c["reves"]), (f"Ont proposé des {vocab['piste']['pl']}", c["pistes"]),
             ("Ont placé des gommettes", c["supports"])], caption="Ce que les participants ont fait")
 
     part = 0
@@ -209,15 +214,15 @@ def render(doc: dict) -> bytes:
         w.page_break()
         w.heading(f"{part}. Qui sommes-nous ?", 1)
         if paradoxes["items"]:
-            w.heading("Le diagnostic : les paradoxes retenus", 2)
+            w.heading(fill("Le diagnostic : {paradox.les} {paradox|retenus|retenues}", vocab), 2)
             retained = [i for i in paradoxes["items"] if i["retained"]]
             if paradoxes["basis"] == "choices":
                 w.para(f"Classés par le nombre de participants qui les ont jugés déterminants pour leur habitant fictif "
                        f"({_plural(paradoxes['choosers'], 'personne', 'personnes')}).", muted=True)
             elif paradoxes["basis"] == "replay":
-                w.para("Paradoxes retenus lors de la démarche publiée (aucun choix enregistré dans Fabrique).", muted=True)
+                w.para(fill("{Paradox.pl} {paradox|retenus|retenues} lors de la démarche publiée (aucun choix enregistré dans Fabrique).", vocab), muted=True)
             else:
-                w.para("Aucun paradoxe n'a été choisi : voici le diagnostic proposé par le cadre.", italic=True)
+                w.para(fill("{Paradox|Aucun|Aucune} {paradox.sg} n'a été {paradox|choisi|choisie} : voici le diagnostic proposé par le cadre.", vocab), italic=True)
             for item in retained or paradoxes["items"]:
                 w.heading(f"{item['rank']}. {item['title']}" if item["rank"] else item["title"], 3)
                 paragraph = w.para()
@@ -231,15 +236,15 @@ def render(doc: dict) -> bytes:
                 w.bullets(item["figures"])
             others = [i for i in paradoxes["items"] if not i["retained"]]
             if retained and others:
-                w.para("Autres paradoxes du diagnostic : " + " ; ".join(i["title"] for i in others) + ".", muted=True)
+                w.para(fill("{Paradox|Autres|Autres} {paradox.pl} du diagnostic : ", vocab) + " ; ".join(i["title"] for i in others) + ".", muted=True)
         if values["items"]:
-            w.heading("Des valeurs qui nous engagent", 2)
+            w.heading(fill("Des {value.pl} qui nous engagent", vocab), 2)
             if values["basis"] == "votes":
                 w.para(f"{values['total_points']} points répartis par {_plural(values['voters'], 'personne', 'personnes')}.", muted=True)
             elif values["basis"] == "replay":
                 w.para("Classement consolidé de la démarche publiée (aucun vote enregistré dans Fabrique).", muted=True)
             else:
-                w.para("Aucun vote sur les valeurs n'a été enregistré : voici les valeurs proposées par le cadre.", italic=True)
+                w.para(fill("Aucun vote sur {value.les} n'a été enregistré : voici {value.les} {value|proposés|proposées} par le cadre.", vocab), italic=True)
             for v in values["items"]:
                 w.heading(f"{v['rank']}. {v['label']}" if v["rank"] else v["label"], 3)
                 if values["basis"] == "votes":
@@ -256,14 +261,18 @@ def render(doc: dict) -> bytes:
     # --- where we go ---------------------------------------------------------------------
     part += 1
     w.page_break()
-    w.heading(f"{part}. Où voulons-nous aller ? {capfirst(vocab['themes'])}", 1)
+    w.heading(f"{part}. Où voulons-nous aller ? {capfirst(vocab['theme']['pl'])}", 1)
     for t in doc["themes"]:
         w.heading(t["title"] + (f" — {t['subtitle']}" if t["subtitle"] else ""), 2, t["color"])
         if t["defi"]:
             w.para(t["defi"])
         w.bullets(t["questions"])
-        w.para(f"{_plural(t['piste_count'], vocab['piste'], vocab['pistes'])} · {_plural(len(t['reves']), 'rêve', 'rêves')} · "
-               f"{_plural(len(t['engagements']), vocab['engagement'], vocab['engagements'])}", muted=True)
+        if t["tags"]:
+            w.para("Mots-clés : " + " · ".join(t["tags"]), size=9)
+        if t["objectives"]:
+            w.bullets([f"{o['id']}. {o['title']}" for o in t["objectives"]])
+        w.para(f"{_plural(t['piste_count'], vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(len(t['reves']), vocab['reve']['sg'], vocab['reve']['pl'])} · "
+               f"{_plural(len(t['engagements']), vocab['engagement']['sg'], vocab['engagement']['pl'])}", muted=True)
         if t["reves"]:
             w.heading(vocab["reve_prompt"], 3)
             for r in t["reves"]:
@@ -275,25 +284,25 @@ def render(doc: dict) -> bytes:
     part += 1
     total = doc["participation"]["totals"]["engagements"]
     w.page_break()
-    w.heading(f"{part}. Comment y parvenir ? {_plural(total, vocab['engagement'], vocab['engagements'])}", 1)
+    w.heading(f"{part}. Comment y parvenir ? {_plural(total, vocab['engagement']['sg'], vocab['engagement']['pl'])}", 1)
     for h in doc["horizons"]:
         w.para(f"{h['label']}" + (f" : {h['description']}" if h["description"] else ""), muted=True, size=9)
     horizon_ids = [h["id"] for h in doc["horizons"]]
     for t in doc["themes"]:
-        w.heading(f"{_plural(len(t['engagements']), vocab['engagement'], vocab['engagements'])} — {t['title']}", 2, t["color"])
+        w.heading(f"{_plural(len(t['engagements']), vocab['engagement']['sg'], vocab['engagement']['pl'])} — {t['title']}", 2, t["color"])
         if not t["engagements"]:
-            w.para(f"Aucun {vocab['engagement']} n'a encore été formulé pour {t['title']}.", italic=True)
+            w.para(f"{agree(vocab['engagement'], 'Aucun', 'Aucune')} {vocab['engagement']['sg']} n'a encore été {agree(vocab['engagement'], 'formulé', 'formulée')} pour {t['title']}.", italic=True)
         for e in t["engagements"]:
-            w.para(f"{capfirst(vocab['engagement'])} {e['number']} · {t['title']}".upper(), bold=True, size=8, color=t["color"])
+            w.para(f"{capfirst(vocab['engagement']['sg'])} {e['number']} · {t['title']}".upper(), bold=True, size=8, color=t["color"])
             w.heading(e["title"], 3, t["color"])
             if e["purpose"]:
                 w.para(e["purpose"], italic=True)
             if e["how"]:
                 w.heading("Comment ?", 4)
                 w.bullets(e["how"])
-            w.heading(f"{capfirst(vocab['pistes'])} ({e['piste_count']})", 4)
+            w.heading(f"{capfirst(vocab['piste']['pl'])} ({e['piste_count']})", 4)
             if not e["pistes"]:
-                w.para(f"Aucune {vocab['piste']} n'est rattachée à cet {vocab['engagement']}.", muted=True)
+                w.para(f"{agree(vocab['piste'], 'Aucun', 'Aucune')} {vocab['piste']['sg']} n'est {agree(vocab['piste'], 'rattaché', 'rattachée')} à {vocab['engagement']['ce']}.", muted=True)
             groups = [(h["label"], [x for x in e["pistes"] if x["horizon"] == h["id"]]) for h in doc["horizons"]]
             groups.append(("", [x for x in e["pistes"] if x["horizon"] not in horizon_ids]))
             for label, group in groups:
@@ -307,7 +316,7 @@ def render(doc: dict) -> bytes:
                     x["audience"] if doc["kind"] == "demarche" else None]))) for x in group)
             details = []
             if e["supports"]:
-                details.append(f"{_plural(e['supports'], 'soutien', 'soutiens')} à cet {vocab['engagement']}")
+                details.append(f"{_plural(e['supports'], 'soutien', 'soutiens')} à {vocab['engagement']['ce']}")
             if e["reviews"]["comments"]:
                 r = e["reviews"]
                 details.append(f"avis : {r['favorable']} favorable(s), {r['reserve']} réservé(s), {r['a_amender']} à amender")
@@ -322,17 +331,17 @@ def render(doc: dict) -> bytes:
         for entry in doc["lens"]:
             w.heading(entry["label"] + (f" ({entry['name']})" if entry["name"] else ""), 2, entry["color"])
             w.para(f"{_plural(entry['participants'], 'participant', 'participants')} · "
-                   f"{_plural(len(entry['pistes']), vocab['piste'], vocab['pistes'])} · {_plural(entry['reves'], 'rêve', 'rêves')} · "
+                   f"{_plural(len(entry['pistes']), vocab['piste']['sg'], vocab['piste']['pl'])} · {_plural(entry['reves'], vocab['reve']['sg'], vocab['reve']['pl'])} · "
                    f"{_plural(entry['supports_given'], 'gommette', 'gommettes')}", muted=True)
             if entry["quote"]:
                 w.para(f"« {entry['quote']} »", italic=True)
             if entry["values"]:
-                w.para("Valeurs : " + ", ".join(f"{v['label']} ({_plural(v['points'], 'pt', 'pts')})" for v in entry["values"]))
+                w.para(capfirst(vocab["value"]["pl"]) + " : " + ", ".join(f"{v['label']} ({_plural(v['points'], 'pt', 'pts')})" for v in entry["values"]))
             if entry["paradoxes"]:
-                w.heading("Paradoxes jugés déterminants", 4)
+                w.heading(fill("{Paradox.pl} {paradox|jugés déterminants|jugées déterminantes}", vocab), 4)
                 w.bullets(f"{x['title']} ({x['choices']})" for x in entry["paradoxes"])
             if entry["pistes"]:
-                w.heading(f"{capfirst(vocab['pistes'])} proposées", 4)
+                w.heading(f"{capfirst(vocab['piste']['pl'])} {agree(vocab['piste'], 'proposés', 'proposées')}", 4)
                 w.bullets((x["text"], x["theme"] + (f", {_plural(x['supports'], 'soutien', 'soutiens')}" if x["supports"] else ""))
                           for x in entry["pistes"])
 
@@ -340,7 +349,7 @@ def render(doc: dict) -> bytes:
     annexes = doc["annexes"]
     w.doc.add_section(WD_SECTION.NEW_PAGE)
     w.heading("Annexes", 1)
-    w.heading(f"Toutes les {vocab['pistes']}", 2)
+    w.heading(f"{agree(vocab['piste'], 'Tous', 'Toutes')} les {vocab['piste']['pl']}", 2)
     excluded = annexes["excluded"]
     if excluded["hidden"] or excluded["withdrawn"]:
         w.para(f"Non publiées : {excluded['hidden']} masquée(s) par l'animation, {excluded['withdrawn']} retirée(s) par leur auteur.",
@@ -351,49 +360,49 @@ def render(doc: dict) -> bytes:
         if not rows:
             continue
         w.heading(f"{t['title']} ({len(rows)})", 3, t["color"])
-        w.table(("N°", capfirst(vocab["piste"]), "Horizon", "Hashtags", "Soutiens", "Persona", "Statut"), [
+        w.table(("N°", capfirst(vocab["piste"]["sg"]), "Horizon", "Hashtags", "Soutiens", "Persona", "Statut"), [
             (x["id"], x["text"], x["horizon"], " ".join(f"#{tag}" for tag in x["hashtags"]),
              x["supports"] if x["status"] == "visible" else "", x["persona"] or "",
              f"fusionnée dans n° {x['merged_into']}" if x["status"] == "merged"
-             else f"{vocab['engagement']} {numbers[x['engagement_id']]}" if x["engagement_id"] in numbers else x["status_label"])
+             else f"{vocab['engagement']['sg']} {numbers[x['engagement_id']]}" if x["engagement_id"] in numbers else x["status_label"])
             for x in rows])
     if not annexes["pistes"]:
-        w.para(f"Aucune {vocab['piste']} n'a été proposée.")
+        w.para(f"{agree(vocab['piste'], 'Aucun', 'Aucune')} {vocab['piste']['sg']} n'a été {agree(vocab['piste'], 'proposé', 'proposée')}.")
 
     w.heading("Votes et soutiens, ligne à ligne", 2)
     w.para("Les participants sont désignés par un numéro (P…) et par l'habitant fictif qu'ils incarnaient, jamais par leur pseudonyme.",
            muted=True)
     if annexes["value_votes"]:
-        w.table(("Participant", "Persona", "Valeur", "Points", "Public", "Date"), [
+        w.table(("Participant", "Persona", capfirst(vocab["value"]["sg"]), "Points", "Public", "Date"), [
             (v["participant"], v["persona"] or "", v["value"], v["points"], v["audience"] or "", fr_datetime(v["created_at"]))
-            for v in annexes["value_votes"]], caption=f"Votes sur les valeurs ({len(annexes['value_votes'])})")
+            for v in annexes["value_votes"]], caption=f"Votes sur {vocab['value']['les']} ({len(annexes['value_votes'])})")
     else:
-        w.para("Aucun vote sur les valeurs enregistré.")
+        w.para(fill("Aucun vote sur {value.les} enregistré.", vocab))
     if annexes["value_words"]:
-        w.table(("Participant", "Persona", "Valeur", "Mot"), [
+        w.table(("Participant", "Persona", capfirst(vocab["value"]["sg"]), "Mot"), [
             (x["participant"], x["persona"] or "", x["value_id"], x["word"]) for x in annexes["value_words"]],
-            caption=f"Mots associés aux valeurs ({len(annexes['value_words'])})")
+            caption=f"Mots associés aux {vocab['value']['pl']} ({len(annexes['value_words'])})")
     if annexes["paradox_choices"]:
-        w.table(("Participant", "Persona", "Paradoxe"), [
+        w.table(("Participant", "Persona", capfirst(vocab["paradox"]["sg"])), [
             (x["participant"], x["persona"] or "", x["paradox_id"]) for x in annexes["paradox_choices"]],
-            caption=f"Choix des paradoxes ({len(annexes['paradox_choices'])})")
+            caption=f"Choix des {vocab['paradox']['pl']} ({len(annexes['paradox_choices'])})")
     if annexes["supports"]:
-        w.table(("Participant", "Persona", "Piste", "Comptée sous", "Comptée", "Date"), [
+        w.table(("Participant", "Persona", capfirst(vocab["piste"]["sg"]), "Comptée sous", "Comptée", "Date"), [
             (x["participant"], x["persona"] or "", x["piste_id"], x["counted_under"], "oui" if x["counted"] else "non",
              fr_datetime(x["created_at"])) for x in annexes["supports"]],
-            caption=f"Soutiens aux {vocab['pistes']} — gommettes ({len(annexes['supports'])})")
+            caption=f"Soutiens aux {vocab['piste']['pl']} — gommettes ({len(annexes['supports'])})")
     else:
         w.para("Aucune gommette enregistrée.")
     if annexes["engagement_supports"]:
-        w.table(("Participant", "Persona", capfirst(vocab["engagement"])), [
+        w.table(("Participant", "Persona", capfirst(vocab["engagement"]["sg"])), [
             (x["participant"], x["persona"] or "", numbers.get(x["engagement_id"], "")) for x in annexes["engagement_supports"]],
-            caption=f"Soutiens aux {vocab['engagements']} ({len(annexes['engagement_supports'])})")
+            caption=f"Soutiens aux {vocab['engagement']['pl']} ({len(annexes['engagement_supports'])})")
 
     w.heading("Avis des relecteurs", 2)
     if not annexes["reviews"]:
         w.para("Aucun avis n'a encore été donné sur cette synthèse.")
     for group in annexes["reviews"]:
-        w.heading(f"{capfirst(vocab['engagement'])} {group['engagement_number']} — {group['engagement_title']}"
+        w.heading(f"{capfirst(vocab['engagement']['sg'])} {group['engagement_number']} — {group['engagement_title']}"
                   if group["engagement_id"] else "Sur l'ensemble de la synthèse", 3)
         counts = group["counts"]
         w.para(f"{counts['favorable']} favorable(s), {counts['reserve']} réservé(s), {counts['a_amender']} à amender.", muted=True)

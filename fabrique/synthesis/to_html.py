@@ -8,6 +8,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..vocabulary import agree, fill
+
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
           "décembre")
@@ -68,7 +70,8 @@ def css_string(value: str) -> Markup:
 
 _env = _DocumentEnvironment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
                             trim_blocks=True, lstrip_blocks=True)
-_env.filters.update(fr_date=fr_date, fr_datetime=fr_datetime, short_datetime=short_datetime, capfirst=capfirst, css_string=css_string)
+_env.filters.update(fr_date=fr_date, fr_datetime=fr_datetime, short_datetime=short_datetime, capfirst=capfirst, css_string=css_string, agree=agree,
+                    inwords=lambda text, vocabulary: fill(str(text), vocabulary))
 
 
 def render(doc: dict, downloads: list[dict] | None = None, illustrations: dict[str, str] | None = None,

@@ -13,6 +13,7 @@ from ..actions.participation import find_by_rejoin_code, join
 from ..extensions import db
 from ..models import Atelier, Demarche, Participant
 from ..sockets import PARTICIPANT_COOKIE
+from ..vocabulary import fill, words
 
 bp = Blueprint("join", __name__)
 
@@ -42,7 +43,8 @@ def _enter(atelier: Atelier, participant: Participant):
 @bp.get("/")
 def home():
     """Show the form that creates an atelier, and the box that joins one by code."""
-    templates = sorted(catalog().templates.values(), key=lambda t: (t.id != "la-fabrique-amp-2017", t.title))
+    first = catalog().default_template(current_app.config.get("DEFAULT_TEMPLATE"))
+    templates = sorted(catalog().templates.values(), key=lambda t: (t is not first, t.title))
     demarches = db.session.scalars(select(Demarche.name).order_by(Demarche.id.desc())).all()
     return render_template("home.html", templates=templates, demarches=demarches)
 
@@ -51,8 +53,11 @@ def home():
 def create():
     """Create an atelier from the form, then open its facilitator console."""
     form = request.form
-    settings = {name: form[name] for name in ("value_method", "value_budget", "value_top_n", "dots", "persona_assignment",
-                                             "paradox_choices") if form.get(name)}
+    # Each template's settings have their own fields ("<template>:dots"): only the chosen one's count,
+    # and only those the form showed (the others stay the template's own).
+    prefix = form.get("template", "") + ":"
+    settings = {name: form[prefix + name] for name in ("value_method", "value_budget", "value_top_n", "dots",
+                                                       "persona_assignment", "paradox_choices") if form.get(prefix + name)}
     try:
         if form.get("template", "") not in catalog().templates:
             raise Refused(_("Modèle inconnu : « %(template)s ».", template=form.get("template", "")))
@@ -62,7 +67,7 @@ def create():
                                  audience=form.get("audience") or None, held_on=form.get("held_on") or None,
                                  settings=settings)
     except Refused as refused:
-        flash(refused.reason, "error")
+        flash(fill(refused.reason, words(catalog().templates.get(form.get("template", "")))), "error")
         return redirect(url_for("join.home"))
     return redirect(url_for("live.facilitate", token=atelier.facilitator_token))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -139,8 +140,12 @@ class Client:
 
 
 def join(base: str, code: str, pseudonym: str) -> dict:
+    """Join as a browser does (the form's page first, for its CSRF token if it has one); return the cookies."""
     http = requests.Session()
-    response = http.post(f"{base}/j/{code}", data={"pseudonym": pseudonym}, allow_redirects=False, timeout=5)
+    page = http.get(f"{base}/j/{code}", timeout=5).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    form = {"pseudonym": pseudonym, **({"csrf_token": token.group(1)} if token else {})}
+    response = http.post(f"{base}/j/{code}", data=form, allow_redirects=False, timeout=5)
     assert response.status_code == 302, response.text
     return http.cookies.get_dict()
 

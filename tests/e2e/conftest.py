@@ -35,11 +35,16 @@ def free_port() -> int:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Start the app as `run.sh` does (minus the install), and stop it after the session."""
+    yield from serve(tmp_path_factory)
+
+
+def serve(tmp_path_factory, **settings):
+    """Run `serve.py` with these extra environment variables until the generator is closed; yield its base URL."""
     port = free_port()
     instance = tmp_path_factory.mktemp("instance")
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": str(instance),
-           "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"), "PYTHONUNBUFFERED": "1"}
+           "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"), "PYTHONUNBUFFERED": "1", **settings}
     log = open(instance / "server.log", "w")
     server = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30

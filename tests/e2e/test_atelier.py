@@ -27,7 +27,7 @@ def create_atelier(contexts, live_server, name="Atelier de bout en bout"):
     page.goto(live_server + "/")
     page.get_by_label("Nom de l'atelier").fill(name)
     expect(page.get_by_label("Déroulé")).to_have_value("atelier-complet")  # the template's default format
-    page.get_by_label("Gommettes par personne (vote sur les pistes)").fill("3")
+    page.get_by_label("Gommettes par personne (vote sur les pistes de projet)").fill("3")
     page.get_by_role("button", name="Créer l'atelier").click()
     expect(page).to_have_url(re.compile(r"/facilitate/"))
     return page
@@ -169,9 +169,9 @@ def test_a_phone_offline_while_writing_delivers_its_piste_once(contexts, live_se
     phone.context.set_offline(False)
     expect(phone.locator("#connection")).to_have_text("Connecté")
     saved(phone)
-    expect(phone.get_by_text("Mes pistes (1)")).to_be_visible()
+    expect(phone.get_by_text("Mes pistes de projet (1)")).to_be_visible()
     phone.reload()
-    expect(phone.get_by_text("Mes pistes (1)")).to_be_visible()
+    expect(phone.get_by_text("Mes pistes de projet (1)")).to_be_visible()
     expect(facilitator.locator("main")).to_contain_text(text)
     fresh = facilitator.context.new_page()
     fresh.goto(facilitator.url)
@@ -188,7 +188,7 @@ def test_hostile_text_is_shown_escaped_or_refused(contexts, live_server):
 
     phone.get_by_label("Ma piste de projet").fill("x" * 5000)
     phone.get_by_role("button", name="Proposer cette piste").click()
-    expect(phone.get_by_text("La piste est trop longue : 500 caractères au plus.")).to_be_visible()
+    expect(phone.get_by_text("La piste de projet est trop longue : 500 caractères au plus.")).to_be_visible()
 
     phone.get_by_label("Ma piste de projet").fill(HOSTILE)
     phone.get_by_role("button", name="Proposer cette piste").click()

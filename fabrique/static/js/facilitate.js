@@ -15,6 +15,8 @@
   var h = F.h, t = F.t, boot = F.boot;
   var tpl = boot.template || {};
   var vocab = tpl.vocabulary || {};
+  // Method words in the template's vocabulary ("{piste.ce}" → "cette piste d'action"), then the values.
+  t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), vocab), values); };
   var personaById = F.byId(tpl.personas);
   var themeById = F.byId(tpl.themes);
   var horizonById = F.byId(tpl.horizons);
@@ -66,7 +68,7 @@
 
   function themeTitle(id) {
     var th = themeById[id];
-    return th ? th.title : t("Thème inconnu");
+    return th ? th.title : t("{Theme.sg} {theme|inconnu|inconnue}");
   }
 
   function horizonLabel(id) {
@@ -295,12 +297,12 @@
   var themeSections = {};
   var moderation = h("section", { class: "fc-panel fc-moderation", "aria-labelledby": "fc-mod-title" },
     h("div", { class: "fc-panel-head" },
-      h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {pistes}", { pistes: vocab.pistes || t("pistes de projet") })),
+      h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {piste.pl}")),
       modCounts),
     h("div", { class: "fc-mod-tools" },
       h("label", { for: "fc-filter", class: "fc-filter-label" }, t("Filtrer")),
       filterInput,
-      h("label", { class: "fc-check", for: "fc-show-all" }, showAllBox, t("Afficher aussi les pistes masquées et fusionnées"))),
+      h("label", { class: "fc-check", for: "fc-show-all" }, showAllBox, t("Afficher aussi {piste.les} {piste|masqués et fusionnés|masquées et fusionnées}"))),
     errorArea("moderation"),
     modEmpty,
     themesBox);
@@ -308,7 +310,7 @@
   var revesBody = h("div", { class: "fc-reves-body" });
   var revesCount = h("p", { class: "fc-mod-counts" });
   var revesPanel = h("section", { class: "fc-panel fc-reves", "aria-labelledby": "fc-reves-title" },
-    h("div", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des rêves")), revesCount),
+    h("div", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des {reve.pl}")), revesCount),
     errorArea("reves"),
     revesBody);
 
@@ -350,16 +352,16 @@
   // Settings -----------------------------------------------------------------------------------------
   var SETTINGS = [
     { name: "dots", label: t("Gommettes par personne (vote)"), min: 1, max: 50 },
-    { name: "paradox_choices", label: t("Paradoxes à marquer par personne"), min: 1, max: 20 },
-    { name: "value_method", label: t("Vote sur les valeurs"),
-      choices: [["points", t("Répartir des points")], ["top_n", t("Choisir les valeurs préférées")]] },
+    { name: "paradox_choices", label: t("{Paradox.pl} à marquer par personne"), min: 1, max: 20 },
+    { name: "value_method", label: t("Vote sur {value.les}"),
+      choices: [["points", t("Répartir des points")], ["top_n", t("Choisir {value.les} {value|préférés|préférées}")]] },
     { name: "value_budget", label: t("Points à répartir (méthode des points)"), min: 1, max: 100 },
-    { name: "value_top_n", label: t("Valeurs à choisir (méthode du choix)"), min: 1, max: 20 },
-    { name: "value_max_words", label: t("Mots associés aux valeurs, par personne"), min: 0, max: 20 },
+    { name: "value_top_n", label: t("{Value.pl} à choisir (méthode du choix)"), min: 1, max: 20 },
+    { name: "value_max_words", label: t("Mots associés aux {value.pl}, par personne"), min: 0, max: 20 },
     { name: "persona_assignment", label: t("Habitants fictifs"),
       choices: [["balanced", t("Attribués par l'animation (répartis)")], ["choice", t("Choisis par chaque participant")]] },
-    { name: "max_pistes_per_participant", label: t("Pistes par personne, au plus"), min: 1, max: 200 },
-    { name: "max_reves_per_participant", label: t("Rêves par personne, au plus"), min: 1, max: 50 }
+    { name: "max_pistes_per_participant", label: t("{Piste.pl} par personne, au plus"), min: 1, max: 200 },
+    { name: "max_reves_per_participant", label: t("{Reve.pl} par personne, au plus"), min: 1, max: 50 }
   ];
   var settingFields = {};
   var settingsDirty = {};
@@ -413,7 +415,7 @@
     (s.engagements || []).forEach(function (e) { titles[e.id] = e.title; });
     followBody.replaceChildren(
       h("p", null, h("a", { href: s.links.review, target: "_blank", rel: "noopener" }, t("Ouvrir la synthèse et ses téléchargements")),
-        " ", h("span", { class: "fc-hint" }, t("(ce lien de relecture se transmet au CODEV)"))),
+        " ", h("span", { class: "fc-hint" }, t("(ce lien de relecture se transmet {review_body.au})"))),
       s.links.demarche_synthesis ? h("p", null, h("a", { href: s.links.demarche_synthesis, target: "_blank", rel: "noopener" },
         t("Synthèse de toute la démarche (ateliers réunis)"))) : null,
       (s.carry_over || []).length ? h("div", null,
@@ -424,14 +426,14 @@
             on: { click: function () {
               act("carry_over", { from_atelier_id: a.id }, { area: "suites", msg: t("Résultats repris de « {label} ».", { label: a.label }) });
             } }
-          }, t("Reprendre ses valeurs et ses pistes")));
+          }, t("Reprendre ses {value.pl} et ses {piste.pl}")));
         }))) : null,
       h("h3", null, t("Avis des relecteurs ({n})", { n: (s.reviews || []).length })),
       (s.reviews || []).length ? h("ul", { class: "fc-reviews" }, s.reviews.map(function (r) {
         return h("li", null,
           h("strong", { dir: "auto" }, r.reviewer),
           r.opinion ? [" · ", h("span", { class: "fc-opinion fc-opinion-" + r.opinion }, OPINIONS[r.opinion])] : null,
-          " · ", h("span", { dir: "auto" }, r.engagement_id ? (titles[r.engagement_id] || t("engagement supprimé")) : t("ensemble de la synthèse")),
+          " · ", h("span", { dir: "auto" }, r.engagement_id ? (titles[r.engagement_id] || t("{engagement.sg} {engagement|supprimé|supprimée}")) : t("ensemble de la synthèse")),
           r.text ? h("p", { dir: "auto" }, r.text) : null);
       })) : h("p", { class: "fc-hint" }, t("Aucun avis pour l'instant.")));
   }
@@ -750,8 +752,8 @@
       return { label: d ? d.title : p.id, value: p.count, valueText: String(p.count) };
     });
     var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-    return h("div", { class: "fc-result" }, h("h3", {}, t("Classement des paradoxes")),
-      max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun paradoxe marqué pour l'instant.")));
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Classement des {paradox.pl}")),
+      max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("{Paradox|Aucun|Aucune} {paradox.sg} {paradox|marqué|marquée} pour l'instant.")));
   }
 
   function valueResults(s) {
@@ -762,7 +764,7 @@
     });
     var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
     var words = (s.words || []).slice(0, 16);
-    return h("div", { class: "fc-result" }, h("h3", {}, t("Points par valeur")),
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Points par {value.sg}")),
       max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun point attribué pour l'instant.")),
       words.length ? h("ul", { class: "fc-chips fc-words", "aria-label": t("Mots associés") }, words.map(function (w) {
         return h("li", { class: "fc-chip" }, h("span", { dir: "auto" }, w.word), " ", h("strong", {}, "×" + w.count));
@@ -773,13 +775,13 @@
     var rows = (s.themes || []).map(function (th) {
       var c = th.coverage || {};
       return { label: themeTitle(th.id), value: c.pistes || 0, color: (themeById[th.id] || {}).color, thin: c.thin,
-        valueText: t("{n} pistes · {p} habitants", { n: c.pistes || 0, p: c.personas || 0 }) };
+        valueText: t("{n} {piste.pl} · {p} habitants", { n: c.pistes || 0, p: c.personas || 0 }) };
     });
     var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
     var thin = rows.filter(function (r) { return r.thin; }).map(function (r) { return r.label; });
-    return h("div", { class: "fc-result" }, h("h3", {}, t("Couverture des thèmes")),
+    return h("div", { class: "fc-result" }, h("h3", {}, t("Couverture des {theme.pl}")),
       barList(rows, max, { cls: "fc-bars-themes" }),
-      thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), t("Peu de pistes : {themes}", { themes: thin.join(", ") })) : null);
+      thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), t("Peu de {piste.pl} : {themes}", { themes: thin.join(", ") })) : null);
   }
 
   function revesResults(s) {
@@ -787,12 +789,12 @@
       return { label: themeTitle(th.id), value: (th.reves || []).length, color: (themeById[th.id] || {}).color };
     });
     var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-    return h("div", { class: "fc-result" }, h("h3", {}, t("Rêves affichés par thème")),
-      max ? barList(rows, max, { cls: "fc-bars-themes" }) : h("p", { class: "fc-muted" }, t("Aucun rêve pour l'instant.")));
+    return h("div", { class: "fc-result" }, h("h3", {}, t("{Reve.pl} {reve|affichés|affichées} par {theme.sg}")),
+      max ? barList(rows, max, { cls: "fc-bars-themes" }) : h("p", { class: "fc-muted" }, t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant.")));
   }
 
   function topResults(s) {
-    return h("div", { class: "fc-result" }, h("h3", {}, t("Pistes en tête, par thème")),
+    return h("div", { class: "fc-result" }, h("h3", {}, t("{Piste.pl} en tête, par {theme.sg}")),
       (s.themes || []).map(function (th) {
         var top = (th.top || []).slice(0, 3);
         return h("div", { class: "fc-top-theme", style: "--c:" + safeColor((themeById[th.id] || {}).color) },
@@ -800,7 +802,7 @@
           top.length ? h("ol", { class: "fc-top" }, top.map(function (p) {
             return h("li", {}, h("span", { class: "fc-top-text", dir: "auto", title: shorten(p.text, 300) }, shorten(p.text, 110)),
               h("span", { class: "fc-top-count" }, plural(p.supports, t("{n} gommette", { n: p.supports }), t("{n} gommettes", { n: p.supports }))));
-          })) : h("p", { class: "fc-muted" }, t("Aucune piste.")));
+          })) : h("p", { class: "fc-muted" }, t("{Piste|Aucun|Aucune} {piste.sg}.")));
       }));
   }
 
@@ -832,7 +834,7 @@
 
   function themeSection(id) {
     if (themeSections[id]) return themeSections[id];
-    var th = themeById[id] || { id: id, title: t("Autre thème") };
+    var th = themeById[id] || { id: id, title: t("{Theme|Autre|Autre} {theme.sg}") };
     var count = h("span", { class: "fc-theme-count" });
     var list = h("ul", { class: "fc-cards" });
     var empty = h("p", { class: "fc-empty fc-theme-empty" });
@@ -897,13 +899,13 @@
       var items = groups[gid].sort(function (a, b) { return a.id - b.id; });
       shown += items.length;
       var tot = totals[gid] || { visible: 0, hidden: 0, merged: 0 };
-      var parts = [plural(tot.visible, t("{n} piste visible", { n: tot.visible }), t("{n} pistes visibles", { n: tot.visible }))];
+      var parts = [plural(tot.visible, t("{n} {piste.sg} {piste|visible|visible}", { n: tot.visible }), t("{n} {piste.pl} {piste|visibles|visibles}", { n: tot.visible }))];
       if (tot.hidden) parts.push(plural(tot.hidden, t("{n} masquée", { n: tot.hidden }), t("{n} masquées", { n: tot.hidden })));
       if (tot.merged) parts.push(plural(tot.merged, t("{n} fusionnée", { n: tot.merged }), t("{n} fusionnées", { n: tot.merged })));
       if (query) parts.unshift(plural(items.length, t("{n} trouvée", { n: items.length }), t("{n} trouvées", { n: items.length })));
       var c = parts.join(" · ");
       if (sec.count.textContent !== c) sec.count.textContent = c;
-      var emptyText = items.length ? "" : (query ? t("Aucune piste ne correspond au filtre.") : t("Aucune piste pour l'instant."));
+      var emptyText = items.length ? "" : (query ? t("{Piste|Aucun|Aucune} {piste.sg} ne correspond au filtre.") : t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant."));
       if (sec.empty.textContent !== emptyText) sec.empty.textContent = emptyText;
       var wanted = items.map(function (p) { used[p.id] = true; return renderCard(p, byId); });
       // Remove the cards that leave this theme first, so that no kept card ever moves (a moved
@@ -920,8 +922,8 @@
     Object.keys(cards).forEach(function (id) { if (!used[id]) delete cards[id]; });
 
     var emptyAll = "";
-    if (!mod.length) emptyAll = t("Aucune piste pour l'instant : elles apparaîtront ici dès que les participants en proposeront.");
-    else if (!shown) emptyAll = t("Aucune piste à afficher avec ce filtre.");
+    if (!mod.length) emptyAll = t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant : {piste|ils|elles} apparaîtront ici dès que les participants en proposeront.");
+    else if (!shown) emptyAll = t("{Piste|Aucun|Aucune} {piste.sg} à afficher avec ce filtre.");
     if (modEmpty.textContent !== emptyAll) modEmpty.textContent = emptyAll;
   }
 
@@ -963,8 +965,8 @@
     }
     if (m && rec.note) {
       var note = "";
-      if (p.gone) note = t("Cette piste vient d'être retirée par son auteur : elle ne peut plus être modifiée.");
-      else if (p.status === "merged") note = t("Cette piste vient d'être fusionnée.");
+      if (p.gone) note = t("{Piste.ce} vient d'être {piste|retiré|retirée} par son auteur : {piste|il|elle} ne peut plus être {piste|modifié|modifiée}.");
+      else if (p.status === "merged") note = t("{Piste.ce} vient d'être {piste|fusionné|fusionnée}.");
       else if (p.text !== m.base.text || p.theme_id !== m.base.theme_id || p.horizon !== m.base.horizon ||
         JSON.stringify(p.hashtags) !== JSON.stringify(m.base.hashtags)) {
         note = t("Son auteur l'a modifiée pendant que vous l'éditiez : en enregistrant, votre version remplacera la sienne.");
@@ -998,7 +1000,7 @@
       h("span", { class: "fc-horizon", title: horizonLabel(p.horizon) }, shortHorizon(p.horizon)),
       h("span", { class: "fc-author" }, personaDot(p.persona_id), personaLabel(p.persona_id)),
       h("span", { class: "fc-spacer" }),
-      h("span", { class: "fc-id" }, vh(t("piste n°")), "#" + id),
+      h("span", { class: "fc-id" }, vh(t("{piste.sg} n°")), "#" + id),
       rec.supports));
 
     if (m && m.kind === "edit") { buildEditForm(rec, p); return; }
@@ -1022,21 +1024,21 @@
       var target = byId[p.merged_into];
       body.appendChild(h("p", { class: "fc-merged-note" }, icon("⇢"),
         target ? t("fusionnée dans « {text} »", { text: shorten(target.text, 90) }) + " (#" + target.id + ")"
-          : t("fusionnée dans une piste retirée")));
+          : t("{piste|fusionné|fusionnée} dans {piste.un} {piste|retiré|retirée}")));
     }
 
     var actions = h("div", { class: "fc-card-actions" });
     if (p.status === "visible" || p.status === "hidden") {
       var hidden = p.status === "hidden";
       actions.appendChild(actionButton("hide-" + id, hidden ? t("Réafficher") : t("Masquer"), function () { hidePiste(p, !hidden); },
-        { label: hidden ? t("Réafficher la piste n°{id}", { id: id }) : t("Masquer la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+        { label: hidden ? t("Réafficher {piste.le} n°{id}", { id: id }) : t("Masquer {piste.le} n°{id}", { id: id }), cls: "fc-btn-small" }));
       actions.appendChild(plainButton("edit-" + id, t("Modifier"), function () { openMode(p, "edit"); },
-        { label: t("Modifier la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+        { label: t("Modifier {piste.le} n°{id}", { id: id }), cls: "fc-btn-small" }));
       actions.appendChild(plainButton("merge-" + id, t("Fusionner avec…"), function () { openMode(p, "merge"); },
-        { label: t("Fusionner la piste n°{id} avec…", { id: id }), cls: "fc-btn-small", expanded: m ? "true" : "false" }));
+        { label: t("Fusionner {piste.le} n°{id} avec…", { id: id }), cls: "fc-btn-small", expanded: m ? "true" : "false" }));
     } else if (p.status === "merged") {
       actions.appendChild(actionButton("unmerge-" + id, t("Défusionner"), function () { unmergePiste(p); },
-        { label: t("Défusionner la piste n°{id}", { id: id }), cls: "fc-btn-small" }));
+        { label: t("Défusionner {piste.le} n°{id}", { id: id }), cls: "fc-btn-small" }));
     }
     body.appendChild(actions);
     if (m && m.kind === "merge") buildMergeForm(rec, p, byId);
@@ -1080,10 +1082,10 @@
       "aria-describedby": tagsId + "-hint", value: (p.hashtags || []).join(", ") });
     rec.note = h("p", { class: "fc-note fc-edit-note", role: "status" });
     rec.submit = save;
-    var form = h("form", { class: "fc-edit", novalidate: true, "aria-label": t("Modifier la piste n°{id}", { id: id }) },
-      h("label", { for: textId }, t("Texte de la piste")), text, counter,
+    var form = h("form", { class: "fc-edit", novalidate: true, "aria-label": t("Modifier {piste.le} n°{id}", { id: id }) },
+      h("label", { for: textId }, t("Texte {piste.du}")), text, counter,
       h("div", { class: "fc-edit-row" },
-        h("div", {}, h("label", { for: themeId }, t("Thème")), theme),
+        h("div", {}, h("label", { for: themeId }, t("{Theme.sg}")), theme),
         h("div", {}, h("label", { for: horizonId }, t("Horizon")), horizon)),
       h("label", { for: tagsId }, t("Hashtags, séparés par des virgules")), tags,
       h("span", { class: "fc-hint", id: tagsId + "-hint" },
@@ -1097,7 +1099,7 @@
       if (isOff(save)) return;
       var list = tags.value.split(",").map(function (x) { return x.trim().replace(/^#+/, ""); }).filter(Boolean);
       act("piste_update", { piste_id: id, text: text.value, theme_id: theme.value, horizon: horizon.value, hashtags: list }, {
-        key: "save-" + id, area: "piste-" + id, awaitAggregate: true, msg: t("Piste n°{id} modifiée.", { id: id }),
+        key: "save-" + id, area: "piste-" + id, awaitAggregate: true, msg: t("{Piste.sg} n°{id} {piste|modifié|modifiée}.", { id: id }),
         ok: function () { closeOnAggregate[id] = true; }
       });
     });
@@ -1108,7 +1110,7 @@
     var id = p.id, selectId = "fc-merge-" + id;
     var mod = (state.moderation || []).filter(function (o) { return o.status === "visible" && o.id !== id; });
     var select = h("select", { id: selectId, "data-key": "merge-select-" + id },
-      h("option", { value: "" }, t("— Choisir la piste à garder —")),
+      h("option", { value: "" }, t("— Choisir {piste.le} à garder —")),
       (tpl.themes || []).map(function (th) {
         var inTheme = mod.filter(function (o) { return o.theme_id === th.id; });
         if (!inTheme.length) return null;
@@ -1118,29 +1120,29 @@
       }),
       (function () {
         var rest = mod.filter(function (o) { return !themeById[o.theme_id]; });
-        return rest.length ? h("optgroup", { label: t("Autre thème") }, rest.map(function (o) {
+        return rest.length ? h("optgroup", { label: t("{Theme|Autre|Autre} {theme.sg}") }, rest.map(function (o) {
           return h("option", { value: String(o.id) }, "#" + o.id + " · " + shorten(o.text, 90));
         })) : null;
       })());
     var go = actionButton("merge-go-" + id, t("Fusionner"), null, { submit: true, cls: "primary fc-btn-small" });
     rec.submit = go;
     var form = h("form", { class: "fc-merge", novalidate: true },
-      h("label", { for: selectId }, t("Fusionner cette piste dans :")),
+      h("label", { for: selectId }, t("Fusionner {piste.ce} dans :")),
       select,
-      h("p", { class: "fc-hint" }, t("La piste choisie est gardée ; celle-ci s'y ajoute, avec ses gommettes et son auteur.")),
+      h("p", { class: "fc-hint" }, t("{Piste.le} {piste|choisi|choisie} est {piste|gardé|gardée} ; {piste|celui-ci|celle-ci} s'y ajoute, avec ses gommettes et son auteur.")),
       h("div", { class: "fc-form-actions" }, go,
         plainButton("merge-cancel-" + id, t("Annuler"), function () { closeMode(id, "merge-" + id); }, { cls: "fc-btn-small fc-btn-ghost" })));
     form.addEventListener("keydown", function (ev) { if (ev.key === "Escape") { ev.preventDefault(); closeMode(id, "merge-" + id); } });
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       if (isOff(go)) return;
-      if (!select.value) { showError("piste-" + id, t("Choisissez d'abord la piste à garder.")); select.focus(); return; }
+      if (!select.value) { showError("piste-" + id, t("Choisissez d'abord {piste.le} à garder.")); select.focus(); return; }
       var into = (state.moderation || []).filter(function (o) { return String(o.id) === select.value; })[0];
-      var question = t("Fusionner la piste n°{a} dans la piste n°{b} « {text} » ?", { a: id, b: select.value, text: shorten(into ? into.text : "", 80) });
+      var question = t("Fusionner {piste.le} n°{a} dans {piste.le} n°{b} « {text} » ?", { a: id, b: select.value, text: shorten(into ? into.text : "", 80) });
       if (!window.confirm(question)) return;
       act("piste_merge", { piste_id: id, into_id: parseInt(select.value, 10) }, {
         key: "merge-go-" + id, area: "piste-" + id, awaitAggregate: true,
-        msg: t("Piste n°{a} fusionnée dans la piste n°{b}.", { a: id, b: select.value }),
+        msg: t("{Piste.sg} n°{a} {piste|fusionné|fusionnée} dans {piste.le} n°{b}.", { a: id, b: select.value }),
         ok: function () { closeOnAggregate[id] = true; }
       });
     });
@@ -1150,14 +1152,14 @@
   function hidePiste(p, hidden) {
     act("piste_hide", { piste_id: p.id, hidden: hidden }, {
       key: "hide-" + p.id, area: "piste-" + p.id, awaitAggregate: true,
-      msg: hidden ? t("Piste n°{id} masquée : elle n'est plus à l'écran ni au vote.", { id: p.id }) : t("Piste n°{id} réaffichée.", { id: p.id }),
+      msg: hidden ? t("{Piste.sg} n°{id} {piste|masqué|masquée} : {piste|il|elle} n'est plus à l'écran ni au vote.", { id: p.id }) : t("{Piste.sg} n°{id} {piste|réaffiché|réaffichée}.", { id: p.id }),
     });
   }
 
   function unmergePiste(p) {
     act("piste_unmerge", { piste_id: p.id }, {
       key: "unmerge-" + p.id, area: "piste-" + p.id, awaitAggregate: true,
-      msg: t("Piste n°{id} défusionnée.", { id: p.id })
+      msg: t("{Piste.sg} n°{id} {piste|défusionné|défusionnée}.", { id: p.id })
     });
   }
   filterInput.setAttribute("data-key", "filter");
@@ -1182,7 +1184,7 @@
       plural(hidden.length, t("{n} masqué", { n: hidden.length }), t("{n} masqués", { n: hidden.length }));
     revesBody.textContent = "";
     if (!total && !hidden.length) {
-      revesBody.appendChild(h("p", { class: "fc-empty" }, t("Aucun rêve pour l'instant.")));
+      revesBody.appendChild(h("p", { class: "fc-empty" }, t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant.")));
       return;
     }
     var grid2 = h("div", { class: "fc-reves-grid" });
@@ -1191,24 +1193,24 @@
       if (!reves.length) return;
       grid2.appendChild(h("section", { class: "fc-theme fc-reve-theme", style: "--theme:" + safeColor((themeById[th.id] || {}).color) },
         h("h3", { class: "fc-theme-title" }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), themeTitle(th.id), " ",
-          h("span", { class: "fc-theme-count" }, plural(reves.length, t("{n} rêve", { n: reves.length }), t("{n} rêves", { n: reves.length })))),
+          h("span", { class: "fc-theme-count" }, plural(reves.length, t("{n} {reve.sg}", { n: reves.length }), t("{n} {reve.pl}", { n: reves.length })))),
         h("ul", { class: "fc-reve-list" }, reves.map(function (r) {
           return h("li", { class: "fc-reve" },
             h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
             h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-author" }, personaDot(r.persona_id), personaLabel(r.persona_id)),
               actionButton("rhide-" + r.id, t("Masquer"), function () { hideReve(r.id, true); },
-                { label: t("Masquer le rêve n°{id}", { id: r.id }), cls: "fc-btn-small" })));
+                { label: t("Masquer {reve.le} n°{id}", { id: r.id }), cls: "fc-btn-small" })));
         }))));
     });
     revesBody.appendChild(grid2);
     if (hidden.length) {
-      revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, t("Rêves masqués")));
+      revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, t("{Reve.pl} {reve|masqués|masquées}")));
       revesBody.appendChild(h("ul", { class: "fc-reve-list fc-reve-hidden" }, hidden.map(function (r) {
         return h("li", { class: "fc-reve is-hidden" },
           h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
           h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-muted" }, themeTitle(r.theme_id)),
             actionButton("rshow-" + r.id, t("Réafficher"), function () { hideReve(r.id, false); },
-              { label: t("Réafficher le rêve n°{id}", { id: r.id }), cls: "fc-btn-small" })));
+              { label: t("Réafficher {reve.le} n°{id}", { id: r.id }), cls: "fc-btn-small" })));
       })));
     }
   }
@@ -1216,7 +1218,7 @@
   function hideReve(id, hidden) {
     act("reve_hide", { reve_id: id, hidden: hidden }, {
       key: (hidden ? "rhide-" : "rshow-") + id, area: "reves", awaitAggregate: true,
-      msg: hidden ? t("Rêve masqué.") : t("Rêve réaffiché.")
+      msg: hidden ? t("{Reve.sg} {reve|masqué|masquée}.") : t("{Reve.sg} {reve|réaffiché|réaffichée}.")
     });
   }
 
@@ -1255,7 +1257,7 @@
 
   // ---------------------------------------------------------------------------------------
   // Convergence: the engagements board. One column per theme: its engagements (editable cards
-  // with their pistes and who stands behind them), a "Nouvel engagement" form, and the pool of
+  // with their pistes and who stands behind them), a "{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}" form, and the pool of
   // visible pistes not yet behind any engagement. Open by itself during convergence and clôture,
   // folded (but there, to prepare) in the other phases. Built like the moderation: every card,
   // row and form is kept from one aggregate to the next and only the parts whose data changed
@@ -1278,7 +1280,7 @@
   var convColsBox = h("div", { class: "fc-conv-cols" });
   var convWrap = h("details", { class: "fc-panel fc-conv", id: "fc-conv" },
     h("summary", { class: "fc-conv-summary-line", "data-key": "conv-toggle" },
-      h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, t("Convergence : les engagements")), " ", convSummary),
+      h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, t("Convergence : {engagement.les}")), " ", convSummary),
     h("div", { class: "fc-conv-top" }, convValues, convTotals),
     errorArea("conv"),
     convColsBox);
@@ -1290,7 +1292,7 @@
   function engagementsOf(s) { return s.engagements || []; }
 
   function engLabel(e) {
-    return t("Engagement {n}", { n: e.position }) + (e.title ? " · " + shorten(e.title, 60) : "");
+    return t("{Engagement.sg} {n}", { n: e.position }) + (e.title ? " · " + shorten(e.title, 60) : "");
   }
 
   /* Options of a select that puts a piste behind an engagement: this theme's first, then the others. */
@@ -1344,7 +1346,7 @@
 
   function linkSelect(key, label, s, themeId, exceptId, onPick) {
     var opts = engagementOptions(s, themeId, exceptId);
-    var none = exceptId === null ? t("Pas encore d'engagement") : t("Aucun autre engagement");
+    var none = exceptId === null ? t("Pas encore {engagement.de}") : t("{Engagement|Aucun autre|Aucune autre} {engagement.sg}");
     var select = h("select", { class: "fc-link-select", "data-key": key, "data-action": "1", "aria-label": label },
       h("option", { value: "" }, opts.count ? label : none), opts.groups);
     if (!opts.count) select.disabled = true;
@@ -1379,9 +1381,9 @@
     var quota = s.quota;
     var linked = 0;
     engs.forEach(function (e) { linked += (e.pistes || []).length; });
-    var summary = plural(engs.length, t("{n} engagement", { n: engs.length }), t("{n} engagements", { n: engs.length }));
-    if (quota) summary += " · " + t("cadre : {q} par thème", { q: quota });
-    if (!convWrap.open) summary += " — " + t("cliquez pour préparer les engagements");
+    var summary = plural(engs.length, t("{n} {engagement.sg}", { n: engs.length }), t("{n} {engagement.pl}", { n: engs.length }));
+    if (quota) summary += " · " + t("cadre : {q} par {theme.sg}", { q: quota });
+    if (!convWrap.open) summary += " — " + t("cliquez pour préparer {engagement.les}");
     if (convSummary.textContent !== summary) convSummary.textContent = summary;
     if (!convWrap.open) return;
 
@@ -1400,8 +1402,8 @@
       (pool[th.id] || []).forEach(function (p) { if (!linkedIds[p.id]) inPool++; });
     });
     var totals = [
-      plural(linked, t("{n} piste rattachée", { n: linked }), t("{n} pistes rattachées", { n: linked })),
-      plural(inPool, t("{n} piste dans les viviers", { n: inPool }), t("{n} pistes dans les viviers", { n: inPool }))
+      plural(linked, t("{n} {piste.sg} {piste|rattaché|rattachée}", { n: linked }), t("{n} {piste.pl} {piste|rattachés|rattachées}", { n: linked })),
+      plural(inPool, t("{n} {piste.sg} dans les viviers", { n: inPool }), t("{n} {piste.pl} dans les viviers", { n: inPool }))
     ].join(" · ");
     if (convTotals.textContent !== totals) convTotals.textContent = totals;
 
@@ -1430,11 +1432,11 @@
     convValues.setAttribute("data-sig", sig);
     convValues.textContent = "";
     if (!top.length) {
-      convValues.appendChild(h("p", { class: "fc-muted fc-conv-values-none" }, t("Pas encore de classement des valeurs pour cet atelier.")));
+      convValues.appendChild(h("p", { class: "fc-muted fc-conv-values-none" }, t("Pas encore de classement des {value.pl} pour cet atelier.")));
       return;
     }
     convValues.appendChild(h("span", { class: "fc-conv-values-label" },
-      from ? t("Valeurs retenues ({from}) :", { from: from }) : t("Valeurs de la salle :")));
+      from ? t("{Value.pl} {value|retenus|retenues} ({from}) :", { from: from }) : t("{Value.pl} de la salle :")));
     convValues.appendChild(h("ol", { class: "fc-value-chips" }, top.map(function (v) {
       var d = valueById[v.id];
       return h("li", { class: "fc-value-chip", title: d && d.description ? d.description : null },
@@ -1448,17 +1450,17 @@
     var id = th.id;
     var col = { picked: poolPicked[id] = poolPicked[id] || {}, rows: {} };
     col.quota = h("span", { class: "fc-quota" });
-    col.engList = h("ol", { class: "fc-eng-list", "aria-label": t("Engagements : {theme}", { theme: th.title }) });
+    col.engList = h("ol", { class: "fc-eng-list", "aria-label": t("{Engagement.pl} : {theme}", { theme: th.title }) });
     col.engEmpty = h("p", { class: "fc-empty fc-eng-empty" });
 
-    // The "Nouvel engagement" form: built once, its fields survive every redraw.
+    // The "{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}" form: built once, its fields survive every redraw.
     var titleId = "fc-new-title-" + id, purposeId = "fc-new-purpose-" + id;
     col.title = h("input", { id: titleId, type: "text", maxlength: "300", autocomplete: "off", dir: "auto", "data-key": "new-title-" + id,
       placeholder: t("Un titre mobilisateur") });
     col.purpose = h("textarea", { id: purposeId, rows: "2", maxlength: "1000", dir: "auto", "data-key": "new-purpose-" + id,
       placeholder: t("Pour que chaque habitant…") });
     col.pickedNote = h("p", { class: "fc-new-picked" });
-    col.create = actionButton("new-go-" + id, [icon("+"), t("Créer l'engagement")], null, { submit: true, cls: "primary fc-btn-small" });
+    col.create = actionButton("new-go-" + id, [icon("+"), t("Créer {engagement.le}")], null, { submit: true, cls: "primary fc-btn-small" });
     col.quotaText = h("p", { class: "fc-quota-text" });
     col.force = actionButton("new-force-" + id, t("Ajouter quand même"), function () { createEngagement(id, true); },
       { cls: "fc-btn-small fc-btn-warn" });
@@ -1468,12 +1470,12 @@
           { cls: "fc-btn-small fc-btn-ghost" })));
     col.atQuota = h("p", { class: "fc-hint fc-at-quota", hidden: true });
     // Once the theme has its quota, the form folds into one button (unless something is typed).
-    col.unfold = plainButton("new-unfold-" + id, [icon("+"), t("Un engagement de plus…")], function () {
+    col.unfold = plainButton("new-unfold-" + id, [icon("+"), t("{Engagement.un} de plus…")], function () {
       unfoldNew(id);
       col.title.focus();
     }, { cls: "fc-btn-small fc-new-unfold", expanded: "false" });
     col.form = h("form", { class: "fc-new", novalidate: true, "aria-labelledby": "fc-new-head-" + id },
-      h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, t("Nouvel engagement")),
+      h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, t("{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}")),
       h("label", { for: titleId }, t("Titre")), col.title,
       h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), col.purpose,
       col.pickedNote, col.atQuota,
@@ -1498,8 +1500,8 @@
         col.quota),
       col.engEmpty, col.engList, col.unfold, col.form,
       h("div", { class: "fc-pool-wrap" },
-        h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, t("Vivier : pistes à rattacher"), " ", col.poolCount),
-        h("p", { class: "fc-hint" }, t("Les plus soutenues d'abord. Cochez-en pour les joindre au nouvel engagement.")),
+        h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, t("Vivier : {piste.pl} à rattacher"), " ", col.poolCount),
+        h("p", { class: "fc-hint" }, t("{Piste|Les plus soutenus|Les plus soutenues} d'abord. Cochez-en pour les joindre {engagement|au nouveau|à la nouvelle|au nouvel} {engagement.sg}.")),
         col.poolEmpty,
         h("div", { class: "fc-pool-scroll" }, col.poolList)));
     convColsBox.appendChild(col.el);
@@ -1519,12 +1521,12 @@
     });
     var quota = s.quota;
     var n = mine.filter(function (e) { return !e.gone; }).length;
-    var qText = quota ? t("{n} / {q} engagements", { n: n, q: quota })
-      : plural(n, t("{n} engagement", { n: n }), t("{n} engagements", { n: n }));
+    var qText = quota ? t("{n} / {q} {engagement.pl}", { n: n, q: quota })
+      : plural(n, t("{n} {engagement.sg}", { n: n }), t("{n} {engagement.pl}", { n: n }));
     var qCls = "fc-quota" + (quota && n > quota ? " is-over" : quota && n === quota ? " is-full" : "");
     if (col.quota.textContent !== qText) col.quota.textContent = qText;
     if (col.quota.className !== qCls) col.quota.className = qCls;
-    col.quota.title = quota && n > quota ? t("Au-delà du cadre : {q} engagements par thème sont prévus.", { q: quota }) : "";
+    col.quota.title = quota && n > quota ? t("Au-delà du cadre : {q} {engagement.pl} par {theme.sg} sont {engagement|prévus|prévues}.", { q: quota }) : "";
     var full = !!quota && n >= quota;
     // The form folds when the theme reaches its quota (never under the facilitator's hands:
     // not while something is typed in it or it has the focus), and unfolds below the quota.
@@ -1544,7 +1546,7 @@
     var atText = full ? t("Le cadre prévoit {q} engagements par thème : un de plus vous sera demandé en confirmation.", { q: quota }) : "";
     if (col.atQuota.textContent !== atText) col.atQuota.textContent = atText;
 
-    var emptyText = mine.length ? "" : t("Aucun engagement pour l'instant : rassemblez des pistes du vivier dans un premier engagement.");
+    var emptyText = mine.length ? "" : t("{Engagement|Aucun|Aucune} {engagement.sg} pour l'instant : rassemblez des {piste.pl} du vivier dans {engagement|un premier|une première} {engagement.sg}.");
     if (col.engEmpty.textContent !== emptyText) col.engEmpty.textContent = emptyText;
     var wanted = mine.map(function (e) { usedCards[e.id] = true; return renderEngCard(s, e, mine.length); });
     placeChildren(col.engList, wanted);
@@ -1557,7 +1559,7 @@
     Object.keys(col.picked).forEach(function (pid) { if (!ids[pid]) delete col.picked[pid]; });
     var pc = "(" + pool.length + ")";
     if (col.poolCount.textContent !== pc) col.poolCount.textContent = pc;
-    var pe = pool.length ? "" : (themePistes.length ? t("Toutes les pistes visibles de ce thème sont rattachées.") : t("Aucune piste visible dans ce thème."));
+    var pe = pool.length ? "" : (themePistes.length ? t("{Piste|Tous|Toutes} {piste.les} {piste|visibles|visibles} {theme.du} sont {piste|rattachés|rattachées}.") : t("{Piste|Aucun|Aucune} {piste.sg} {piste|visible|visible} dans {theme.ce}."));
     if (col.poolEmpty.textContent !== pe) col.poolEmpty.textContent = pe;
     var rows = pool.map(function (p) { return poolRow(s, col, th, p, convOptSig); });
     Object.keys(col.rows).forEach(function (pid) { if (!ids[pid]) delete col.rows[pid]; });
@@ -1594,7 +1596,7 @@
       var target = engagementsOf(state).filter(function (e) { return e.id === engId; })[0];
       act("engagement_link", { engagement_id: engId, piste_id: id }, {
         key: "pool-link-" + id, area: "pool-" + id, awaitAggregate: true,
-        msg: t("Piste n°{id} rattachée à « {title} ».", { id: id, title: shorten(target ? target.title : "", 60) }),
+        msg: t("{Piste.sg} n°{id} {piste|rattaché|rattachée} à « {title} ».", { id: id, title: shorten(target ? target.title : "", 60) }),
         fail: function () { sel.value = ""; }
       });
     });
@@ -1617,8 +1619,8 @@
     var col = convCols[themeId];
     if (!col) return;
     var n = Object.keys(col.picked).length;
-    var text = n ? plural(n, t("{n} piste cochée dans le vivier sera rattachée.", { n: n }), t("{n} pistes cochées dans le vivier seront rattachées.", { n: n }))
-      : t("Astuce : cochez des pistes du vivier pour les rattacher dès la création.");
+    var text = n ? plural(n, t("{n} {piste.sg} {piste|coché|cochée} dans le vivier sera {piste|rattaché|rattachée}.", { n: n }), t("{n} {piste.pl} {piste|cochés|cochées} dans le vivier seront {piste|rattachés|rattachées}.", { n: n }))
+      : t("Astuce : cochez des {piste.pl} du vivier pour les rattacher dès la création.");
     if (col.pickedNote.textContent !== text) col.pickedNote.textContent = text;
     col.pickedNote.classList.toggle("has-picks", n > 0);
   }
@@ -1642,7 +1644,7 @@
     var col = convCols[themeId];
     var title = col.title.value.trim();
     if (title.length < 3) {
-      showError("new-" + themeId, t("Donnez d'abord un titre à l'engagement (3 caractères au moins)."));
+      showError("new-" + themeId, t("Donnez d'abord un titre {engagement.au} (3 caractères au moins)."));
       col.title.focus();
       return;
     }
@@ -1651,7 +1653,7 @@
     if (override) payload.override_quota = true;
     act("engagement_create", payload, {
       key: override ? "new-force-" + themeId : "new-go-" + themeId, area: "new-" + themeId, awaitAggregate: true,
-      msg: t("Engagement « {title} » créé.", { title: shorten(title, 60) }),
+      msg: t("{Engagement.sg} « {title} » {engagement|créé|créée}.", { title: shorten(title, 60) }),
       ok: function (answer) {
         col.created = answer.engagement_id;
         hideQuota(themeId);
@@ -1704,7 +1706,7 @@
     var mode = m ? "edit" : "view";
 
     // Head: number, phone supporters, reordering — cheap, kept up to date in place.
-    var num = t("Engagement {n}", { n: e.position });
+    var num = t("{Engagement.sg} {n}", { n: e.position });
     if (rec.num.textContent !== num) rec.num.textContent = num;
     var b = e.supporters || 0;
     var bText = plural(b, t("{n} soutien sur les téléphones", { n: b }), t("{n} soutiens sur les téléphones", { n: b }));
@@ -1718,9 +1720,9 @@
     }
     rec.backers.classList.toggle("is-zero", !b);
     var label = shorten(e.title, 60);
-    rec.up.setAttribute("aria-label", t("Monter l'engagement « {title} »", { title: label }));
+    rec.up.setAttribute("aria-label", t("Monter {engagement.le} « {title} »", { title: label }));
     rec.up.title = t("Monter");
-    rec.down.setAttribute("aria-label", t("Descendre l'engagement « {title} »", { title: label }));
+    rec.down.setAttribute("aria-label", t("Descendre {engagement.le} « {title} »", { title: label }));
     rec.down.title = t("Descendre");
     setOff(rec.up, !!e.gone || e.position <= 1);
     setOff(rec.down, !!e.gone || e.position >= count);
@@ -1736,9 +1738,9 @@
     }
     if (m && rec.note) {
       var note = "";
-      if (e.gone) note = t("Cet engagement vient d'être supprimé : il ne peut plus être modifié.");
+      if (e.gone) note = t("{Engagement.ce} vient d'être {engagement|supprimé|supprimée} : {engagement|il|elle} ne peut plus être {engagement|modifié|modifiée}.");
       else if (e.title !== m.base.title || e.purpose !== m.base.purpose || JSON.stringify(e.how) !== JSON.stringify(m.base.how)) {
-        note = t("Cet engagement a été modifié ailleurs pendant que vous l'éditiez : en enregistrant, votre version remplacera l'autre.");
+        note = t("{Engagement.ce} a été {engagement|modifié|modifiée} ailleurs pendant que vous l'éditiez : en enregistrant, votre version remplacera l'autre.");
       }
       if (rec.note.textContent !== note) rec.note.textContent = note;
       if ((rec.save.getAttribute("data-off") === "1") !== !!e.gone) setOff(rec.save, !!e.gone);
@@ -1749,7 +1751,7 @@
     var optSig = convOptSig;
     var total = 0;
     pistes.forEach(function (p) { total += p.supports || 0; });
-    var ph = plural(pistes.length, t("{n} piste rassemblée", { n: pistes.length }), t("{n} pistes rassemblées", { n: pistes.length })) +
+    var ph = plural(pistes.length, t("{n} {piste.sg} {piste|rassemblé|rassemblée}", { n: pistes.length }), t("{n} {piste.pl} {piste|rassemblés|rassemblées}", { n: pistes.length })) +
       " · " + plural(total, t("{n} gommette", { n: total }), t("{n} gommettes", { n: total }));
     if (rec.pistesHead.textContent !== ph) rec.pistesHead.textContent = ph;
     var keep = {};
@@ -1757,7 +1759,7 @@
     Object.keys(rec.rows).forEach(function (pid) { if (!keep[pid]) delete rec.rows[pid]; });
     if (!pistes.length && !e.gone) {
       rows = [rec.noPiste || (rec.noPiste = h("li", { class: "fc-empty fc-eng-nopiste" },
-        t("Aucune piste : rattachez-en depuis le vivier ci-dessous (« Rattacher à… »).")))];
+        t("{Piste|Aucun|Aucune} {piste.sg} : rattachez-en depuis le vivier ci-dessous (« Rattacher à… »).")))];
     }
     placeChildren(rec.pistes, rows);
 
@@ -1787,9 +1789,9 @@
     }
     rec.body.appendChild(h("div", { class: "fc-card-actions" },
       plainButton("eng-edit-" + id, [icon("✎"), t("Modifier")], function () { openEngForm(e); },
-        { cls: "fc-btn-small", label: t("Modifier l'engagement « {title} »", { title: shorten(e.title, 60) }) }),
+        { cls: "fc-btn-small", label: t("Modifier {engagement.le} « {title} »", { title: shorten(e.title, 60) }) }),
       actionButton("eng-del-" + id, t("Supprimer"), function () { deleteEngagement(e); },
-        { cls: "fc-btn-small fc-btn-danger", label: t("Supprimer l'engagement « {title} »", { title: shorten(e.title, 60) }) })));
+        { cls: "fc-btn-small fc-btn-danger", label: t("Supprimer {engagement.le} « {title} »", { title: shorten(e.title, 60) }) })));
   }
 
   function openEngForm(e) {
@@ -1803,7 +1805,7 @@
 
   function closeEngForm(id, ask) {
     var rec = engCards[id];
-    if (ask && rec && rec.dirty && rec.dirty() && !window.confirm(t("Abandonner les modifications de cet engagement ?"))) return;
+    if (ask && rec && rec.dirty && rec.dirty() && !window.confirm(t("Abandonner les modifications de {engagement.ce} ?"))) return;
     delete engModes[id];
     showError("eng-" + id, "");
     pendingFocus.push("eng-edit-" + id);
@@ -1876,7 +1878,7 @@
       return v.title !== (m.base.title || "") || v.purpose !== (m.base.purpose || "") ||
         JSON.stringify(v.how) !== JSON.stringify((m.base.how || []).filter(Boolean));
     };
-    var form = h("form", { class: "fc-edit fc-eng-form", novalidate: true, "aria-label": t("Modifier l'engagement « {title} »", { title: shorten(e.title, 60) }) },
+    var form = h("form", { class: "fc-edit fc-eng-form", novalidate: true, "aria-label": t("Modifier {engagement.le} « {title} »", { title: shorten(e.title, 60) }) },
       h("label", { for: titleId }, t("Titre")), title,
       h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), purpose,
       h("p", { class: "fc-how-head", id: howHead }, t("Comment ? (une action concrète par ligne)")),
@@ -1892,12 +1894,12 @@
       if (isOff(rec.save)) return;
       var v = values();
       if (v.title.length < 3) {
-        showError("eng-" + id, t("Donnez d'abord un titre à l'engagement (3 caractères au moins)."));
+        showError("eng-" + id, t("Donnez d'abord un titre {engagement.au} (3 caractères au moins)."));
         title.focus();
         return;
       }
       act("engagement_update", { engagement_id: id, title: v.title, purpose: v.purpose, how: v.how }, {
-        key: "eng-save-" + id, area: "eng-" + id, awaitAggregate: true, msg: t("Engagement « {title} » enregistré.", { title: shorten(v.title, 60) }),
+        key: "eng-save-" + id, area: "eng-" + id, awaitAggregate: true, msg: t("{Engagement.sg} « {title} » {engagement|enregistré|enregistrée}.", { title: shorten(v.title, 60) }),
         ok: function () { engCloseOnAggregate[id] = true; }
       });
     }
@@ -1914,7 +1916,7 @@
       var target = engagementsOf(state).filter(function (x) { return x.id === engId; })[0];
       act("engagement_link", { engagement_id: engId, piste_id: pid }, {
         key: "eng-move-" + pid, area: "eng-" + e.id, awaitAggregate: true,
-        msg: t("Piste n°{id} déplacée vers « {title} ».", { id: pid, title: shorten(target ? target.title : "", 60) }),
+        msg: t("{Piste.sg} n°{id} {piste|déplacé|déplacée} vers « {title} ».", { id: pid, title: shorten(target ? target.title : "", 60) }),
         fail: function () { sel.value = ""; }
       });
     });
@@ -1927,8 +1929,8 @@
         p.origin ? h("span", { class: "fc-origin", title: t("Reprise de : {origin}", { origin: p.origin }) }, icon("↩"), shorten(p.origin, 40)) : null,
         h("span", { class: "fc-spacer" }),
         e.gone ? null : actionButton("eng-unlink-" + pid, t("Retirer"), function () { unlinkPiste(e, p); },
-          { cls: "fc-btn-small", label: t("Retirer la piste n°{id} de cet engagement", { id: pid }),
-            title: t("Remettre la piste dans le vivier") }),
+          { cls: "fc-btn-small", label: t("Retirer {piste.le} n°{id} de {engagement.ce}", { id: pid }),
+            title: t("Remettre {piste.le} dans le vivier") }),
         e.gone ? null : move));
     rec.rows[pid] = { el: el, sig: sig };
     return el;
@@ -1940,14 +1942,14 @@
       .sort(function (a, b) { return b[1] - a[1] || personaLabel(a[0]).localeCompare(personaLabel(b[0])); });
     if (!entries.length) {
       rec.trace.appendChild(h("p", { class: "fc-muted fc-trace-none" },
-        (e.pistes || []).length ? t("Les pistes rattachées n'ont ni auteur ni gommette d'un habitant fictif.")
-          : t("Qui porte cet engagement ? Cela apparaîtra avec ses pistes.")));
+        (e.pistes || []).length ? t("{Piste.les} {piste|rattachés|rattachées} n'ont ni auteur ni gommette d'un habitant fictif.")
+          : t("Qui porte {engagement.ce} ? Cela apparaîtra avec ses {piste.pl}.")));
       return;
     }
     var people = 0;
     entries.forEach(function (x) { people += x[1]; });
     rec.trace.appendChild(h("p", { class: "fc-trace-label" },
-      t("Derrière cet engagement :"), " ",
+      t("Derrière {engagement.ce} :"), " ",
       h("span", { class: "fc-muted" }, plural(entries.length, t("{n} habitant fictif", { n: entries.length }), t("{n} habitants fictifs", { n: entries.length })) +
         " · " + plural(people, t("{n} personne", { n: people }), t("{n} personnes", { n: people })))));
     rec.trace.appendChild(h("ul", { class: "fc-trace" }, entries.map(function (x) {
@@ -1965,27 +1967,27 @@
     if (!e) return;
     act("engagement_move", { engagement_id: id, position: e.position + step }, {
       key: (step < 0 ? "eng-up-" : "eng-down-") + id, area: "eng-" + id, awaitAggregate: true,
-      msg: t("Engagement « {title} » déplacé en position {n}.", { title: shorten(e.title, 60), n: e.position + step })
+      msg: t("{Engagement.sg} « {title} » {engagement|déplacé|déplacée} en position {n}.", { title: shorten(e.title, 60), n: e.position + step })
     });
   }
 
   function deleteEngagement(e) {
     var n = (e.pistes || []).length;
     var question = n
-      ? plural(n, t("Supprimer l'engagement « {title} » ? Sa piste retournera dans le vivier.", { title: shorten(e.title, 80) }),
-        t("Supprimer l'engagement « {title} » ? Ses {n} pistes retourneront dans le vivier.", { title: shorten(e.title, 80), n: n }))
-      : t("Supprimer l'engagement « {title} » ?", { title: shorten(e.title, 80) });
+      ? plural(n, t("Supprimer {engagement.le} « {title} » ? {piste|Son|Sa|Son} {piste.sg} retournera dans le vivier.", { title: shorten(e.title, 80) }),
+        t("Supprimer {engagement.le} « {title} » ? Ses {n} {piste.pl} retourneront dans le vivier.", { title: shorten(e.title, 80), n: n }))
+      : t("Supprimer {engagement.le} « {title} » ?", { title: shorten(e.title, 80) });
     if (!window.confirm(question)) return;
     act("engagement_delete", { engagement_id: e.id }, {
       key: "eng-del-" + e.id, area: "eng-" + e.id, awaitAggregate: true,
-      msg: t("Engagement « {title} » supprimé.", { title: shorten(e.title, 60) })
+      msg: t("{Engagement.sg} « {title} » {engagement|supprimé|supprimée}.", { title: shorten(e.title, 60) })
     });
   }
 
   function unlinkPiste(e, p) {
     act("engagement_unlink", { piste_id: p.id }, {
       key: "eng-unlink-" + p.id, area: "eng-" + e.id, awaitAggregate: true,
-      msg: t("Piste n°{id} remise dans le vivier.", { id: p.id })
+      msg: t("{Piste.sg} n°{id} {piste|remis|remise} dans le vivier.", { id: p.id })
     });
   }
 

@@ -1,10 +1,34 @@
-/* The creation form: offer only the formats of the chosen template, starting from its default. */
+/* The creation form is the chosen template's: its formats (starting from its default), its summary
+   and source, its settings; only the fields the chosen format uses, and only the chosen method's
+   number. Hidden fields are disabled, so that the template's own defaults apply to them. */
 (function () {
   "use strict";
   var template = document.getElementById("template");
   var format = document.getElementById("format");
   if (!template || !format) return;
-  function filter() {
+  function show(element, visible) {
+    element.hidden = !visible;
+    Array.prototype.forEach.call(element.querySelectorAll("input, select"), function (field) {
+      field.disabled = !visible || field.closest("[hidden]") !== null;
+    });
+  }
+  function update() {
+    var phases = (format.selectedOptions[0] && format.selectedOptions[0].dataset.phases || "").split(" ");
+    document.querySelectorAll(".template-about").forEach(function (about) {
+      about.hidden = about.dataset.template !== template.value;
+    });
+    document.querySelectorAll(".template-settings").forEach(function (set) {
+      var mine = set.dataset.template === template.value;
+      set.hidden = !mine;
+      set.querySelectorAll("[data-phase]").forEach(function (part) { part.hidden = phases.indexOf(part.dataset.phase) < 0; });
+      var method = set.querySelector("[data-method]");
+      set.querySelectorAll("[data-method-field]").forEach(function (field) {
+        field.hidden = !method || field.dataset.methodField !== method.value;
+      });
+      show(set, mine);
+    });
+  }
+  function chooseTemplate() {
     var first = null, preferred = null;
     Array.prototype.forEach.call(format.options, function (option) {
       var mine = option.dataset.template === template.value;
@@ -14,7 +38,10 @@
       if (mine && option.hasAttribute("data-default")) preferred = option;
     });
     (preferred || first).selected = true;
+    update();
   }
-  template.addEventListener("change", filter);
-  filter();
+  template.addEventListener("change", chooseTemplate);
+  format.addEventListener("change", update);
+  document.querySelectorAll("[data-method]").forEach(function (method) { method.addEventListener("change", update); });
+  chooseTemplate();
 })();

@@ -5,6 +5,8 @@
 
   var F = window.Fabrique, h = F.h, t = F.t;
   var boot = F.boot, template = boot.template;
+  // Method words in the template's vocabulary ("{piste.ce}" → "cette piste d'action"), then the values.
+  t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), template.vocabulary), values); };
   var themes = F.byId(template.themes), personas = F.byId(template.personas), values = F.byId(template.values);
   var app = document.getElementById("app");
   var key = "fabrique:" + boot.state.atelier.join_code + ":" + boot.state.me.id;
@@ -211,7 +213,7 @@
           : h("label", { class: "pick" }, h("input", {
             type: "checkbox", checked: mine > 0, disabled: !can || (!mine && used >= budget),
             on: { change: function (e) { change(v.id, e.target.checked ? 1 : -1); } }
-          }), " ", t("Parmi mes {n} valeurs", { n: budget })),
+          }), " ", t("Parmi mes {n} {value.pl}", { n: budget })),
         settings.value_max_words ? h("div", { class: "words" },
           h("ul", { class: "chips" }, words.map(function (w) {
             return h("li", null, w.word, h("button", {
@@ -237,7 +239,7 @@
       instructions(s.stage),
       h("p", { class: "counter", role: "status" }, byPoints
         ? t("{n} points répartis sur {max}", { n: used, max: budget })
-        : t("{n} valeurs choisies sur {max}", { n: used, max: budget })),
+        : t("{n} {value.pl} {value|choisis|choisies} sur {max}", { n: used, max: budget })),
       list,
       h("div", { class: "sticky-actions" },
         notice("values"),
@@ -248,14 +250,28 @@
   }
 
   function themePicker(name, selected, onPick) {
-    return h("fieldset", { class: "theme-picker" },
-      h("legend", null, template.vocabulary.theme),
+    // Long titles ("Cadre de vie et renouvellement urbain") get one column, never a sideways scroll.
+    var long = template.themes.some(function (th) { return th.title.length > 28; });
+    var chosen = themes[selected];
+    return h("fieldset", { class: "theme-picker" + (long ? " is-long" : "") },
+      h("legend", null, FabriqueVocabulary.cap(template.vocabulary.theme.sg)),
       template.themes.map(function (th) {
         var id = name + "-" + th.id;
         return h("label", { for: id, class: "theme-option" + (selected === th.id ? " is-selected" : ""), style: "--theme:" + th.color },
           h("input", { type: "radio", id: id, name: name, value: th.id, checked: selected === th.id,
             on: { change: function () { onPick(th.id); } } }), th.title);
-      }));
+      }),
+      chosen ? themeGuide(chosen) : null);
+  }
+
+  /* What the framework says of the chosen theme, to write from: its keywords and its objectives. */
+  function themeGuide(th) {
+    var objectives = th.objectives || [];
+    if (!(th.tags || []).length && !objectives.length) return null;
+    return h("div", { class: "theme-guide" },
+      (th.tags || []).length ? h("p", null, h("strong", null, t("Mots-clés : ")), th.tags.join(" · ")) : null,
+      objectives.length ? h("details", null, h("summary", null, t("Objectifs et chantiers du cadre ({n})", { n: objectives.length })),
+        h("ul", null, objectives.map(function (o) { return h("li", null, o.title); }))) : null);
   }
 
   function lengthHint(id, text, max) {
@@ -285,16 +301,16 @@
       h("form", { class: "card stack", on: { submit: function (e) {
         e.preventDefault();
         var text = (drafts["reve-text"] || "").trim();
-        if (text.length > 300) { notices.reve = { kind: "error", text: t("Le rêve est trop long : 300 caractères au plus.") }; renderNotices(); return; }
-        if (text.length < 5) { notices.reve = { kind: "error", text: t("Écrivez votre rêve (5 caractères au moins).") }; renderNotices(); return; }
+        if (text.length > 300) { notices.reve = { kind: "error", text: t("{Reve.le} est trop {reve|long|longue} : 300 caractères au plus.") }; renderNotices(); return; }
+        if (text.length < 5) { notices.reve = { kind: "error", text: t("Écrivez votre {reve.sg} (5 caractères au moins).") }; renderNotices(); return; }
         act("reve", "reve_add", { theme_id: theme, text: text }, function () { clearDraft(["reve-text"]); });
       } } },
         themePicker("reve-theme", theme, function (id) { setDraft("reve-theme", id); render(true); }),
-        textArea("reve-text", t("Mon rêve"), 300, template.vocabulary.reve_prompt),
+        textArea("reve-text", t("{Reve|Mon|Ma|Mon} {reve.sg}"), 300, template.vocabulary.reve_prompt),
         notice("reve"),
-        h("button", { type: "submit", class: "primary", disabled: !can }, t("Partager ce rêve"))),
+        h("button", { type: "submit", class: "primary", disabled: !can }, t("Partager {reve.ce}"))),
       s.mine.reves.length ? h("section", { class: "card" },
-        h("h2", null, t("Mes rêves")),
+        h("h2", null, t("Mes {reve.pl}")),
         h("ul", { class: "mine" }, s.mine.reves.map(function (r) {
           return h("li", null, h("span", { class: "tag", style: "--theme:" + themes[r.theme_id].color }, themes[r.theme_id].title), " ", r.text,
             r.hidden ? h("em", null, " — ", t("masqué par l'animation")) : null,
@@ -315,8 +331,8 @@
     return h("form", { class: "card stack", id: "piste-form", on: { submit: function (e) {
       e.preventDefault();
       var text = (drafts["piste-text"] || "").trim();
-      if (text.length > 500) { notices.piste = { kind: "error", text: t("La piste est trop longue : 500 caractères au plus.") }; renderNotices(); return; }
-      if (text.length < 5) { notices.piste = { kind: "error", text: t("Décrivez votre piste (5 caractères au moins).") }; renderNotices(); return; }
+      if (text.length > 500) { notices.piste = { kind: "error", text: t("{Piste.le} est trop {piste|long|longue} : 500 caractères au plus.") }; renderNotices(); return; }
+      if (text.length < 5) { notices.piste = { kind: "error", text: t("Décrivez votre {piste.sg} (5 caractères au moins).") }; renderNotices(); return; }
       var data = { theme_id: theme, horizon: horizon, hashtags: tags, text: text };
       if (editing) data.piste_id = editing;
       var wasEditing = editing;
@@ -325,12 +341,12 @@
         if (wasEditing === editing) editing = null;
       });
     } } },
-      h("h2", null, editing ? t("Modifier ma piste") : t("Proposer une piste")),
+      h("h2", null, editing ? t("Modifier {piste|mon|ma|mon} {piste.sg}") : t("Proposer {piste.un}")),
       themePicker("piste-theme", theme, function (id) { setDraft("piste-theme", id); render(true); }),
       th.defi ? h("details", { class: "defi" }, h("summary", null, t("Le défi et ses questions")),
         h("p", null, th.defi),
         h("ul", null, th.questions.map(function (q) { return h("li", null, q); }))) : null,
-      textArea("piste-text", t("Ma piste de projet"), 500, t("Une proposition concrète…")),
+      textArea("piste-text", t("{Piste|Mon|Ma|Mon} {piste.sg}"), 500, t("Une proposition concrète…")),
       h("fieldset", { class: "horizons" }, h("legend", null, t("Horizon")),
         template.horizons.map(function (hz) {
           var id = "horizon-" + hz.id;
@@ -356,7 +372,7 @@
         }))) : null,
       notice("piste"),
       h("div", { class: "row" },
-        h("button", { type: "submit", class: "primary", disabled: !can }, editing ? t("Enregistrer la modification") : t("Proposer cette piste")),
+        h("button", { type: "submit", class: "primary", disabled: !can }, editing ? t("Enregistrer la modification") : t("Proposer {piste.ce}")),
         editing ? h("button", { type: "button", on: { click: function () { editing = null; clearDraft(["piste-text", "piste-tags"]); render(true); } } }, t("Annuler")) : null));
   }
 
@@ -365,9 +381,9 @@
       instructions(s.stage),
       pisteForm(s),
       s.mine.pistes.length ? h("section", { class: "card" },
-        h("h2", null, t("Mes pistes ({n})", { n: s.mine.pistes.length })),
+        h("h2", null, t("Mes {piste.pl} ({n})", { n: s.mine.pistes.length })),
         h("ul", { class: "mine" }, s.mine.pistes.map(function (p) {
-          var status = p.status === "hidden" ? t("masquée par l'animation") : p.status === "merged" ? t("fusionnée avec une piste proche") : null;
+          var status = p.status === "hidden" ? t("masquée par l'animation") : p.status === "merged" ? t("{piste|fusionné|fusionnée} avec {piste.un} {piste|proche|proche}") : null;
           return h("li", null,
             h("span", { class: "tag", style: "--theme:" + themes[p.theme_id].color }, themes[p.theme_id].title),
             " ", h("span", { class: "horizon" }, p.horizon), " ", p.text,
@@ -381,7 +397,7 @@
                 document.getElementById("piste-form").scrollIntoView();
               } } }, t("Modifier")),
               h("button", { type: "button", class: "link", disabled: !allowed("piste_withdraw"), on: { click: function () {
-                if (window.confirm(t("Retirer cette piste ?"))) act("piste", "piste_withdraw", { piste_id: p.id });
+                if (window.confirm(t("Retirer {piste.ce} ?"))) act("piste", "piste_withdraw", { piste_id: p.id });
               } } }, t("Retirer"))) : null);
         }))) : null);
   }
@@ -407,7 +423,7 @@
                 disabled: on ? !allowed("support_remove") : !can || used >= dots,
                 on: { click: function () { act("vote", on ? "support_remove" : "support_add", { piste_id: p.id }); } }
               }, on ? t("● Ma gommette — retirer") : t("○ Placer une gommette")));
-          })) : h("p", { class: "empty" }, t("Aucune piste sous ce thème.")));
+          })) : h("p", { class: "empty" }, t("{Piste|Aucun|Aucune} {piste.sg} sous {theme.ce}.")));
       }));
   }
 
@@ -418,11 +434,11 @@
     var engagements = s.board.filter(function (e) { return e.title !== undefined; });
     if (!engagements.length) {
       return h("section", { class: "card" }, instructions(s.stage),
-        h("p", null, t("L'animation rassemble les pistes en engagements : suivez à l'écran.")));
+        h("p", null, t("L'animation rassemble {piste.les} en {engagement.pl} : suivez à l'écran.")));
     }
     return h("section", null,
       instructions(s.stage),
-      h("p", null, t("Soutenez les engagements qui comptent pour votre habitant fictif.")),
+      h("p", null, t("Soutenez {engagement.les} qui comptent pour votre habitant fictif.")),
       notice("engagement"),
       template.themes.map(function (th) {
         var list = engagements.filter(function (e) { return e.theme_id === th.id; });
@@ -438,23 +454,28 @@
               h("button", {
                 type: "button", class: on ? "primary" : "", "aria-pressed": on ? "true" : "false", disabled: !can,
                 on: { click: function () { act("engagement", "engagement_support", { engagement_id: e.id, supported: !on }); } }
-              }, on ? t("Je soutiens cet engagement ✓") : t("Soutenir cet engagement")));
+              }, on ? t("Je soutiens {engagement.ce} ✓") : t("Soutenir {engagement.ce}")));
           })));
       }));
   }
 
   function cloture(s) {
     var m = s.mine;
+    // Only what this format asked for: no "paradoxes" line where there was no paradoxes phase.
+    var had = {};
+    (s.stage.phases || []).forEach(function (p) { had[p.kind] = true; });
+    var lines = [
+      had.paradoxes && t("{Paradox.pl} {paradox|marqués|marquées} : {n}", { n: m.paradoxes.length }),
+      had.valeurs && t("{Value.pl} {value|soutenus|soutenues} : {n}", { n: Object.keys(m.values).length }),
+      had.reves && t("{Reve.pl} {reve|partagés|partagées} : {n}", { n: m.reves.length }),
+      had.pistes && t("{Piste.pl} {piste|proposés|proposées} : {n}", { n: m.pistes.length }),
+      had.vote && t("Gommettes placées : {n}", { n: m.supports.length }),
+      had.convergence && t("{Engagement.pl} {engagement|soutenus|soutenues} : {n}", { n: (m.engagement_supports || []).length })
+    ].filter(Boolean);
     return h("section", { class: "card" },
       h("h2", null, t("Merci pour votre participation !")),
       instructions(s.stage),
-      h("ul", null,
-        h("li", null, t("Paradoxes marqués : {n}", { n: m.paradoxes.length })),
-        h("li", null, t("Valeurs soutenues : {n}", { n: Object.keys(m.values).length })),
-        h("li", null, t("Rêves partagés : {n}", { n: m.reves.length })),
-        h("li", null, t("Pistes proposées : {n}", { n: m.pistes.length })),
-        h("li", null, t("Gommettes placées : {n}", { n: m.supports.length })),
-        h("li", null, t("Engagements soutenus : {n}", { n: (m.engagement_supports || []).length }))));
+      lines.length ? h("ul", null, lines.map(function (line) { return h("li", null, line); })) : null);
   }
 
   var BODIES = { accueil: welcome, personas: welcome, paradoxes: paradoxes, valeurs: valeurs, reves: reves,

@@ -11,6 +11,8 @@
   var t = F.t;
   var boot = F.boot;
   var template = boot.template || {};
+  // Method words in the template's vocabulary ("{piste.ce}" → "cette piste d'action"), then the values.
+  t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), template.vocabulary), values); };
   var valuesById = F.byId(template.values);
   var paradoxesById = F.byId(template.paradoxes);
   var horizonsById = F.byId(template.horizons);
@@ -18,6 +20,9 @@
   var personasById = F.byId(personas);
 
   var JOIN_KINDS = { accueil: true, personas: true };
+  // Real frameworks have titles like "Cadre de vie et renouvellement urbain": smaller type on more
+  // lines for them, so that no word is cut (screen.css, .titles-long).
+  var LONG_TITLES = (template.themes || []).some(function (th) { return th.title.length > 24; }) ? " titles-long" : "";
   var MAX_CARDS = 12;          // never build more cards than this per column (then fit to the height)
   var MAX_REVES = 6;
   var MAX_WORDS = 60;
@@ -231,7 +236,7 @@
         h("span", { class: "rank-n", "aria-hidden": "true", text: String(n) }));
     });
     return h("div", { class: "view view-paradoxes" },
-      list.length ? h("ol", { class: "rank-list", style: "--rows:" + list.length }, rows) : empty(t("Aucun paradoxe dans ce modèle")),
+      list.length ? h("ol", { class: "rank-list", style: "--rows:" + list.length }, rows) : empty(t("{Paradox|Aucun|Aucune} {paradox.sg} dans ce modèle")),
       max ? null : h("p", { class: "hint", text: t("En attente des choix des participants…") }));
   }
 
@@ -257,8 +262,8 @@
     });
     return h("div", { class: "view view-valeurs" },
       h("section", { class: "values", "aria-labelledby": "values-title" },
-        h("h2", { id: "values-title", class: "section-title", text: t("Les valeurs") }),
-        list.length ? h("ol", { class: "value-list" }, rows) : empty(t("Aucune valeur dans ce modèle"))),
+        h("h2", { id: "values-title", class: "section-title", text: t("{Value.les}") }),
+        list.length ? h("ol", { class: "value-list" }, rows) : empty(t("{Value|Aucun|Aucune} {value.sg} dans ce modèle"))),
       h("section", { class: "cloud-wrap", "aria-labelledby": "cloud-title" },
         h("h2", { id: "cloud-title", class: "section-title", text: t("Les mots des participants") }),
         wordCloud(state.words || [])));
@@ -308,9 +313,9 @@
         return h("li", { class: "card reve-card" },
           persona ? avatar("reve-" + r.id, persona, persona.label || persona.name, "avatar card-avatar") : null,
           h("blockquote", { class: "card-text", dir: "auto", text: r.text }));
-      }), { empty: t("Aucun rêve pour l'instant"), hidden: total - reves.length, subtitle: true });
+      }), { empty: t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant"), hidden: total - reves.length, subtitle: true });
     });
-    return h("div", { class: "view view-columns view-reves" },
+    return h("div", { class: "view view-columns" + LONG_TITLES + " view-reves" },
       prompt ? h("p", { class: "prompt", text: "« " + prompt + " »" }) : null,
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
   }
@@ -411,17 +416,17 @@
         h("div", { class: "coverage-line" },
           h("p", { class: "coverage-n" },
             h("span", { class: "coverage-n-big", text: String(n) }),
-            " ", plural(n, t("piste"), t("pistes"))),
+            " ", plural(n, t("{piste.sg}"), t("{piste.pl}"))),
           h("p", { class: "coverage-people", text: personas.length
             ? t("{n} / {total} habitants", { n: people, total: personas.length })
             : plural(people, t("{n} habitant", { n: people }), t("{n} habitants", { n: people })) })),
-        bar(count(cov.share), 1, t("{theme} : {n} pistes, {p} habitants fictifs", { theme: c.theme.title, n: n, p: people }), "coverage-bar"),
+        bar(count(cov.share), 1, t("{theme} : {n} {piste.pl}, {p} habitants fictifs", { theme: c.theme.title, n: n, p: people }), "coverage-bar"),
         cov.thin ? h("p", { class: "thin-badge", text: t("À enrichir") }) : null);
       var shown = pistes.slice(0, MAX_CARDS);
       return column(c.theme, shown.map(function (p) { return pisteCard(p, false); }), {
-        empty: t("Aucune piste pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
+        empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
     });
-    return h("div", { class: "view view-columns view-pistes" },
+    return h("div", { class: "view view-columns" + LONG_TITLES + " view-pistes" },
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
   }
 
@@ -441,13 +446,13 @@
 
   function topColumns(state, heading) {
     return columns(state).map(function (c) {
-      return column(c.theme, topCards(c), { empty: t("Aucune piste pour l'instant"), ordered: true, cls: "col-top", heading: heading });
+      return column(c.theme, topCards(c), { empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: true, cls: "col-top", heading: heading });
     });
   }
 
   function renderVote(state) {
     var cols = topColumns(state);
-    return h("div", { class: "view view-columns view-vote" },
+    return h("div", { class: "view view-columns" + LONG_TITLES + " view-vote" },
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
   }
 
@@ -465,7 +470,7 @@
         return h("li", { class: "eng-how-item", dir: "auto", text: item });
       }), h("li", { class: "eng-how-cut", hidden: true, "aria-hidden": "true", text: "…" })) : null,
       h("p", { class: "eng-meta" },
-        h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, t("piste"), t("pistes"))),
+        h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, t("{piste.sg}"), t("{piste.pl}"))),
         h("span", { class: "eng-stat eng-dots" }, h("span", { class: "eng-dot", "aria-hidden": "true" }),
           h("strong", { text: String(dots) }), " ", plural(dots, t("gommette"), t("gommettes"))),
         h("span", { class: "eng-stat eng-backers" + (backers ? "" : " is-zero") },
@@ -483,14 +488,14 @@
       var mine = byTheme[c.theme.id] || [];
       if (!mine.length) {
         var top = topCards(c);
-        if (any && top.length) top.unshift(h("li", { class: "col-note", text: t("Pas encore d'engagement : les pistes les plus soutenues") }));
-        return column(c.theme, top, { empty: t("Aucune piste pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
+        if (any && top.length) top.unshift(h("li", { class: "col-note", text: t("Pas encore {engagement.de} : {piste.les} {piste|les plus soutenus|les plus soutenues}") }));
+        return column(c.theme, top, { empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
       }
       return column(c.theme, mine.map(engagementCard), { ordered: true, cls: "col-eng", listCls: "eng-cards", heading: "h3" });
     });
-    return h("div", { class: "view view-columns view-convergence" + (any ? " has-engagements" : "") },
-      any ? h("h2", { class: "visually-hidden", text: t("Les engagements") })
-        : h("h2", { class: "section-title summary-title", text: t("Les pistes les plus soutenues") }),
+    return h("div", { class: "view view-columns" + LONG_TITLES + " view-convergence" + (any ? " has-engagements" : "") },
+      any ? h("h2", { class: "visually-hidden", text: t("{Engagement.les}") })
+        : h("h2", { class: "section-title summary-title", text: t("{Piste.les} {piste|les plus soutenus|les plus soutenues}") }),
       h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
   }
 
