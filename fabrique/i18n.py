@@ -64,7 +64,7 @@ _JS_CALL = re.compile(r"""\bt\(\s*"((?:[^"\\]|\\.)*)"|\bt\(\s*'((?:[^'\\]|\\.)*)
 def js_message_ids() -> tuple[str, ...]:
     """Return every text the browser scripts pass to t("…") (they are written in French)."""
     ids = set()
-    for script in (Path(__file__).parent / "static" / "js").glob("*.js"):
+    for script in (Path(__file__).parent / "static" / "js").rglob("*.js"):
         for double, single in _JS_CALL.findall(script.read_text(encoding="utf-8")):
             ids.add(double or single)  # written plainly: no escapes inside t("…")
     return tuple(sorted(ids))

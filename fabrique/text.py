@@ -116,3 +116,4 @@ def key(text: str) -> str:
     """Return the form used to compare two texts: case- and accent-insensitive."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+

@@ -77,7 +77,9 @@ def test_personas_are_balanced_across_the_room(app, atelier):
 def test_participants_may_choose_when_the_facilitator_allows_it(app):
     atelier = new_atelier(persona_assignment="choice")
     client = app.test_client()
-    assert "Quel habitant fictif incarnerez-vous ?" in client.get(f"/j/{atelier.join_code}").get_data(as_text=True)
+    page = client.get(f"/j/{atelier.join_code}").get_data(as_text=True)
+    assert "Quel habitant fictif incarnerez-vous\u202f? (facultatif)" in page
+    assert "checked" not in page  # nothing chosen for the participant
     join(client, atelier, persona="retraite")
     assert db.session.scalar(select(Participant.persona_id)) == "retraite"
     assert join(app.test_client(), atelier, "Autre", persona="astronaute").status_code == 422

@@ -128,6 +128,11 @@ def brute_force(atelier_id: int) -> dict:
             piste_id = pistes[piste_id].merged_into_id
         return False
 
+    def kept(piste_id: int) -> int:
+        while pistes[piste_id].merged_into_id is not None:
+            piste_id = pistes[piste_id].merged_into_id
+        return piste_id
+
     supports = list(db.session.scalars(select(Support).where(Support.atelier_id == atelier_id)))
     participants = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.atelier_id == atelier_id))}
     visible = [p for p in pistes.values() if p.status == "visible"]
@@ -151,7 +156,7 @@ def brute_force(atelier_id: int) -> dict:
             "values": dict(db.session.execute(select(ValueVote.value_id, ValueVote.points).where(ValueVote.participant_id == pid)).all()),
             "words": sorted(db.session.scalars(select(ValueWord.id).where(ValueWord.participant_id == pid))),
             "pistes": sorted(p.id for p in pistes.values() if p.participant_id == pid and p.status != "withdrawn"),
-            "supports": sorted(s.piste_id for s in supports if s.participant_id == pid),
+            "supports": sorted({kept(s.piste_id) for s in supports if s.participant_id == pid}),  # dots through merges
             "engagement_supports": sorted(db.session.scalars(select(EngagementSupport.engagement_id).where(
                 EngagementSupport.participant_id == pid))),
         }

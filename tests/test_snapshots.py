@@ -235,3 +235,59 @@ def test_engagement_supports_and_their_board_converge(room):
         state = apply(state, name, payload)
     assert comparable(state, phone=True) == comparable(ana.sync(), phone=True)
     check_screens_converge(room, lambda: ana.act("engagement_support", engagement_id=created["engagement_id"], supported=True))
+
+
+
+def _replay(device, before: dict) -> tuple[dict, list[str]]:
+    """Apply what a device received to its earlier state; check it equals a fresh snapshot."""
+    events = received(device)
+    state = before
+    for name, payload in events:
+        state = apply(state, name, payload)
+    assert comparable(state, phone=True) == comparable(device.sync(), phone=True)
+    return state, [name for name, _ in events]
+
+
+def test_dots_follow_a_merge_on_every_device_and_a_double_supporter_gets_one_back(room):
+    console, (ana, bob) = room["console"], room["phones"]
+    kept, duplicate = room["pistes"]
+    console.goto("pistes")
+    third = bob.act("piste_add", theme_id="art-de-vivre", horizon="2040", text="Des chemins", hashtags=[])["piste_id"]
+    console.goto("vote")
+    assert console.act("settings_update", settings={"dots": 2})["ok"]
+    other = second_device(ana, room["atelier"])
+    for piste_id in (kept, duplicate):
+        assert ana.act("support_add", piste_id=piste_id)["ok"]
+    assert ana.act("support_add", piste_id=third)["code"] == "budget"
+    assert bob.act("support_add", piste_id=duplicate)["ok"]
+    broadcaster.flush()
+    for device in (ana, other, bob):
+        device.sio.get_received()
+    before = {device: device.sync() for device in (ana, other, bob)}
+
+    assert console.act("piste_merge", piste_id=duplicate, into_id=kept)["ok"]
+    broadcaster.flush()
+    for device in (ana, other, bob):  # both of Ana's devices, and Bob whose only dot was on the duplicate
+        state, names = _replay(device, before[device])
+        assert "me" in names
+        assert state["mine"]["supports"] == [kept]
+        assert [p["id"] for p in state["board"]] == [kept, third]
+
+    # Ana's two dots now stand on one piste: the other is hers to place again.
+    before = other.sync()
+    assert ana.act("support_add", piste_id=third)["ok"]
+    assert _replay(other, before)[0]["mine"]["supports"] == [kept, third]
+
+    # Taking the dot back from the kept piste, on her second device, takes both rows back.
+    before = ana.sync()
+    answer = other.act("support_remove", piste_id=kept)
+    assert answer["ok"] and answer["mine"]["supports"] == [third]
+    assert received(other) == []  # the acting device has it in its ack
+    assert _replay(ana, before)[0]["mine"]["supports"] == [third]
+
+    before = {device: device.sync() for device in (ana, bob)}
+    assert console.act("piste_unmerge", piste_id=duplicate)["ok"]
+    broadcaster.flush()
+    assert "me" not in _replay(ana, before[ana])[1]  # none of her dots stands on either piste now
+    state, names = _replay(bob, before[bob])
+    assert "me" in names and state["mine"]["supports"] == [duplicate]

@@ -48,16 +48,25 @@ class Change:
     stage: bool = False  # phase, lock, timer or settings: every screen and phone follows
     content: bool = False  # aggregates shown on the projector and the facilitator's console
     rows: list = field(default_factory=list)
+    merged: set[int] = field(default_factory=set)  # pistes merged or unmerged: their supporters' dots stand elsewhere
 
     def __bool__(self) -> bool:
         return self.stage or self.content
 
-    def mine_parts(self) -> dict[int, set[str]]:
-        """Return, for each participant whose own state changed, the parts of `mine` that did."""
+    def mine_parts(self, model=None) -> dict[int, set[str]]:
+        """Return, for each participant whose own state changed, the parts of `mine` that did.
+
+        With the atelier's read model, a merge or an unmerge also changes the `supports` of every
+        participant with a dot on that piste or on one merged into it (their dots count under
+        another kept piste now), though none of their rows was written.
+        """
         parts: dict[int, set[str]] = {}
         for table, row, _deleted in self.rows:
             if table in MINE_PART and row.get("participant_id") is not None:
                 parts.setdefault(row["participant_id"], set()).add(MINE_PART[table])
+        if model is not None and self.merged:
+            for participant_id in model.supporters_under(self.merged):
+                parts.setdefault(participant_id, set()).add("supports")
         return parts
 
     def touched(self, *tables: str) -> set[tuple[str, int]]:

@@ -12,6 +12,7 @@ from .. import catalog
 from ..extensions import db
 from ..models import ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
 from ..phases import refusal
+from ..readmodel.queries import dots_placed, roots_of
 from ..text import clean, key
 from . import Refused, perform
 from .participation import _atelier_of, _participant
@@ -236,15 +237,19 @@ def piste_withdraw(atelier, template, participant, change, data):
 
 @participant_action("support_add")
 def support_add(atelier, template, participant, change, data):
-    """Place one dot on a piste (at most one per piste, at most the atelier's number of dots)."""
+    """Place one dot on a piste (at most one per piste, at most the atelier's number of dots).
+
+    Dots count through merges: a dot on a duplicate stands on the piste it was merged into, and
+    a participant who dotted both pistes of a merge holds one dot there and gets the other back.
+    """
     piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id or piste.status != "visible":
         raise Refused(_("{Piste.ce} n'est plus {piste|proposé|proposée} au vote."), "state")
-    if db.session.scalar(select(Support.id).where(Support.participant_id == participant.id, Support.piste_id == piste.id)):
+    placed = dots_placed(participant.id)
+    if piste.id in placed:
         return  # already there: placing it again changes nothing
-    used = db.session.scalar(select(func.count()).where(Support.participant_id == participant.id))
     dots = atelier.settings["dots"]
-    if used >= dots:
+    if len(placed) >= dots:
         raise Refused(_("Vous avez placé vos %(dots)s gommettes : retirez-en une pour la déplacer.", dots=dots), "budget")
     db.session.add(Support(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, piste_id=piste.id))
     change.content = True
@@ -252,12 +257,14 @@ def support_add(atelier, template, participant, change, data):
 
 @participant_action("support_remove")
 def support_remove(atelier, template, participant, change, data):
-    """Take a dot back from a piste."""
+    """Take a dot back from a piste (with the dots that stand on it through merges)."""
     piste_id = _int_id(data.get("piste_id"), _("{Piste.sg} invalide."))
-    support = db.session.scalar(select(Support).where(Support.participant_id == participant.id, Support.piste_id == piste_id))
-    if support is not None:
-        db.session.delete(support)
-        change.content = True
+    supports = list(db.session.scalars(select(Support).where(Support.participant_id == participant.id)))
+    roots = roots_of({support.piste_id for support in supports})
+    for support in supports:
+        if roots[support.piste_id] == piste_id:
+            db.session.delete(support)
+            change.content = True
 
 
 PARTICIPANT_ACTIONS = {fn.action_name: fn for fn in (

@@ -122,6 +122,7 @@ def _piste(atelier, piste_id) -> Piste:
 def _touch(piste, change) -> None:
     change.content = True  # the author's phone and the board follow from the rows written
 
+
 @facilitator_action
 def piste_hide(atelier, template, change, data):
     """Hide a piste from the projector and the vote, or show it again."""
@@ -177,6 +178,7 @@ def piste_merge(atelier, template, change, data):
         raise Refused(_("{Piste|Seuls|Seules} des {piste.pl} {piste|proposés|proposées} peuvent être {piste|fusionnés|fusionnées}."), "state")
     duplicate.status = "merged"
     duplicate.merged_into_id = kept.id
+    change.merged.add(duplicate.id)
     if kept.status == "hidden":
         kept.status = "visible"
     _touch(duplicate, change)
@@ -193,6 +195,7 @@ def piste_unmerge(atelier, template, change, data):
         raise Refused(_("{Piste.ce} n'est pas {piste|fusionné|fusionnée}."), "state")
     piste.status = "visible"
     piste.merged_into_id = None
+    change.merged.add(piste.id)
     _touch(piste, change)
 
 

@@ -87,3 +87,15 @@ def _participant(atelier: Atelier, participant_id: int) -> Participant:
     if participant is None or participant.atelier_id != atelier.id:
         raise Refused(_("Participant inconnu : rejoignez l'atelier à nouveau."), "not_found")
     return participant
+
+
+def set_language(participant_id: int, language: str) -> None:
+    """Record the interface language a participant switched to (their server messages follow it)."""
+    if language not in LANGUAGES:
+        raise Refused(_("Langue inconnue."), "invalid")
+
+    def action(atelier, change):
+        participant = _participant(atelier, participant_id)
+        participant.language = language
+
+    perform(_atelier_of(participant_id), f"participant:{participant_id}", None, action)

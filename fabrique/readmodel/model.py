@@ -3,7 +3,8 @@
 Supports are counted through merges: a piste merged into another counts under the kept one,
 and a person who supported both counts once; a piste's authors count the same way. The counts
 are derived lazily and kept until a piste or a support changes, so a burst of actions between
-two projector refreshes costs one recount, and a phone's own state never needs one.
+two projector refreshes costs one recount, and a phone's own state never needs one: its dots
+are the kept pistes its supports count under, found by following each one's merges.
 """
 
 from __future__ import annotations
@@ -118,6 +119,34 @@ class AtelierModel:
                 self._counts = count_pistes(list(self.tables["piste"].values()), supports)
             return self._counts
 
+    def root(self, piste_id: int) -> int:
+        """Return the id of the kept piste a piste counts under, following its merges."""
+        pistes, seen = self.tables["piste"], set()
+        while piste_id in pistes and pistes[piste_id]["merged_into_id"] is not None and piste_id not in seen:
+            seen.add(piste_id)
+            piste_id = pistes[piste_id]["merged_into_id"]
+        return piste_id
+
+    def dots(self, participant_id: int) -> set[int]:
+        """Return the kept pistes a participant's dots stand on (two dots merged into one stand once)."""
+        with self.lock:
+            return {self.root(r["piste_id"]) for r in self.own("support", participant_id)}
+
+    def supporters_under(self, piste_ids) -> set[int]:
+        """Return the participants with a dot on one of `piste_ids` or on a piste merged into one of them."""
+        wanted, pistes = set(piste_ids), self.tables["piste"]
+        found = set()
+        with self.lock:
+            for support in self.tables["support"].values():
+                piste_id, seen = support["piste_id"], set()
+                while piste_id is not None and piste_id not in seen:
+                    if piste_id in wanted:
+                        found.add(support["participant_id"])
+                        break
+                    seen.add(piste_id)
+                    piste_id = pistes[piste_id]["merged_into_id"] if piste_id in pistes else None
+        return found
+
     def mine(self, participant_id: int, parts=None) -> dict:
         """Return a participant's own contributions, all of them or only the `parts` named."""
         with self.lock:
@@ -138,7 +167,7 @@ class AtelierModel:
                                   "hashtags": list(p["hashtags"]), "status": p["status"], "merged_into": p["merged_into_id"]}
                                  for p in self.own("piste", participant_id) if p["status"] != "withdrawn"]
             if "supports" in wanted:
-                out["supports"] = sorted(r["piste_id"] for r in self.own("support", participant_id))
+                out["supports"] = sorted(self.dots(participant_id))
             if "engagement_supports" in wanted:
                 out["engagement_supports"] = sorted(r["engagement_id"] for r in self.own("engagement_support", participant_id))
             return out

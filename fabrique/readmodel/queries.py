@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Atelier, Piste
+from ..models import Atelier, Piste, Support
 from .model import count_pistes
 from .model import merge_roots as _roots
 
@@ -28,6 +28,25 @@ def earlier_ateliers(atelier) -> list[Atelier]:
 def merge_roots(pistes) -> dict[int, int]:
     """Map every piste id (of ORM pistes) to the id of the piste it finally counts under."""
     return _roots({p.id: p.merged_into_id for p in pistes})
+
+
+def roots_of(piste_ids) -> dict[int, int]:
+    """Map each of `piste_ids` to the kept piste it counts under, following merges in the
+    database (the session's own pending writes included), reading only the pistes on the way."""
+    parent: dict[int, int | None] = {}
+    frontier = set(piste_ids)
+    while frontier:
+        rows = db.session.execute(select(Piste.id, Piste.merged_into_id).where(Piste.id.in_(frontier))).all()
+        parent.update(rows)
+        frontier = {into for _id, into in rows if into is not None and into not in parent}
+    roots = _roots(parent)
+    return {piste_id: roots.get(piste_id, piste_id) for piste_id in piste_ids}
+
+
+def dots_placed(participant_id: int) -> set[int]:
+    """Return the kept pistes a participant's dots stand on, as the database has them now (the
+    check of an action: a batch's earlier writes count, the read model follows only after commit)."""
+    return set(roots_of(set(db.session.scalars(select(Support.piste_id).where(Support.participant_id == participant_id)))).values())
 
 
 def piste_counts(atelier_id: int) -> tuple[list[Piste], dict[int, set[int]], dict[int, set[int]]]:

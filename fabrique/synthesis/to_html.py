@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from ..typography import french_datetime
 from ..vocabulary import agree, fill
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -44,11 +45,11 @@ def _moment(value: str | None) -> datetime | None:
 
 
 def fr_datetime(value: str | None) -> str:
-    """Return "22 novembre 2026 à 10 h 05 (UTC)" for an ISO timestamp in UTC."""
+    """Return "22 novembre 2026 à 11 h 05" for an ISO timestamp in UTC, in the app's time zone (Europe/Paris)."""
     moment = _moment(value)
     if moment is None:
         return value or ""
-    return f"{fr_date(value)} à {moment.hour} h {moment.minute:02d} (UTC)"
+    return french_datetime(moment)
 
 
 def short_datetime(value: str | None) -> str:

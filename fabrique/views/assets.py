@@ -1,20 +1,91 @@
-"""Generated and data-backed assets: the join QR code, persona illustrations, the language switch."""
+"""Assets: static files under fingerprinted URLs cached for a year, compressed responses, the join
+QR code, persona illustrations, the language switch."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import re
+from functools import lru_cache
+from pathlib import Path
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, abort, current_app, redirect, request, send_file
+from flask import Blueprint, Response, abort, current_app, redirect, request, send_from_directory, url_for
+from flask_compress import Compress
 from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
-from ..i18n import LANGUAGES, LANGUAGE_COOKIE
-from ..models import Atelier
+from ..i18n import LANGUAGES, LANGUAGE_COOKIE, get_locale
+from ..actions.participation import set_language
+from ..models import Atelier, Participant
+from ..typography import french_datetime, typo
+from ..sockets import PARTICIPANT_COOKIE
 
 bp = Blueprint("assets", __name__)
+compress = Compress()
+YEAR = 365 * 24 * 3600
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    app = state.app
+    app.config.setdefault("COMPRESS_MIMETYPES", ["text/html", "text/css", "text/javascript", "application/javascript",
+                                                 "application/json", "image/svg+xml", "text/csv", "text/plain"])
+    app.config.setdefault("COMPRESS_ALGORITHM", ["br", "gzip"])
+    app.config.setdefault("COMPRESS_MIN_SIZE", 500)
+    compress.init_app(app)
+
+
+@lru_cache(maxsize=4)
+def static_version(folder: str) -> str:
+    """Return a fingerprint of every static file (names and contents): it changes when any file does.
+
+    One fingerprint for the whole folder, as a path segment, so that the ES modules' relative
+    imports carry it too and a new release is never mixed with a cached old module.
+    """
+    digest = hashlib.sha256()
+    root = Path(folder)
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.app_template_filter("typo")
+def typo_filter(text):
+    """Give a text its French no-break spaces (in French pages only)."""
+    return typo(text) if str(get_locale()).startswith("fr") else text
+
+
+@bp.app_template_filter("fr_datetime")
+def datetime_filter(moment):
+    """Show a moment as « 1er décembre 2026 à 10 h 42 », in the app's time zone."""
+    return french_datetime(moment)
+
+
+@bp.app_template_global()
+def asset(filename: str) -> str:
+    """Return the fingerprinted URL of a static file (cached by browsers for a year)."""
+    return url_for("assets.fingerprinted", version=static_version(current_app.static_folder), filename=filename)
+
+
+@bp.get("/s/<version>/<path:filename>")
+def fingerprinted(version: str, filename: str):
+    """Serve a static file under its fingerprinted URL, cached for a year (the URL changes with it)."""
+    response = send_from_directory(current_app.static_folder, filename, max_age=YEAR)
+    # Read in full (the files are small) so that it is compressed like a page, with gzip too.
+    response.direct_passthrough = False
+    body = response.get_data()
+    response.close()
+    response.set_data(body)
+    if version == static_version(current_app.static_folder):
+        response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    else:
+        response.headers["Cache-Control"] = "no-cache"  # an old page asking for a file that has changed since
+    return response
 
 
 @bp.get("/qr/<code>.svg")
@@ -36,7 +107,9 @@ def persona_illustration(persona_id: str):
     persona = catalog().personas.get(persona_id)
     if persona is None:
         abort(404)
-    return send_file(persona.illustration_path, mimetype="image/svg+xml", max_age=3600)
+    # Read in full (a few kilobytes): compressed like a page, and no file left open by a stream.
+    return Response(Path(persona.illustration_path).read_bytes(), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.get("/langue/<language>")
@@ -47,6 +120,17 @@ def switch_language(language: str):
     target = request.args.get("next", "/")
     if not target.startswith("/") or target.startswith("//"):
         target = "/"  # only local redirects
+    _participants_follow(language)
     response = redirect(target)
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def _participants_follow(language: str) -> None:
+    """Switch the participants this browser joined as, so that their refusals follow the new language."""
+    tokens = [value for name, value in request.cookies.items() if re.fullmatch(PARTICIPANT_COOKIE.format(r"\d+"), name)]
+    if not tokens:
+        return
+    for participant in db.session.scalars(select(Participant).where(Participant.token.in_(tokens[:50]))):
+        if participant.language != language:
+            set_language(participant.id, language)

@@ -95,8 +95,7 @@ def test_a_whole_atelier_with_a_projector_and_three_phones(contexts, live_server
     for phone in phones:
         for _ in range(3):
             phone.get_by_role("button", name="Ajouter un point à Innovation").click()
-        phone.get_by_role("button", name="Enregistrer mon vote").click()
-        saved(phone)
+        saved(phone)  # placed points save themselves
     expect(projector.get_by_label(re.compile(r"Innovation.*9 points"))).to_be_visible()
     shoot(projector, "projector-3-valeurs")
     shoot(phones[0], "phone-3-valeurs")
@@ -134,7 +133,7 @@ def test_a_whole_atelier_with_a_projector_and_three_phones(contexts, live_server
         if i < 2:
             phone.locator("li.piste", has_text=texts["vivre-mieux"]).get_by_role("button", name=re.compile("Placer une gommette")).click()
             saved(phone)
-    expect(phones[0].get_by_text("Il vous reste 1 gommette(s) sur 3")).to_be_visible()
+    expect(phones[0].locator("#counter")).to_have_text("Il vous reste 1 gommette sur 3")
     top = projector.locator("main")
     expect(top).to_contain_text(texts["vivre-monde"])
     expect(projector.locator("li", has_text=texts["vivre-monde"]).first).to_contain_text("3")
@@ -188,7 +187,7 @@ def test_hostile_text_is_shown_escaped_or_refused(contexts, live_server):
 
     phone.get_by_label("Ma piste de projet").fill("x" * 5000)
     phone.get_by_role("button", name="Proposer cette piste").click()
-    expect(phone.get_by_text("La piste de projet est trop longue : 500 caractères au plus.")).to_be_visible()
+    expect(phone.locator("#piste-form").get_by_text("La piste de projet est trop longue : 500 caractères au plus.")).to_be_visible()
 
     phone.get_by_label("Ma piste de projet").fill(HOSTILE)
     phone.get_by_role("button", name="Proposer cette piste").click()

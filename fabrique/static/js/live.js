@@ -1,5 +1,6 @@
-/* Shared by the three live screens: the connection, snapshots and events, safe DOM building,
-   translation, and (for phones) an outbox that keeps actions until the server has stored them. */
+/* Shared by the three live screens: the connection, snapshots and events, translation, and (for
+   phones) an outbox that keeps actions until the server has stored them. Elements are built and
+   patched by dom.js. */
 (function () {
   "use strict";
 
@@ -25,29 +26,6 @@
     return stage;
   }
   if (boot.state) localStage(boot.state.stage);
-
-  /* Build an element. Text always goes through textContent, so nothing typed by anyone can
-     become markup. attrs: {class, text, on: {click: fn}, …any attribute}. */
-  function h(tag, attrs) {
-    var el = document.createElement(tag);
-    attrs = attrs || {};
-    Object.keys(attrs).forEach(function (key) {
-      var value = attrs[key];
-      if (value === null || value === undefined || value === false) return;
-      if (key === "text") el.textContent = value;
-      else if (key === "class") el.className = value;
-      else if (key === "on") Object.keys(value).forEach(function (ev) { el.addEventListener(ev, value[ev]); });
-      else if (key === "style") el.setAttribute("style", value);
-      else el.setAttribute(key, value === true ? "" : value);
-    });
-    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
-    return el;
-  }
-  function append(el, child) {
-    if (child === null || child === undefined || child === false) return;
-    if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
-    el.appendChild(typeof child === "object" ? child : document.createTextNode(String(child)));
-  }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -227,7 +205,7 @@
   }
 
   window.Fabrique = {
-    boot: boot, t: t, h: h, uuid: uuid, connect: connect, Outbox: Outbox,
+    boot: boot, t: t, uuid: uuid, connect: connect, Outbox: Outbox,
     formatTimer: formatTimer, timerRemaining: timerRemaining, byId: byId
   };
 })();
