@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .catalog import Catalog, load_catalog
 from .config import PROJECT_ROOT, from_environment
@@ -27,6 +28,11 @@ def create_app(config: dict | None = None) -> Flask:
         log.warning("%s", error)
     app.extensions["fabrique.catalog"] = catalog
 
+    if app.config.get("PROXY_HOPS"):
+        # Behind nginx every client would otherwise be 127.0.0.1: the per-address limits (joins,
+        # rejoin codes) must count the phone's own address, which the proxy passes on.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_HOPS"], x_proto=app.config["PROXY_HOPS"])
+
     db.init_app(app)
     # The handlers must be declared before init_app: Flask-SocketIO keeps those declared earlier
     # and gives them to every server it creates, whereas later ones go to the current server only.
@@ -43,8 +49,11 @@ def create_app(config: dict | None = None) -> Flask:
         # session would need every request to reach the same process (sticky sessions).
         transports=app.config["SOCKET_TRANSPORTS"],
     )
+    from . import limits
 
-    from . import cli, i18n, logs, views, vocabulary
+    limits.gate.install(socketio.server, lambda sid: sockets.gate_refusal(app, sid))
+
+    from . import cli, i18n, logs, security, views, vocabulary
     from .presence import presence
 
     presence.init_app(app)
@@ -52,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     i18n.init_app(app)
     vocabulary.init_app(app)
     views.init_app(app)
+    security.init_app(app)
     cli.init_app(app)
     logs.init_app(app)
 

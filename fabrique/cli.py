@@ -31,12 +31,13 @@ def check_command(folders: tuple[Path, ...]) -> None:
 @click.option("--template", "template_id", default=None, help="Identifiant du modèle (nom du fichier dans sessions/) ; par défaut, FABRIQUE_DEFAULT_TEMPLATE ou le premier modèle valide.")
 @click.option("--name", required=True, help="Nom de l'atelier.")
 @click.option("--format", "format_id", default=None, help="Format (déroulé) du modèle ; par défaut, celui du modèle.")
-@click.option("--demarche", "demarche", default=None, help="Nom de la démarche à laquelle rattacher l'atelier (créée au besoin).")
+@click.option("--demarche", "demarche", default=None, help="Nom d'une nouvelle démarche à laquelle rattacher l'atelier.")
+@click.option("--demarche-secret", "demarche_secret", default=None, help="Lien secret d'une démarche existante (console d'un de ses ateliers).")
 @click.option("--audience", default=None, help="Public de l'atelier (élus, CODEV…).")
-def create_atelier_command(template_id, name, format_id, demarche, audience) -> None:
+def create_atelier_command(template_id, name, format_id, demarche, demarche_secret, audience) -> None:
     """Create an atelier and print its links."""
     from .actions import Refused
-    from .actions.ateliers import create_atelier, demarche_named
+    from .actions.ateliers import create_atelier, demarche_by_secret, new_demarche
     from .serving import print_welcome
 
     if template_id is None:
@@ -45,7 +46,8 @@ def create_atelier_command(template_id, name, format_id, demarche, audience) -> 
         default = catalog().default_template(current_app.config.get("DEFAULT_TEMPLATE"))
         template_id = default.id if default else ""
     try:
-        demarche_id = demarche_named(demarche, template_id)
+        existing = demarche_by_secret(demarche_secret)
+        demarche_id = existing.id if existing else new_demarche(demarche, template_id)
         atelier = create_atelier(template_id, name, format_id=format_id, demarche_id=demarche_id, audience=audience)
     except Refused as exc:
         raise click.ClickException(exc.reason) from None

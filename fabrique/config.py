@@ -10,6 +10,7 @@
 | MESSAGE_QUEUE  | (none)                                    | redis://… to run several processes             |
 | ASYNC_MODE     | eventlet                                  | eventlet or threading                          |
 | SOCKET_TRANSPORTS | websocket,polling                      | "websocket" behind a proxy with several processes |
+| PROXY_HOPS | 0                                         | proxies in front (nginx: 1) whose X-Forwarded-* to trust |
 | RETENTION_DAYS | 365                                       | days personal data is kept after an atelier    |
 | PRIVACY_CONTACT | (none)                                   | who participants ask about their data          |
 | FABRIQUE_SESSIONS_DIR / FABRIQUE_PERSONAS_DIR | sessions/, personas/ | the catalogue's folders              |
@@ -108,6 +109,10 @@ def from_environment(instance_path: Path, environ=None) -> dict:
     if not retention.isdigit() or int(retention) < 1:
         raise ConfigError(f"RETENTION_DAYS doit être un nombre de jours (reçu : {retention!r}).")
 
+    proxy_hops = env.get("PROXY_HOPS", "0")
+    if not proxy_hops.isdigit() or int(proxy_hops) > 5:
+        raise ConfigError(f"PROXY_HOPS : le nombre de mandataires (0 à 5) devant le serveur (reçu : {proxy_hops!r}).")
+
     database_url = database_url_with_driver(env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'fabrique.sqlite3'}")
 
     return {
@@ -122,6 +127,7 @@ def from_environment(instance_path: Path, environ=None) -> dict:
         "ASYNC_MODE": async_mode,
         "SOCKET_TRANSPORTS": transports,
         "RETENTION_DAYS": int(retention),
+        "PROXY_HOPS": int(proxy_hops),
         "PRIVACY_CONTACT": env.get("PRIVACY_CONTACT") or None,
         "SESSIONS_DIR": Path(env.get("FABRIQUE_SESSIONS_DIR") or PROJECT_ROOT / "sessions"),
         "PERSONAS_DIR": Path(env.get("FABRIQUE_PERSONAS_DIR") or PROJECT_ROOT / "personas"),

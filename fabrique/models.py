@@ -57,6 +57,8 @@ class Demarche(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     template_id: Mapped[str] = mapped_column(String(64))
+    # The secret that adds an atelier to this démarche: only the organiser's consoles show it.
+    token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=secret_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ateliers: Mapped[list[Atelier]] = relationship(back_populates="demarche", order_by="Atelier.id")

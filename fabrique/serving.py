@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 
 import qrcode
 
-from . import catalog, create_app
+from . import catalog, create_app, guard
 from .config import ConfigError
 from .extensions import socketio
 
@@ -81,6 +82,7 @@ def main(argv: list[str]) -> int:
     if app.config["ASYNC_MODE"] == "eventlet":
         # eventlet.wsgi accepts 1,024 connections by default: too few for a big room.
         options["max_size"] = 10_000
+        options.update(guard.server_options(os.environ))  # slow headers time out, a cap per address
     else:
         options["allow_unsafe_werkzeug"] = True  # threading mode is for small rooms and tests
     socketio.run(app, **options)

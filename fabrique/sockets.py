@@ -9,7 +9,6 @@ for its snapshot (`sync`).
 from __future__ import annotations
 
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -19,6 +18,7 @@ from flask_babel import refresh
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
+from . import limits, payloads, readmodel
 from .actions import Refused
 from .actions.contributions import PARTICIPANT_ACTIONS
 from .actions.carry_over import carry_over
@@ -27,8 +27,8 @@ from .actions.facilitation import FACILITATOR_ACTIONS
 from .events import broadcaster, participant_room, presence, room
 from .extensions import db, socketio
 from .models import Atelier, Participant
-from . import readmodel
 from .state import facilitate_state, participant_state, screen_state
+from .vocabulary import in_words_of
 
 PARTICIPANT_COOKIE = "fabrique_{}"  # one cookie per atelier id, holding the participant's secret token
 
@@ -62,26 +62,9 @@ def speaking(language: str | None):
         refresh()
 
 
-class TokenBucket:
-    """A small per-connection rate limit: bursts of `capacity`, then `rate` actions a second."""
-
-    def __init__(self, capacity: float = 20, rate: float = 8):
-        self.capacity, self.rate = capacity, rate
-        self.tokens, self.updated = capacity, time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens < 1:
-            return False
-        self.tokens -= 1
-        return True
-
-
 _lock = threading.Lock()
 _identities: dict[str, Identity] = {}
-_buckets: dict[str, TokenBucket] = {}
+_snapshots: dict[str, limits.SnapshotSlot] = {}
 
 
 def identify(auth) -> Identity:
@@ -112,7 +95,7 @@ def on_connect(auth=None):
         identity = identify(auth)
     with _lock:
         _identities[request.sid] = identity
-        _buckets[request.sid] = TokenBucket()
+        _snapshots[request.sid] = limits.SnapshotSlot()
     join_room(room(identity.atelier_id))
     if identity.role == "participant":
         join_room(participant_room(identity.participant_id))
@@ -127,7 +110,7 @@ def on_connect(auth=None):
 def on_disconnect(*_reason):
     with _lock:
         _identities.pop(request.sid, None)
-        _buckets.pop(request.sid, None)
+        _snapshots.pop(request.sid, None)
     left = presence.remove(request.sid)
     if left is not None:
         broadcaster.mark_dirty(left[0])
@@ -155,20 +138,35 @@ def on_sync(*_args):
     if identity is None:
         with speaking(None):
             return {"ok": False, "error": _("Connexion non identifiée : rechargez la page."), "code": "unknown"}
-    return {"ok": True, "state": snapshot(identity)}
+    with _lock:
+        slot = _snapshots.get(request.sid)
+    # Coalesced: one snapshot built at a time per connection, requests meanwhile share the next one.
+    state = slot.get(lambda: snapshot(identity)) if slot is not None and limits.allow_sync(identity) else None
+    if state is None:
+        with speaking(identity.language):
+            return _refusal(_("Trop de demandes d'un coup : patientez un instant."), "rate")
+    return {"ok": True, "state": state}
+
+
+def gate_refusal(app, sid: str) -> dict:
+    """Return the answer to an event refused before it is handled (too many at once from one connection)."""
+    with app.app_context(), _lock:
+        identity = _identities.get(sid)
+    with app.app_context(), speaking(identity.language if identity else None):
+        return _refusal(_("Trop de demandes d'un coup : patientez un instant."), "rate")
 
 
 def _refusal(reason: str, code: str) -> dict:
     return {"ok": False, "error": reason, "code": code}
 
 
-def _apply(call, data) -> dict:
-    """Check the payload has an action id, then run `call(op_id, data)`; a refusal becomes the answer."""
+def _apply(name, identity, call, data) -> dict:
+    """Check the payload against the event's schema, then run `call(op_id, data)`; a refusal becomes the answer."""
     try:
-        if not isinstance(data, dict):
-            raise Refused(_("Requête invalide."), "invalid")
-        if data.get("op_id") is None:
-            raise Refused(_("Identifiant d'action manquant."), "invalid")
+        try:
+            data = payloads.event(name, data)
+        except Refused as refused:  # said in the template's words, as the actions' refusals are
+            raise Refused(in_words_of(db.session.get(Atelier, identity.atelier_id), refused.reason), refused.code) from None
         return {**call(data["op_id"], data), "ok": True}
     except Refused as refused:
         db.session.rollback()
@@ -181,9 +179,9 @@ def _participant_handler(name, action):
         with speaking(identity.language if identity else None):  # refusals in the participant's language
             if identity is None or identity.role != "participant":
                 return _refusal(_("Cette action est réservée aux participants."), "forbidden")
-            if not _buckets[request.sid].take():
+            if not limits.allow_action(identity):
                 return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
-            answer = _apply(lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
+            answer = _apply(name, identity, lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
             if answer["ok"]:
                 # The ack carries the parts of the phone's own state this action changed (all of
                 # them for a retried action, whose first answer was lost).
@@ -202,7 +200,9 @@ def _facilitator_handler(name, action):
         with speaking(None):  # the facilitator's language: their browser's cookie
             if identity is None or identity.role != "facilitate":
                 return _refusal(_("Cette action est réservée à l'animation."), "forbidden")
-            return _apply(lambda op_id, payload: action(identity.atelier_id, op_id, payload), data)
+            if not limits.allow_action(identity):
+                return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
+            return _apply(name, identity, lambda op_id, payload: action(identity.atelier_id, op_id, payload), data)
 
     handler.__name__ = f"on_{name}"
     return handler
@@ -218,4 +218,5 @@ def forget_all() -> None:
     """Forget every connection (tests start from a clean slate)."""
     with _lock:
         _identities.clear()
-        _buckets.clear()
+        _snapshots.clear()
+    limits.forget_all()

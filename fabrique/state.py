@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from . import catalog, readmodel
 from .models import utcnow
 from .phases import allowed_actions, current_phase, phase_title
-from .readmodel.queries import earlier_ateliers, merge_roots, origin_label, piste_counts  # noqa: F401 (the synthesis counts through these)
+from .readmodel.queries import demarche_token, earlier_ateliers, merge_roots, origin_label, piste_counts  # noqa: F401 (the synthesis counts through these)
 from .vocabulary import words
 
 
@@ -254,6 +254,8 @@ def _facilitate(model, state: dict, online, public_url: str) -> dict:
         "screen": f"/screen/{atelier.screen_token}",
         "review": f"/synthese/{atelier.review_token}",
         "demarche_synthesis": f"/synthese/{atelier.review_token}?demarche=1" if atelier.demarche_id else None,
+        # The démarche's secret: whoever holds it may add an atelier to the démarche (and read it through carry-over).
+        "demarche_new": f"/?demarche={demarche_token(atelier.demarche_id)}" if atelier.demarche_id else None,
     }
     return state
 

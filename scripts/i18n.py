@@ -3,7 +3,7 @@
     .venv/bin/python scripts/i18n.py            # update fabrique/translations/en/LC_MESSAGES/messages.po
     .venv/bin/python scripts/i18n.py --check    # exit 1 if a message has no English translation
 
-Texts come from `_()`/`gettext()` in Python and templates, and from `t("…")` in the browser
+Texts come from `_()`/`gettext()`/`ngettext()` in Python and templates, and from `t("…")` in the browser
 scripts. The interface is written in French: French needs no catalogue.
 """
 
@@ -22,13 +22,15 @@ PO = ROOT / "fabrique" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 
 
-def current_messages() -> dict[str, str]:
-    """Return every interface text (msgid → a source location)."""
-    found: dict[str, str] = {}
+def current_messages() -> dict:
+    """Return every interface text (msgid, or (singular, plural) for ngettext → a source location)."""
+    found: dict = {}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
             ROOT / "fabrique", METHODS, options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"}}):
         if isinstance(message, str) and message:
             found.setdefault(message, filename)
+        elif isinstance(message, tuple) and len(message) == 2 and all(message):
+            found.setdefault(message, filename)  # ngettext: the singular and the plural
     from fabrique.i18n import js_message_ids
 
     for message in js_message_ids():
@@ -40,10 +42,13 @@ def main() -> int:
     existing = read_po(PO.open("rb")) if PO.exists() else Catalog(locale="en")
     messages = current_messages()
     catalog = Catalog(locale="en", project="Fabrique", charset="utf-8")
-    for msgid, where in sorted(messages.items()):
-        old = existing.get(msgid)
-        catalog.add(msgid, old.string if old is not None else "", locations=[(where, 0)])
-    missing = [m.id for m in catalog if m.id and not m.string]
+    for msgid, where in sorted(messages.items(), key=lambda item: item[0] if isinstance(item[0], tuple) else (item[0],)):
+        old = existing.get(msgid[0] if isinstance(msgid, tuple) else msgid)
+        string = old.string if old is not None else ""
+        if isinstance(msgid, tuple) and not isinstance(string, tuple):
+            string = ("", "")
+        catalog.add(msgid, string, locations=[(where, 0)])
+    missing = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     if "--check" in sys.argv:
         for msgid in missing:
             print(f"sans traduction : {msgid!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import random
+import re
 import sys
 import urllib.parse
 import urllib.request
@@ -45,7 +46,9 @@ class Phone:
         self.state = None
 
     def join(self) -> None:
-        data = urllib.parse.urlencode({"pseudonym": self.pseudonym}).encode()
+        page = self.opener.open(f"{self.base}/j/{self.code}", timeout=10).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # the form's CSRF token
+        data = urllib.parse.urlencode({"pseudonym": self.pseudonym, "csrf_token": token}).encode()
         self.opener.open(f"{self.base}/j/{self.code}", data=data, timeout=10).read()
         cookie = "; ".join(f"{c.name}={c.value}" for c in self.jar)
         self.client.connect(self.base, headers={"Cookie": cookie}, auth={"role": "participant", "code": self.code},

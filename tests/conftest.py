@@ -18,6 +18,7 @@ def app(tmp_path, monkeypatch):
         "PUBLIC_URL": "http://fabrique.test",
         "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"),
         "AGGREGATE_INTERVAL": None,  # tests flush the coalesced aggregates themselves
+        "WTF_CSRF_ENABLED": False,  # forms are posted without their page; tests/test_security.py checks the tokens
     })
     with app.app_context():
         yield app

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from fabrique.actions.ateliers import create_atelier, demarche_named
+from fabrique.actions.ateliers import create_atelier, new_demarche
 from fabrique.extensions import db
 from fabrique.models import Piste, Support
 from tests.factories import Console, Phone
@@ -11,7 +11,7 @@ from tests.factories import Console, Phone
 
 @pytest.fixture
 def demarche(app):
-    demarche_id = demarche_named("Projet métropolitain", "la-fabrique-amp-2017")
+    demarche_id = new_demarche("Projet métropolitain", "la-fabrique-amp-2017")
     first = create_atelier("la-fabrique-amp-2017", "Valeurs et pistes", demarche_id=demarche_id, audience="CODEV")
     later = create_atelier("la-fabrique-amp-2017", "Convergence", demarche_id=demarche_id, audience="Élus")
     console = Console(app, first)

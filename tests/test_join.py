@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fabrique.extensions import db
 from fabrique.models import Atelier, Participant
@@ -166,9 +166,16 @@ def test_cli_creates_an_atelier_and_prints_its_links(runner):
 def test_an_atelier_can_belong_to_a_demarche(client, runner):
     from fabrique.models import Demarche
 
-    client.post("/ateliers", data={"name": "Valeurs élus", "template": "la-fabrique-amp-2017", "demarche": "Projet métropolitain"})
-    client.post("/ateliers", data={"name": "Valeurs CODEV", "template": "la-fabrique-amp-2017", "demarche": "Projet métropolitain"})
-    assert runner.invoke(args=["create-atelier", "--name", "Pistes", "--demarche", "Projet métropolitain"]).exit_code == 0
+    client.post("/ateliers", data={"name": "Valeurs élus", "template": "la-fabrique-amp-2017", "demarche": "Démarche Étang de Berre 2031"})
     (demarche,) = db.session.scalars(select(Demarche)).all()
+    page = client.get(f"/?demarche={demarche.token}")  # the console's « Nouvel atelier dans cette démarche »
+    assert "Démarche Étang de Berre 2031" in page.get_data(as_text=True) and page.headers["Cache-Control"] == "no-store"
+    client.post("/ateliers", data={"name": "Valeurs CODEV", "template": "la-fabrique-amp-2017",
+                                   "demarche_link": f"http://fabrique.test/?demarche={demarche.token}"})
+    assert runner.invoke(args=["create-atelier", "--name", "Pistes", "--demarche-secret", demarche.token]).exit_code == 0
+    # The same name without the secret makes another démarche: names are not shared between organisers.
+    client.post("/ateliers", data={"name": "Ailleurs", "template": "la-fabrique-amp-2017", "demarche": "Démarche Étang de Berre 2031"})
+    db.session.expire_all()
     assert [a.name for a in demarche.ateliers] == ["Valeurs élus", "Valeurs CODEV", "Pistes"]
-    assert "Projet métropolitain" in client.get("/").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Demarche)) == 2
+    assert "Démarche Étang de Berre 2031" not in client.get("/").get_data(as_text=True)

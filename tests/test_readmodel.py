@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from fabrique import readmodel
 from fabrique.actions import Refused
-from fabrique.actions.ateliers import create_atelier, demarche_named
+from fabrique.actions.ateliers import create_atelier, new_demarche
 from fabrique.actions.carry_over import carry_over
 from fabrique.actions.contributions import PARTICIPANT_ACTIONS
 from fabrique.actions.convergence import CONVERGENCE_ACTIONS, engagement_support
@@ -210,7 +210,7 @@ def test_random_changes_in_one_atelier_keep_model_rebuild_and_recount_equal(app,
 @PROPERTY
 @given(first_steps=STEPS, later_steps=STEPS)
 def test_random_changes_across_a_demarche_with_carry_over(app, first_steps, later_steps):
-    demarche_id = demarche_named(f"Démarche {uuid.uuid4()}", "la-fabrique-amp-2017")
+    demarche_id = new_demarche(f"Démarche {uuid.uuid4()}", "la-fabrique-amp-2017")
     first = create_atelier("la-fabrique-amp-2017", "Premier", demarche_id=demarche_id, audience="CODEV")
     later = create_atelier("la-fabrique-amp-2017", "Suivant", demarche_id=demarche_id, audience="Élus")
     readmodel.model_for(first.id), readmodel.model_for(later.id)

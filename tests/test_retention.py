@@ -94,9 +94,9 @@ def test_dry_run_lists_what_is_past_retention_and_changes_nothing(app, runner):
 
 
 def test_a_demarche_goes_with_its_ateliers(app, runner):
-    from fabrique.actions.ateliers import create_atelier, demarche_named
+    from fabrique.actions.ateliers import create_atelier, new_demarche
 
-    demarche_id = demarche_named("Projet de territoire", "la-fabrique-amp-2017")
+    demarche_id = new_demarche("Projet de territoire", "la-fabrique-amp-2017")
     for name in ("Élus", "Habitants"):
         create_atelier("la-fabrique-amp-2017", name, demarche_id=demarche_id)
     assert runner.invoke(args=["purge", "--demarche", str(demarche_id)]).exit_code == 0

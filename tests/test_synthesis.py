@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from fabrique.vocabulary import words
 from fabrique import catalog, create_app
 from fabrique.actions import write
-from fabrique.actions.ateliers import create_atelier, demarche_named
+from fabrique.actions.ateliers import create_atelier, new_demarche
 from fabrique.actions.contributions import PARTICIPANT_ACTIONS
 from fabrique.actions.facilitation import FACILITATOR_ACTIONS
 from fabrique.actions.participation import join
@@ -437,7 +437,7 @@ def test_hostile_text_is_kept_verbatim_in_json_docx_and_xlsx(live):
 
 
 def test_a_demarche_combines_its_ateliers_and_says_where_each_row_comes_from(app):
-    demarche_id = demarche_named("Démarche 2026 " + HOSTILE, REPLAY)
+    demarche_id = new_demarche("Démarche 2026 " + HOSTILE, REPLAY)
     first = create_atelier(REPLAY, "Atelier élus", demarche_id=demarche_id, audience="Élus", held_on="2026-10-01")
     second = create_atelier(REPLAY, "Atelier CODEV", demarche_id=demarche_id, audience="CODEV", held_on="2026-10-15")
     for atelier, name, points in ((first, "Ana", {"innovation": 10}), (second, "Bob", {"innovation": 2, "solidarite": 8})):

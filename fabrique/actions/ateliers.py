@@ -25,6 +25,7 @@ def default_settings(template) -> dict:
         "persona_assignment": s.persona_assignment,
         "max_pistes_per_participant": s.max_pistes_per_participant,
         "max_reves_per_participant": s.max_reves_per_participant,
+        "max_participants": 0,
     }
 
 
@@ -39,6 +40,7 @@ SETTING_RULES = {
     "persona_assignment": ("balanced", "choice"),
     "max_pistes_per_participant": (int, 1, 200),
     "max_reves_per_participant": (int, 1, 50),
+    "max_participants": (int, 0, 100_000),  # 0: no cap
 }
 # What a refusal calls each setting (translated where the refusal is built).
 SETTING_LABELS = {
@@ -51,6 +53,7 @@ SETTING_LABELS = {
     "persona_assignment": N_("l'attribution des habitants fictifs"),
     "max_pistes_per_participant": N_("le nombre de {piste.pl} par personne"),
     "max_reves_per_participant": N_("le nombre de {reve.pl} par personne"),
+    "max_participants": N_("le nombre maximum de participants (0 : sans limite)"),
 }
 
 
@@ -62,7 +65,7 @@ def check_settings(template, settings: dict) -> dict:
         if rule is None:
             raise Refused(_("Réglage inconnu : « %(name)s ».", name=name), "invalid")
         if rule[0] is int:
-            if isinstance(value, str) and value.strip().isdigit():
+            if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
                 value = int(value)
             if not isinstance(value, int) or isinstance(value, bool) or not rule[1] <= value <= rule[2]:
                 raise Refused(_("Pour %(setting)s, donnez un nombre entre %(low)s et %(high)s.",
@@ -118,23 +121,36 @@ def create_atelier(template_id: str, name: str, format_id: str | None = None, de
     return write(insert)
 
 
-def demarche_named(name: str | None, template_id: str) -> int | None:
-    """Return the id of the démarche with this name, creating it on first use (None for no name)."""
+def new_demarche(name: str | None, template_id: str) -> int | None:
+    """Create a démarche under this name and return its id (None for no name).
+
+    Names are not shared: two organisers may both call theirs « PLU 2030 ». Joining an existing
+    démarche takes its secret (`demarche_by_secret`).
+    """
     name = (name or "").strip()
     if not name:
         return None
     if len(name) > 200:
         raise Refused(_("Le nom de la démarche est trop long (200 caractères au plus)."))
 
-    def find_or_insert():
-        demarche = db.session.scalar(select(Demarche).where(Demarche.name == name))
-        if demarche is None:
-            demarche = Demarche(name=name, template_id=template_id)
-            db.session.add(demarche)
-            db.session.flush()
+    def insert():
+        demarche = Demarche(name=name, template_id=template_id)
+        db.session.add(demarche)
+        db.session.flush()
         return demarche.id
 
-    return write(find_or_insert)
+    return write(insert)
+
+
+def demarche_by_secret(link: str | None) -> Demarche | None:
+    """Return the démarche whose secret is `link` (the secret itself or a link ending with it)."""
+    secret = (link or "").strip().rstrip("/").rsplit("=", 1)[-1].rsplit("/", 1)[-1]
+    if not secret:
+        return None
+    demarche = db.session.scalar(select(Demarche).where(Demarche.token == secret))
+    if demarche is None:
+        raise Refused(_("Lien de démarche inconnu : copiez-le depuis la console d'un atelier de la démarche."))
+    return demarche
 
 
 def ensure_default_atelier(template_id: str) -> Atelier:

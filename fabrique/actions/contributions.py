@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from .. import catalog
@@ -78,7 +79,8 @@ def paradox_toggle(atelier, template, participant, change, data):
         count = db.session.scalar(select(func.count()).where(ParadoxChoice.participant_id == participant.id))
         limit = atelier.settings["paradox_choices"]
         if count >= limit:
-            raise Refused(_("Vous avez déjà marqué %(limit)s {paradox.pl} : retirez-en {paradox|un|une} pour en choisir {paradox|un autre|une autre}.", limit=limit), "budget")
+            raise Refused(ngettext("Vous avez déjà marqué %(num)s {paradox.sg} : retirez-{paradox|le|la} pour en choisir {paradox|un autre|une autre}.",
+                                   "Vous avez déjà marqué %(num)s {paradox.pl} : retirez-en {paradox|un|une} pour en choisir {paradox|un autre|une autre}.", limit), "budget")
         db.session.add(ParadoxChoice(atelier_id=atelier.id, participant_id=participant.id,
                                      persona_id=participant.persona_id, paradox_id=paradox_id))
         change.content = True
@@ -105,14 +107,14 @@ def values_set(atelier, template, participant, change, data):
     if settings["value_method"] == "points":
         budget = settings["value_budget"]
         if sum(allocation.values()) > budget:
-            raise Refused(_("Vous avez %(budget)s points à répartir, pas %(total)s.",
-                            budget=budget, total=sum(allocation.values())), "budget")
+            raise Refused(ngettext("Vous avez %(num)s point à répartir, pas %(total)s.", "Vous avez %(num)s points à répartir, pas %(total)s.",
+                                   budget, total=sum(allocation.values())), "budget")
     else:
         top_n = settings["value_top_n"]
         if any(amount != 1 for amount in allocation.values()):
             raise Refused(_("Choisissez des {value.pl}, sans leur donner de points."), "invalid")
         if len(allocation) > top_n:
-            raise Refused(_("Choisissez %(top_n)s {value.pl} au plus.", top_n=top_n), "budget")
+            raise Refused(ngettext("Choisissez %(num)s {value.sg} au plus.", "Choisissez %(num)s {value.pl} au plus.", top_n), "budget")
     # Row by row through the session, so the read model sees each removed vote.
     for vote in db.session.scalars(select(ValueVote).where(ValueVote.participant_id == participant.id)):
         db.session.delete(vote)
@@ -131,7 +133,7 @@ def value_word_add(atelier, template, participant, change, data):
     count = db.session.scalar(select(func.count()).where(ValueWord.participant_id == participant.id))
     limit = atelier.settings["value_max_words"]
     if count >= limit:
-        raise Refused(_("Vous avez déjà proposé %(limit)s mots.", limit=limit) if limit
+        raise Refused(ngettext("Vous avez déjà proposé %(num)s mot.", "Vous avez déjà proposé %(num)s mots.", limit) if limit
                       else _("Cet atelier ne recueille pas de mots."), "budget")
     exists = db.session.scalar(select(ValueWord.id).where(
         ValueWord.participant_id == participant.id, ValueWord.value_id == value_id, ValueWord.word_key == key(word)))
@@ -159,7 +161,7 @@ def reve_add(atelier, template, participant, change, data):
     count = db.session.scalar(select(func.count()).where(Reve.participant_id == participant.id))
     limit = atelier.settings["max_reves_per_participant"]
     if count >= limit:
-        raise Refused(_("Vous avez déjà écrit %(limit)s {reve.pl}.", limit=limit), "budget")
+        raise Refused(ngettext("Vous avez déjà écrit %(num)s {reve.sg}.", "Vous avez déjà écrit %(num)s {reve.pl}.", limit), "budget")
     reve = Reve(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, theme_id=theme_id, text=text)
     db.session.add(reve)
     db.session.flush()
@@ -201,7 +203,8 @@ def piste_add(atelier, template, participant, change, data):
     count = db.session.scalar(select(func.count()).where(Piste.participant_id == participant.id, Piste.status != "withdrawn"))
     limit = atelier.settings["max_pistes_per_participant"]
     if count >= limit:
-        raise Refused(_("Vous avez déjà proposé %(limit)s {piste.pl} : c'est le maximum dans cet atelier.", limit=limit), "budget")
+        raise Refused(ngettext("Vous avez déjà proposé %(num)s {piste.sg} : c'est le maximum dans cet atelier.",
+                               "Vous avez déjà proposé %(num)s {piste.pl} : c'est le maximum dans cet atelier.", limit), "budget")
     piste = Piste(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, **fields)
     db.session.add(piste)
     db.session.flush()
@@ -250,7 +253,8 @@ def support_add(atelier, template, participant, change, data):
         return  # already there: placing it again changes nothing
     dots = atelier.settings["dots"]
     if len(placed) >= dots:
-        raise Refused(_("Vous avez placé vos %(dots)s gommettes : retirez-en une pour la déplacer.", dots=dots), "budget")
+        raise Refused(ngettext("Vous avez placé votre gommette : retirez-la pour la déplacer.",
+                               "Vous avez placé vos %(num)s gommettes : retirez-en une pour la déplacer.", dots), "budget")
     db.session.add(Support(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, piste_id=piste.id))
     change.content = True
 

@@ -4,6 +4,7 @@ support the engagements. A piste stands behind one engagement at most; moving it
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
@@ -66,7 +67,8 @@ def engagement_create(atelier, template, change, data):
     existing = _in_theme(atelier, theme_id)
     quota = template.engagements_per_theme
     if quota and len(existing) >= quota and data.get("override_quota") is not True:
-        raise Refused(_("Le cadre prévoit %(quota)s {engagement.pl} par {theme.sg} : confirmez pour en ajouter {engagement|un|une} de plus.", quota=quota), "quota")
+        raise Refused(ngettext("Le cadre prévoit %(num)s {engagement.sg} par {theme.sg} : confirmez pour en ajouter {engagement|un autre|une autre}.",
+                               "Le cadre prévoit %(num)s {engagement.pl} par {theme.sg} : confirmez pour en ajouter {engagement|un|une} de plus.", quota), "quota")
     engagement = Engagement(atelier_id=atelier.id, theme_id=theme_id, title=clean(data.get("title"), "engagement_title"),
                             purpose=clean(data.get("purpose") or "", "engagement_text", multiline=True),
                             how=_how(data.get("how")), position=len(existing) + 1)

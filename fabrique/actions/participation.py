@@ -14,6 +14,8 @@ from ..text import clean, key
 from . import Refused, perform
 
 LANGUAGES = ("fr", "en")
+# 31 symbols ** 10 ≈ 8.2e14 codes: guessing one of 2,000 at 10 tries a second takes ~1,300 years (README).
+REJOIN_CODE_LENGTH = 10
 
 
 def least_represented_persona(atelier: Atelier) -> str | None:
@@ -36,6 +38,9 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
 
     def action(atelier, change):
         template = catalog().templates[atelier.template_id]
+        cap = atelier.settings.get("max_participants") or 0
+        if cap and db.session.scalar(select(func.count()).where(Participant.atelier_id == atelier_id)) >= cap:
+            raise Refused(_("Cet atelier est complet (%(cap)s participants) : adressez-vous à l'animation.", cap=cap), "full")
         if college is not None and template.colleges and college not in template.colleges:
             raise Refused(_("Choisissez un collège dans la liste."), "invalid")
         if db.session.scalar(select(Participant.id).where(
@@ -59,7 +64,7 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
 
 def _unused_rejoin_code(atelier_id: int) -> str:
     while True:
-        code = short_code()
+        code = short_code(REJOIN_CODE_LENGTH)
         if db.session.scalar(select(Participant.id).where(Participant.atelier_id == atelier_id, Participant.rejoin_code == code)) is None:
             return code
 
@@ -69,7 +74,7 @@ def find_by_rejoin_code(atelier: Atelier, code) -> Participant:
     if not isinstance(code, str) or not code.strip():
         raise Refused(_("Saisissez votre code de retour."), "invalid")
     participant = db.session.scalar(select(Participant).where(
-        Participant.atelier_id == atelier.id, Participant.rejoin_code == code.strip().upper().replace(" ", "")))
+        Participant.atelier_id == atelier.id, Participant.rejoin_code == code.upper().replace(" ", "").replace("-", "")))
     if participant is None:
         raise Refused(_("Code de retour inconnu dans cet atelier : vérifiez-le sur votre premier appareil."), "not_found")
     return participant

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Atelier, Piste, Support
+from ..models import Atelier, Demarche, Piste, Support
 from .model import count_pistes
 from .model import merge_roots as _roots
 
@@ -23,6 +23,11 @@ def earlier_ateliers(atelier) -> list[Atelier]:
         return []
     return list(db.session.scalars(select(Atelier).where(
         Atelier.demarche_id == atelier.demarche_id, Atelier.id != atelier.id).order_by(Atelier.id)))
+
+
+def demarche_token(demarche_id: int) -> str | None:
+    """Return a démarche's secret (the read model holds ateliers' rows, not their démarche's)."""
+    return db.session.scalar(select(Demarche.token).where(Demarche.id == demarche_id))
 
 
 def merge_roots(pistes) -> dict[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from urllib.parse import unquote, urlsplit
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -117,13 +118,23 @@ def switch_language(language: str):
     """Remember the interface language chosen by this browser, then go back."""
     if language not in LANGUAGES:
         abort(404)
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"  # only local redirects
     _participants_follow(language)
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next", "/")))
     response.set_cookie(LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax")
     return response
+
+
+def local_path(target: str) -> str:
+    """Return `target` if it is a path on this site, else "/".
+
+    Browsers drop tabs and newlines from URLs and read a backslash as a slash, so "/\t/evil.test"
+    and "/\\evil.test" would leave the site: anything of that kind is refused, not cleaned.
+    """
+    for form in (target, unquote(target)):  # and once decoded, should anything decode it again
+        if (not form.startswith("/") or any(ch in form for ch in "\\\t\r\n") or not form.isprintable()
+                or urlsplit(form).netloc or form[1:2] == "/"):
+            return "/"
+    return target
 
 
 def _participants_follow(language: str) -> None:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from .. import catalog
+from .. import catalog, limits, payloads
 from ..actions import Refused
-from ..actions.ateliers import create_atelier, demarche_named
+from ..actions.ateliers import create_atelier, demarche_by_secret, new_demarche
 from ..actions.participation import find_by_rejoin_code, join
 from ..extensions import db
-from ..models import Atelier, Demarche, Participant
+from ..models import Atelier, Participant
 from ..sockets import PARTICIPANT_COOKIE
 from ..vocabulary import fill, words
 
@@ -21,13 +21,16 @@ COOKIE_AGE = 30 * 24 * 3600
 
 
 def atelier_by_code(code: str) -> Atelier | None:
-    return db.session.scalar(select(Atelier).where(Atelier.join_code == code.strip().upper()))
+    code = code.strip().upper()
+    if len(code) > 12:  # the column's length: a longer code names no atelier
+        return None
+    return db.session.scalar(select(Atelier).where(Atelier.join_code == code))
 
 
 def current_participant(atelier: Atelier) -> Participant | None:
     """Return the participant this browser joined as, from the atelier's cookie."""
     token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier.id))
-    if not token:
+    if not token or len(token) > 64:
         return None
     participant = db.session.scalar(select(Participant).where(Participant.token == token))
     return participant if participant is not None and participant.atelier_id == atelier.id else None
@@ -42,32 +45,50 @@ def _enter(atelier: Atelier, participant: Participant):
 
 @bp.get("/")
 def home():
-    """Show the form that creates an atelier, and the box that joins one by code."""
+    """Show the form that creates an atelier (in a démarche when its secret is in the link), and the box that joins one by code."""
     first = catalog().default_template(current_app.config.get("DEFAULT_TEMPLATE"))
     templates = sorted(catalog().templates.values(), key=lambda t: (t is not first, t.title))
-    demarches = db.session.scalars(select(Demarche.name).order_by(Demarche.id.desc())).all()
-    return render_template("home.html", templates=templates, demarches=demarches)
+    try:
+        demarche = demarche_by_secret(request.args.get("demarche", "")[:300])
+    except Refused as refused:
+        flash(refused.reason, "error")
+        demarche = None
+    if demarche is None:
+        return render_template("home.html", templates=templates, demarche=None)
+    templates = [t for t in templates if t.id == demarche.template_id]  # a démarche's ateliers share its template
+    return secret_page(render_template("home.html", templates=templates, demarche=demarche))
+
+
+def secret_page(body):
+    """Return `body` as a response that neither caches nor leaks its address (it holds a secret)."""
+    response = make_response(body)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.post("/ateliers")
 def create():
-    """Create an atelier from the form, then open its facilitator console."""
-    form = request.form
+    """Create an atelier from the form (in a démarche: a new one by name, or an existing one by its secret)."""
+    fields = request.form
     # Each template's settings have their own fields ("<template>:dots"): only the chosen one's count,
     # and only those the form showed (the others stay the template's own).
-    prefix = form.get("template", "") + ":"
-    settings = {name: form[prefix + name] for name in ("value_method", "value_budget", "value_top_n", "dots",
-                                                       "persona_assignment", "paradox_choices") if form.get(prefix + name)}
+    prefix = fields.get("template", "") + ":"
+    submitted = {name: fields.get(name) for name in fields.keys() if ":" not in name}
+    submitted.update({name: fields[prefix + name] for name in payloads.TEMPLATE_SETTINGS if fields.get(prefix + name)})
     try:
-        if form.get("template", "") not in catalog().templates:
-            raise Refused(_("Modèle inconnu : « %(template)s ».", template=form.get("template", "")))
-        demarche_id = demarche_named(form.get("demarche"), form["template"])
-        atelier = create_atelier(form.get("template", ""), form.get("name", ""), format_id=form.get("format") or None,
-                                 demarche_id=demarche_id,
-                                 audience=form.get("audience") or None, held_on=form.get("held_on") or None,
-                                 settings=settings)
+        form = payloads.form(payloads.CreateAtelierForm, submitted)
+        if form.template not in catalog().templates:
+            raise Refused(_("Modèle inconnu : « %(template)s ».", template=form.template))
+        existing = demarche_by_secret(form.demarche_link)
+        if existing is not None and existing.template_id != form.template:
+            raise Refused(_("Les ateliers d'une démarche suivent le même modèle : choisissez celui de la démarche."))
+        demarche_id = existing.id if existing else new_demarche(form.demarche, form.template)
+        atelier = create_atelier(form.template, form.name, format_id=form.format, demarche_id=demarche_id,
+                                 audience=form.audience, held_on=form.held_on.isoformat() if form.held_on else None,
+                                 settings=form.settings)
     except Refused as refused:
-        flash(fill(refused.reason, words(catalog().templates.get(form.get("template", "")))), "error")
+        flash(fill(refused.reason, words(catalog().templates.get(fields.get("template", "")))), "error")
         return redirect(url_for("join.home"))
     return redirect(url_for("live.facilitate", token=atelier.facilitator_token))
 
@@ -76,7 +97,7 @@ def create():
 def enter_code():
     """Ask for an atelier's short code (for those who cannot scan the QR code)."""
     if request.method == "POST":
-        atelier = atelier_by_code(request.form.get("code", ""))
+        atelier = atelier_by_code(str(request.form.get("code", ""))[:64])
         if atelier is not None:
             return redirect(url_for("join.join_form", code=atelier.join_code))
         flash(_("Aucun atelier ne porte ce code : vérifiez-le à l'écran."), "error")
@@ -106,16 +127,18 @@ def join_submit(code: str):
     existing = current_participant(atelier)
     if existing is not None:  # a double submit from the same phone
         return redirect(url_for("live.participant", code=atelier.join_code))
-    form = request.form
     try:
-        participant = join(atelier.id, form.get("pseudonym", ""), college=form.get("college") or None,
-                           language=form.get("language") or request.cookies.get("fabrique_langue") or "fr",
-                           persona_id=form.get("persona") or None)
+        if not limits.ip_joins.allow(limits.client_ip()):
+            raise Refused(_("Trop d'inscriptions depuis ce réseau : réessayez dans un instant."), "rate")
+        form = payloads.form(payloads.JoinForm, request.form)
+        participant = join(atelier.id, form.pseudonym, college=form.college,
+                           language=form.language or request.cookies.get("fabrique_langue") or "fr",
+                           persona_id=form.persona)
     except Refused as refused:
         template = catalog().templates[atelier.template_id]
         personas = catalog().personas_for(template) if atelier.settings.get("persona_assignment") == "choice" else []
-        return render_template("join.html", atelier=atelier, template=template, personas=personas, form=form,
-                               error=refused.reason), 422
+        return render_template("join.html", atelier=atelier, template=template, personas=personas, form=request.form,
+                               error=refused.reason), 429 if refused.code == "rate" else 422
     return _enter(atelier, participant)
 
 
@@ -126,9 +149,17 @@ def rejoin(code: str):
     if atelier is None:
         return redirect(url_for("join.enter_code"))
     try:
-        participant = find_by_rejoin_code(atelier, request.form.get("rejoin_code"))
+        if not limits.ip_rejoins.allow(limits.client_ip()):
+            raise Refused(_("Trop d'essais de code de retour : réessayez dans une minute."), "rate")
+        form = payloads.form(payloads.RejoinForm, request.form)
+        try:
+            participant = find_by_rejoin_code(atelier, form.rejoin_code)
+        except Refused:
+            if not limits.atelier_rejoin_failures.allow(atelier.id):
+                raise Refused(_("Trop d'essais de code de retour : réessayez dans une minute."), "rate") from None
+            raise
     except Refused as refused:
         template = catalog().templates[atelier.template_id]
         return render_template("join.html", atelier=atelier, template=template, personas=[], form={},
-                               rejoin_error=refused.reason), 422
+                               rejoin_error=refused.reason), 429 if refused.code == "rate" else 422
     return _enter(atelier, participant)

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from .. import payloads
 from ..actions import Refused
 from ..actions.review import add_review
 from ..extensions import db
@@ -20,11 +21,11 @@ def submit(token: str):
     atelier = db.session.scalar(select(Atelier).where(Atelier.review_token == token))
     if atelier is None:
         abort(404)
-    form = request.form
-    anchor = f"engagement-{form['engagement_id']}" if form.get("engagement_id", "").isdigit() else "avis"
+    anchor = "avis"
     try:
-        add_review(atelier.id, form.get("op_id") or None, form.get("reviewer"), engagement_id=form.get("engagement_id") or None,
-                   opinion=form.get("opinion") or None, text=form.get("text", ""))
+        form = payloads.form(payloads.ReviewForm, request.form)
+        anchor = f"engagement-{form.engagement_id}" if form.engagement_id else "avis"
+        add_review(atelier.id, form.op_id, form.reviewer, engagement_id=form.engagement_id, opinion=form.opinion, text=form.text)
     except Refused as refused:
         flash(refused.reason, "error")
     else:

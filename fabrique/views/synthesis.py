@@ -16,6 +16,7 @@ from collections import OrderedDict
 from threading import Lock
 
 from flask import Blueprint, Response, abort, current_app, get_flashed_messages, request, url_for
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
 from .. import catalog
@@ -76,6 +77,7 @@ def page(token: str):
     downloads = [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()]
     # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
     review = None if scope else {"action": url_for("review.submit", token=token), "op_id": uuid.uuid4().hex,
+                                 "csrf_token": generate_csrf(),
                                  "messages": get_flashed_messages(with_categories=True)}
     html = to_html.render(doc, downloads=downloads, review=review)
     return Response(html, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})

@@ -139,23 +139,37 @@
   }
 
   /* Actions waiting for the server's "stored": kept in localStorage, sent in order, each with
-     its op_id so that a resend after a lost answer is applied once. */
+     its op_id so that a resend after a lost answer is applied once. An action the server refuses
+     (its phase closed while the phone was offline, a text too long…) is kept in `refused` with
+     the reason, until the person dismisses it: nothing typed disappears without a word. */
   function Outbox(key, live, onChange) {
-    var items = [];
-    try { items = JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { items = []; }
+    var items = read(key), refused = read(key + ":refused");
     var busy = false;
     var waiters = {};
 
-    function save() { try { localStorage.setItem(key, JSON.stringify(items)); } catch (e) { /* private mode: memory only */ } }
+    function read(name) {
+      try { return JSON.parse(localStorage.getItem(name) || "[]"); } catch (e) { return []; }
+    }
+    function save() {
+      try {
+        localStorage.setItem(key, JSON.stringify(items));
+        localStorage.setItem(key + ":refused", JSON.stringify(refused));
+      } catch (e) { /* private mode: memory only */ }
+    }
 
     function flush() {
       if (busy || !items.length || !live.socket.connected) return;
       busy = true;
       var item = items[0];
       live.emit(item.event, item.data).then(function (answer) {
-        items.shift();
-        save();
         busy = false;
+        if (answer && answer.code === "rate") {   // too fast for the server: same action, a little later
+          setTimeout(flush, 1500);
+          return;
+        }
+        items.shift();
+        if (answer && !answer.ok) refused.push({ event: item.event, data: item.data, error: answer.error, at: Date.now() });
+        save();
         var waiter = waiters[item.data.op_id];
         delete waiters[item.data.op_id];
         onChange(item, answer);
@@ -169,6 +183,12 @@
 
     return {
       pending: function () { return items.slice(); },
+      refused: function () { return refused.slice(); },
+      /* Forget a refused action once the person has read (or copied) it. */
+      dismiss: function (opId) {
+        refused = refused.filter(function (r) { return r.data.op_id !== opId; });
+        save();
+      },
       /* Queue an action; the promise resolves with the server's answer (possibly much later). */
       send: function (event, data) {
         data = Object.assign({ op_id: uuid() }, data);

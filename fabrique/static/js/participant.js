@@ -53,6 +53,23 @@ function header(s) {
     notice("global"));
 }
 
+/* Actions the server refused after the phone came back online (or while it looked elsewhere):
+   each stays here, with the reason and what was written, until the person dismisses it. */
+function refusedTray() {
+  var items = ui.outbox ? ui.outbox.refused() : [];
+  if (!items.length) return null;
+  return h("section", { id: "refused", class: "refused", role: "alert", "aria-labelledby": "refused-title", "data-key": "refused" },
+    h("h2", { id: "refused-title" }, t("Non enregistré")),
+    h("ul", null, items.map(function (r) {
+      var written = r.data.text || r.data.word || r.data.title || "";
+      return h("li", { "data-key": "refused-" + r.data.op_id },
+        h("p", { class: "refused-reason" }, r.error || t("Refusé.")),
+        written ? h("blockquote", { class: "refused-text", dir: "auto" }, written) : null,
+        h("button", { type: "button", class: "link", on: { click: function () { ui.outbox.dismiss(r.data.op_id); render(); } } },
+          t("J'ai noté, retirer ce message")));
+    })));
+}
+
 function shownInPlace(n) {
   return !!document.querySelector('[data-key="notice-' + n.form + (n.near ? "-" + n.near : "") + '"]');
 }
@@ -85,6 +102,7 @@ function render() {
   var body = (BODIES[s.stage.kind] || convergence)(s);
   patch(app, h("div", { class: "phone-app", "data-key": "phone" },
     header(s),
+    refusedTray(),
     h("div", { id: "phase-body", "data-key": "phase-" + s.stage.index }, body),
     h("div", { class: "phone-bar", id: "phone-bar", "data-own": "" })));
   // Drawn once the phase body is in place: a notice shown beside its control is not repeated.
@@ -111,6 +129,9 @@ function applyAnswer(item, answer) {
     setNotice(form, "error", answer.error || t("Refusé."));
     // A refusal may come from a state this device has not seen (the same person's other phone).
     if (answer.code === "budget" || answer.code === "state") ui.live.resync();
+    render();  // the refusal joins the "Non enregistré" list, brought into view
+    var tray = document.getElementById("refused");
+    if (tray) tray.scrollIntoView({ block: "center" });
     return;
   } else {
     render();

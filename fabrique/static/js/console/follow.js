@@ -1,15 +1,23 @@
 /* The synthesis, the CODEV's opinions, and what earlier ateliers of the démarche hand over. */
-import { act, errorArea, h, t } from "./core.js";
+import { act, boot, errorArea, h, t } from "./core.js";
+import { exportLinks } from "./exports.js";
+import { foldForPhase, foldPanel } from "./fold.js";
 
 // The synthesis, the CODEV's opinions, and what earlier ateliers of the démarche hand over.
 var followBody = h("div", { class: "fc-follow-body" });
 var followSig = "";
-var followPanel = h("section", { class: "fc-panel fc-follow", "aria-labelledby": "fc-follow-title" },
-  h("h2", { id: "fc-follow-title" }, t("Synthèse et suites")), errorArea("suites"), followBody);
+// Open from the convergence on, or while an earlier atelier of the démarche has results to take up.
+var followPanel = foldPanel({ class: "fc-follow", id: "fc-follow", "aria-labelledby": "fc-follow-title" },
+  h("h2", { id: "fc-follow-title" }, t("Synthèse et suites")),
+  // The downloads are built once: a redraw of the panel never interrupts a file being prepared.
+  h("div", { class: "fc-fold-body" }, errorArea("suites"), exportLinks(boot.state.links.review), followBody));
+var FOLLOW_KINDS = { convergence: 1, cloture: 1 };
 var OPINIONS = { favorable: t("Favorable"), reserve: t("Réservé"), a_amender: t("À amender") };
 
 function renderFollow(s) {
-  var sig = JSON.stringify([s.links.review, s.links.demarche_synthesis, s.reviews, s.carry_over, (s.engagements || []).map(function (e) { return [e.id, e.title]; })]);
+  var sig = JSON.stringify([s.links.review, s.links.demarche_synthesis, s.links.demarche_new, s.reviews, s.carry_over, (s.engagements || []).map(function (e) { return [e.id, e.title]; })]);
+  var toTakeUp = (s.carry_over || []).some(function (a) { return !a.imported; });
+  foldForPhase(followPanel, !!FOLLOW_KINDS[s.stage.kind] || toTakeUp, s.stage.index + (toTakeUp ? "+" : ""));
   if (sig === followSig) return;
   followSig = sig;
   var titles = {};
@@ -20,6 +28,9 @@ function renderFollow(s) {
       " ", h("span", { class: "fc-hint" }, t("(ce lien de relecture se transmet {review_body.au})"))),
     s.links.demarche_synthesis ? h("p", null, h("a", { href: s.links.demarche_synthesis, target: "_blank", rel: "noopener" },
       t("Synthèse de toute la démarche (ateliers réunis)"))) : null,
+    s.links.demarche_new ? h("p", null, h("a", { href: s.links.demarche_new, target: "_blank", rel: "noopener" },
+      t("Nouvel atelier dans cette démarche")), " ",
+      h("span", { class: "fc-hint" }, t("(lien secret : il donne accès aux résultats de la démarche)"))) : null,
     (s.carry_over || []).length ? h("div", null,
       h("h3", null, t("Reprendre les résultats d'un atelier de la démarche")),
       h("ul", { class: "fc-carry" }, s.carry_over.map(function (a) {

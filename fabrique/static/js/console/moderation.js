@@ -1,25 +1,27 @@
 /* Moderation of pistes: filter, hide, edit, merge and unmerge, cards kept from one aggregate to the next. */
 import { F, PISTE_KINDS, act, actionButton, cards, closeOnAggregate, errorArea, expanded, h, horizonLabel, icon, isOff, modes, norm, pendingFocus, personaDot, personaLabel, plainButton, plural, refreshDisabled, restoreFocus, safeColor, setOff, shortHorizon, shorten, showError, sigs, t, themeById, themeTitle, tpl, ui, vh, vocab } from "./core.js";
+import { foldForPhase, foldPanel } from "./fold.js";
 
 // Main column: moderation --------------------------------------------------------------------
 var filterInput = h("input", { type: "search", id: "fc-filter", class: "fc-filter", autocomplete: "off",
   placeholder: t("Texte, hashtag, habitant…"), on: { input: function () { renderModeration(ui.state, true); } } });
 var showAllBox = h("input", { type: "checkbox", id: "fc-show-all", on: { change: function () { renderModeration(ui.state, true); } } });
-var modCounts = h("p", { class: "fc-mod-counts" });
+var modCounts = h("span", { class: "fc-mod-counts" });
 var themesBox = h("div", { class: "fc-themes" });
 var modEmpty = h("p", { class: "fc-empty" });
 var themeSections = {};
-var moderation = h("section", { class: "fc-panel fc-moderation", "aria-labelledby": "fc-mod-title" },
-  h("div", { class: "fc-panel-head" },
+// Folded until the pistes phase: before it there is nothing to moderate.
+var moderation = foldPanel({ class: "fc-moderation", id: "fc-moderation", "aria-labelledby": "fc-mod-title" },
+  h("span", { class: "fc-panel-head" },
     h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {piste.pl}")),
     modCounts),
-  h("div", { class: "fc-mod-tools" },
+  h("div", { class: "fc-fold-body" }, h("div", { class: "fc-mod-tools" },
     h("label", { for: "fc-filter", class: "fc-filter-label" }, t("Filtrer")),
     filterInput,
     h("label", { class: "fc-check", for: "fc-show-all" }, showAllBox, t("Afficher aussi {piste.les} {piste|masqués et fusionnés|masquées et fusionnées}"))),
   errorArea("moderation"),
   modEmpty,
-  themesBox);
+  themesBox));
 
 // ---------------------------------------------------------------------------------------
 // Moderation of pistes
@@ -54,6 +56,7 @@ function renderModeration(s, force) {
   var query = norm(filterInput.value).trim();
   var showAll = showAllBox.checked;
   var sig = JSON.stringify([mod, query, showAll, modes, expanded, Object.keys(closeOnAggregate)]);
+  foldForPhase(moderation, !!PISTE_KINDS[s.stage.kind], s.stage.index);
   if (!force && sigs.moderation === sig) return;
   sigs.moderation = sig;
 

@@ -1,13 +1,14 @@
 /* Moderation of rêves, grouped by theme. */
 import { PISTE_KINDS, act, actionButton, errorArea, h, personaDot, personaLabel, plural, safeColor, shorten, sigs, t, themeById, themeTitle } from "./core.js";
+import { foldForPhase, foldPanel } from "./fold.js";
 import { moderation } from "./moderation.js";
 
 var revesBody = h("div", { class: "fc-reves-body" });
-var revesCount = h("p", { class: "fc-mod-counts" });
-var revesPanel = h("section", { class: "fc-panel fc-reves", "aria-labelledby": "fc-reves-title" },
-  h("div", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des {reve.pl}")), revesCount),
-  errorArea("reves"),
-  revesBody);
+var revesCount = h("span", { class: "fc-mod-counts" });
+// Open during the rêves phase only; folded (its counts in view) before and after.
+var revesPanel = foldPanel({ class: "fc-reves", id: "fc-reves", "aria-labelledby": "fc-reves-title" },
+  h("span", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des {reve.pl}")), revesCount),
+  h("div", { class: "fc-fold-body" }, errorArea("reves"), revesBody));
 
 // ---------------------------------------------------------------------------------------
 // Moderation of rêves
@@ -21,6 +22,7 @@ function renderReves(s) {
   var first = !PISTE_KINDS[st.kind];
   if (first && revesPanel.parentNode.firstChild !== revesPanel) revesPanel.parentNode.insertBefore(revesPanel, moderation);
   if (!first && revesPanel.parentNode.firstChild !== moderation) revesPanel.parentNode.insertBefore(moderation, revesPanel);
+  foldForPhase(revesPanel, st.kind === "reves", st.index);
   if (sigs.reves === sig) return;
   sigs.reves = sig;
   var total = 0;

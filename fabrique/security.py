@@ -1,0 +1,94 @@
+"""CSRF tokens on every form (Flask-WTF) and security headers on every page (Flask-Talisman).
+
+Pages carry no inline script: what a page's script starts from travels in JSON script tags
+(`boot`, `messages`), so the policy allows scripts from this site only. Styles may be inline
+(the synthesis colours its themes with `style` attributes; a style cannot run code).
+
+The Socket.IO handshake is not a Flask response: its cross-origin refusal is Flask-SocketIO's
+`cors_allowed_origins` (same origin only), set in the app factory.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+csrf = CSRFProtect()
+talisman = Talisman()
+
+POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data:",
+    "connect-src": "'self'",  # the Socket.IO connection (same origin, ws: and wss: included)
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+# Pages whose address is a secret (a console, a projector, a review link): never cached, never
+# named to another site. Every page already sends no Referer (the policy below); these add no-store.
+SECRET_ENDPOINTS = {"live.facilitate", "live.screen", "live.participant", "synthesis.page", "synthesis.download"}
+
+
+def screen_policy(frame_ancestors: str) -> dict:
+    """Return the projector page's policy: the venue may embed it where SCREEN_FRAME_ANCESTORS says."""
+    return {**POLICY, "frame-ancestors": frame_ancestors}
+
+
+def configure_screen(app) -> None:
+    """Give the projector and the synthesis pages their own policies (read by Talisman per view)."""
+    from .views.synthesis import PAGE_POLICY
+
+    # A venue that shows the projector inside another page (a streaming overlay, a room display
+    # system) names that page's origin in SCREEN_FRAME_ANCESTORS; by default no page may frame it.
+    ancestors = app.config.get("SCREEN_FRAME_ANCESTORS") or "'none'"
+    for endpoint, options in {
+        "live.screen": {"content_security_policy": screen_policy(ancestors),
+                        "frame_options": "DENY" if ancestors == "'none'" else None},
+        "synthesis.page": {"content_security_policy": PAGE_POLICY},  # stricter still: the page runs no script
+    }.items():
+        app.view_functions[endpoint].talisman_view_options = options
+
+
+def init_app(app) -> None:
+    """Protect every form against cross-site posts and give every response the security headers."""
+    # The token is the check; Flask-WTF's HTTPS Referer check would refuse every form, since pages
+    # send no Referer at all (Referrer-Policy: no-referrer keeps secret links out of other sites' logs).
+    app.config.setdefault("WTF_CSRF_SSL_STRICT", False)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config.setdefault("SCREEN_FRAME_ANCESTORS", os.environ.get("SCREEN_FRAME_ANCESTORS"))  # a form left open through a long atelier stays valid
+    csrf.init_app(app)
+    # Socket.IO events are not forms: they are checked by the handshake's origin and identity.
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the reverse proxy when there is one (deploy/)
+        strict_transport_security=True,  # sent only over HTTPS
+        frame_options="DENY",
+        content_security_policy=POLICY,
+        referrer_policy="no-referrer",
+        session_cookie_secure=app.config.get("SESSION_COOKIE_SECURE", False),
+        session_cookie_samesite=app.config.get("SESSION_COOKIE_SAMESITE", "Lax"),
+        x_xss_protection=False,  # obsolete, and harmful in old browsers
+        permissions_policy={"camera": "()", "microphone": "()", "geolocation": "()"},
+    )
+
+    configure_screen(app)
+
+    @app.after_request
+    def _no_store_on_secret_pages(response):
+        if request.endpoint in SECRET_ENDPOINTS or (request.endpoint == "join.home" and request.args.get("demarche")):
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "no-store"
+        return response
+
+    @app.errorhandler(CSRFError)
+    def _refuse_cross_site_post(error):
+        return render_template("refused.html", reason=_(
+            "Ce formulaire a expiré ou vient d'un autre site : rechargez la page et envoyez-le à nouveau.")), 400
