@@ -3,11 +3,13 @@
 Rooms, one name per screen:
 - `atelier:<id>` every connected client of the atelier: phase changes (`stage`);
 - `atelier:<id>:screen` and `atelier:<id>:facilitate`: the aggregated state (`aggregate`);
-- `participant:<id>` the phones of one participant: their own state after moderation (`me`).
+- `atelier:<id>:participant` every phone: changes to the board they act on (`board`);
+- `participant:<id>` the devices of one participant: the parts of their own state an action
+  changed (`me`) — their own action on another device, or the facilitator's moderation.
 
-The facilitator's moderation during the vote, and the engagements formed during convergence, also
-send the refreshed board phones act on (`board`) to the whole atelier: a rare facilitator action,
-not a participant's.
+The board phones act on (the pistes of the vote, the engagements of convergence) changes only by
+the facilitator's hand; those changes are coalesced like the aggregates and sent as one `board`
+message per interval listing the entries to add or replace and the ids to remove.
 
 A participant's action never fans out to the other phones. It marks the atelier dirty; at most
 every `AGGREGATE_INTERVAL` seconds one refreshed aggregate is sent to the projector room and one to
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import threading
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from .extensions import db, socketio
 from .presence import presence  # noqa: F401  (sockets and views import it from here)
@@ -34,37 +36,36 @@ def participant_room(participant_id: int) -> str:
 
 
 class Broadcaster:
-    """Send committed changes: stage and personal events at once, aggregates coalesced."""
+    """Send committed changes: stage and personal events at once, aggregates and boards coalesced."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._dirty: set[int] = set()
+        self._board: dict[int, set[tuple[str, int]]] = {}
         self._app = None
         self._loop_started = False
 
     def publish(self, change) -> None:
         """Send what a committed change calls for (called by actions after commit only)."""
-        from .models import Atelier, Participant
+        from . import readmodel
         from .state import stage
 
+        model = readmodel.model_for(change.atelier_id)
+        if model is None:
+            return
         if change.stage:
-            atelier = db.session.get(Atelier, change.atelier_id)
-            socketio.emit("stage", {"seq": atelier.seq, "stage": stage(atelier)}, to=room(change.atelier_id))
-        if change.board:
-            from .state import has_board, phone_board
-
-            atelier = db.session.get(Atelier, change.atelier_id)
-            if has_board(atelier):
-                socketio.emit("board", {"seq": atelier.seq, "board": phone_board(atelier)}, to=room(change.atelier_id))
-        for participant_id in change.participants:
-            participant = db.session.get(Participant, participant_id)
-            if participant is not None:
-                from .state import mine
-
-                socketio.emit("me", {"seq": participant.atelier.seq, "mine": mine(participant)}, to=participant_room(participant_id),
-                              skip_sid=change.skip_sid)
+            socketio.emit("stage", {"seq": model.seq, "stage": stage(model.atelier)}, to=room(change.atelier_id))
+        # The participant's own state: to their phones only, only the parts that changed. The
+        # phone that acted has it in its ack already; their other devices get the same change.
+        sender = getattr(request, "sid", None) if has_request_context() else None
+        for participant_id, parts in change.mine_parts(model).items():
+            socketio.emit("me", {"seq": model.seq, "mine": model.mine(participant_id, parts)},
+                          to=participant_room(participant_id), skip_sid=sender)
         with self._lock:
             self._dirty.add(change.atelier_id)
+            touched = change.touched("piste", "engagement")
+            if touched:
+                self._board.setdefault(change.atelier_id, set()).update(touched)
         interval = current_app.config.get("AGGREGATE_INTERVAL", 0.2)
         if interval is None:
             return  # tests call flush() themselves
@@ -76,26 +77,53 @@ class Broadcaster:
             self._dirty.add(atelier_id)
 
     def flush(self) -> int:
-        """Send one aggregate per dirty atelier to its projector and facilitator rooms; return how many."""
-        from .models import Atelier
+        """Send, per dirty atelier, one aggregate to its projector and facilitator rooms and at most
+        one board change to its phones; return how many ateliers."""
+        from . import readmodel
         from .state import facilitate_state, screen_state
 
         with self._lock:
             dirty, self._dirty = self._dirty, set()
+            boards, self._board = self._board, {}
         public_url = current_app.config["PUBLIC_URL"]
         for atelier_id in sorted(dirty):
-            atelier = db.session.get(Atelier, atelier_id)
-            if atelier is None:
+            model = readmodel.check_seq(atelier_id)  # another process may have written: one cheap query
+            if model is None:
                 continue
+            atelier = model.atelier
+            if atelier_id in boards:
+                self._send_board(model, boards[atelier_id])
             socketio.emit("aggregate", screen_state(atelier, public_url), to=room(atelier_id, "screen"))
             socketio.emit("aggregate", facilitate_state(atelier, public_url, presence.online(atelier_id)),
                           to=room(atelier_id, "facilitate"))
         return len(dirty)
 
+    def _send_board(self, model, touched: set[tuple[str, int]]) -> None:
+        """Send phones what changed on the board they act on: entries to add or replace, ids to remove."""
+        from .state import board_item, board_table
+
+        table = board_table(model.atelier)
+        if table is None:
+            return
+        upsert, remove = [], []
+        with model.lock:
+            for name, row_id in sorted(touched):
+                if name != table:
+                    continue
+                row = model.tables[table].get(row_id)
+                if row is None or (table == "piste" and row["status"] != "visible"):
+                    remove.append(row_id)
+                else:
+                    upsert.append(board_item(model, table, row))
+        if upsert or remove:
+            socketio.emit("board", {"seq": model.seq, "upsert": upsert, "remove": remove},
+                          to=room(model.atelier.id, "participant"))
+
     def flush_pending_without_sending(self) -> None:
         """Drop pending aggregates (tests start from a clean slate)."""
         with self._lock:
             self._dirty.clear()
+            self._board.clear()
 
     def _ensure_loop(self, app, interval: float) -> None:
         with self._lock:

@@ -18,7 +18,7 @@ from flask_babel import refresh
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
-from . import limits, payloads
+from . import limits, payloads, readmodel
 from .actions import Refused
 from .actions.contributions import PARTICIPANT_ACTIONS
 from .actions.carry_over import carry_over
@@ -27,7 +27,7 @@ from .actions.facilitation import FACILITATOR_ACTIONS
 from .events import broadcaster, participant_room, presence, room
 from .extensions import db, socketio
 from .models import Atelier, Participant
-from .state import facilitate_state, mine, participant_state, screen_state
+from .state import facilitate_state, participant_state, screen_state
 from .vocabulary import in_words_of
 
 PARTICIPANT_COOKIE = "fabrique_{}"  # one cookie per atelier id, holding the participant's secret token
@@ -99,6 +99,7 @@ def on_connect(auth=None):
     join_room(room(identity.atelier_id))
     if identity.role == "participant":
         join_room(participant_room(identity.participant_id))
+        join_room(room(identity.atelier_id, "participant"))
         presence.add(request.sid, identity.atelier_id, identity.participant_id)
         broadcaster.mark_dirty(identity.atelier_id)
     else:
@@ -182,8 +183,11 @@ def _participant_handler(name, action):
                 return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
             answer = _apply(name, identity, lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
             if answer["ok"]:
-                participant = db.session.get(Participant, identity.participant_id)
-                answer.update(seq=participant.atelier.seq, mine=mine(participant))
+                # The ack carries the parts of the phone's own state this action changed (all of
+                # them for a retried action, whose first answer was lost).
+                parts = answer.pop("changed_mine", None)
+                model = readmodel.model_for(identity.atelier_id)
+                answer.update(seq=model.seq, mine=model.mine(identity.participant_id, parts))
             return answer
 
     handler.__name__ = f"on_{name}"

@@ -1,8 +1,8 @@
 """The full snapshot each screen needs: `participant_state`, `screen_state`, `facilitate_state`.
 
 A client draws itself from its snapshot, then applies events; after a reconnect or a gap in
-`stage_version` it asks for a fresh snapshot. Supports are counted through merges: a piste
-merged into another counts under the kept one, and a person who supported both counts once.
+`stage_version` it asks for a fresh snapshot. Every count comes from the atelier's read model
+(`fabrique.readmodel`), held in memory: building a snapshot runs no query for the counts.
 """
 
 from __future__ import annotations
@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
 
-from sqlalchemy import select
-
-from . import catalog
-from .extensions import db
-from .models import Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, Reve, ReviewComment, Support, ValueVote, ValueWord, utcnow
+from . import catalog, readmodel
+from .models import utcnow
 from .phases import allowed_actions, current_phase, phase_title
+from .readmodel.queries import demarche_token, earlier_ateliers, merge_roots, origin_label, piste_counts  # noqa: F401 (the synthesis counts through these)
 from .vocabulary import words
 
 
@@ -52,7 +50,7 @@ def persona_payload(persona) -> dict:
             "quote": d.quote, "color": d.color, "illustration": f"/personas/{persona.id}.svg"}
 
 
-def stage(atelier: Atelier) -> dict:
+def stage(atelier) -> dict:
     """Return where the atelier is: phase, lock, timer, what participants may do, settings."""
     template = catalog().templates[atelier.template_id]
     now = current_phase(atelier, template)
@@ -80,80 +78,58 @@ def stage(atelier: Atelier) -> dict:
 # --- counting through merges ------------------------------------------------------------------
 
 
-def merge_roots(pistes: list[Piste]) -> dict[int, int]:
-    """Map every piste id to the id of the piste it finally counts under."""
-    parent = {p.id: p.merged_into_id for p in pistes}
-    roots = {}
-    for piste_id in parent:
-        seen, current = set(), piste_id
-        while parent.get(current) is not None and current not in seen:
-            seen.add(current)
-            current = parent[current]
-        roots[piste_id] = current
-    return roots
+def _model(atelier_id: int) -> readmodel.AtelierModel:
+    model = readmodel.model_for(atelier_id)
+    if model is None:
+        raise LookupError(f"no atelier {atelier_id}")
+    return model
 
 
-def dots_placed(participant: Participant) -> set[int]:
-    """Return the pistes a participant's dots stand on, through merges (two dots merged into one count once)."""
-    supported = list(db.session.scalars(select(Support.piste_id).where(Support.participant_id == participant.id)))
-    if not supported:
-        return set()
-    roots = merge_roots(list(db.session.scalars(select(Piste).where(Piste.atelier_id == participant.atelier_id))))
-    return {roots.get(piste_id, piste_id) for piste_id in supported}
-
-
-def piste_counts(atelier_id: int) -> tuple[list[Piste], dict[int, set[int]], dict[int, set[int]]]:
-    """Return the atelier's pistes, and for each kept piste its supporters and authors (merges included)."""
-    pistes = list(db.session.scalars(select(Piste).where(Piste.atelier_id == atelier_id).order_by(Piste.id)))
-    roots = merge_roots(pistes)
-    supporters: dict[int, set[int]] = defaultdict(set)
-    for participant_id, piste_id in db.session.execute(
-            select(Support.participant_id, Support.piste_id).where(Support.atelier_id == atelier_id)):
-        supporters[roots.get(piste_id, piste_id)].add(participant_id)
-    authors: dict[int, set[int]] = defaultdict(set)
-    for piste in pistes:
-        if piste.participant_id is not None and piste.status != "withdrawn":
-            authors[roots[piste.id]].add(piste.participant_id)
-    return pistes, supporters, authors
+def _piste_view(piste: dict, supporters, authors, persona_of) -> dict:
+    return {"id": piste["id"], "text": piste["text"], "horizon": piste["horizon"], "hashtags": list(piste["hashtags"]),
+            "persona_id": piste["persona_id"], "supports": len(supporters.get(piste["id"], ())),
+            "author_personas": sorted({persona_of.get(a) for a in authors.get(piste["id"], ())} - {None}),
+            "origin": piste["origin_label"]}
 
 
 # --- the projector ----------------------------------------------------------------------------
 
 
-def screen_state(atelier: Atelier, public_url: str) -> dict:
+def screen_state(atelier, public_url: str) -> dict:
     """Return everything the projector shows, aggregated (nothing personal)."""
-    template = catalog().templates[atelier.template_id]
-    participants = list(db.session.scalars(select(Participant).where(Participant.atelier_id == atelier.id)))
-    persona_of = {p.id: p.persona_id for p in participants}
+    model = _model(atelier.id)
+    with model.lock:
+        return _screen(model, public_url)
 
-    paradox_counts = Counter(db.session.scalars(select(ParadoxChoice.paradox_id).where(ParadoxChoice.atelier_id == atelier.id)))
+
+def _screen(model: readmodel.AtelierModel, public_url: str) -> dict:
+    atelier = model.atelier
+    template = catalog().templates[atelier.template_id]
+    participants = model.rows("participant")
+    persona_of = {p["id"]: p["persona_id"] for p in participants}
+
+    paradox_counts = Counter(r["paradox_id"] for r in model.rows("paradox_choice"))
     value_points = Counter()
     value_voters = defaultdict(set)
-    for value_id, points, participant_id in db.session.execute(
-            select(ValueVote.value_id, ValueVote.points, ValueVote.participant_id).where(ValueVote.atelier_id == atelier.id)):
-        value_points[value_id] += points
-        value_voters[value_id].add(participant_id)
+    for vote in model.rows("value_vote"):
+        value_points[vote["value_id"]] += vote["points"]
+        value_voters[vote["value_id"]].add(vote["participant_id"])
     words = Counter()
     shown_word = {}
-    for word, word_key in db.session.execute(select(ValueWord.word, ValueWord.word_key).where(ValueWord.atelier_id == atelier.id)):
-        words[word_key] += 1
-        shown_word.setdefault(word_key, word)
+    for word in model.rows("value_word"):
+        words[word["word_key"]] += 1
+        shown_word.setdefault(word["word_key"], word["word"])
 
     reves = defaultdict(list)
-    for reve in db.session.scalars(select(Reve).where(Reve.atelier_id == atelier.id, Reve.hidden.is_(False)).order_by(Reve.id.desc())):
-        reves[reve.theme_id].append({"id": reve.id, "text": reve.text, "persona_id": reve.persona_id})
+    for reve in reversed(model.rows("reve")):
+        if not reve["hidden"]:
+            reves[reve["theme_id"]].append({"id": reve["id"], "text": reve["text"], "persona_id": reve["persona_id"]})
 
-    pistes, supporters, authors = piste_counts(atelier.id)
+    supporters, authors = model.counts()
     wall = defaultdict(list)
-    for piste in pistes:
-        if piste.status != "visible":
-            continue
-        wall[piste.theme_id].append({
-            "id": piste.id, "text": piste.text, "horizon": piste.horizon, "hashtags": list(piste.hashtags),
-            "persona_id": piste.persona_id, "supports": len(supporters[piste.id]),
-            "author_personas": sorted({persona_of.get(a) for a in authors[piste.id]} - {None}),
-            "origin": piste.origin_label,
-        })
+    for piste in model.rows("piste"):
+        if piste["status"] == "visible":
+            wall[piste["theme_id"]].append(_piste_view(piste, supporters, authors, persona_of))
     most = max((len(wall[t.id]) for t in template.themes), default=0)
     themes = []
     for theme in template.themes:
@@ -173,7 +149,7 @@ def screen_state(atelier: Atelier, public_url: str) -> dict:
 
     return {
         "seq": atelier.seq,
-        "engagements": engagements_state(atelier, pistes, supporters, authors, persona_of),
+        "engagements": _engagements(model, supporters, authors, persona_of),
         "quota": template.engagements_per_theme,
         "carried_values": (atelier.carried or {}).get("values", []),
         "atelier": {"id": atelier.id, "name": atelier.name, "join_code": atelier.join_code,
@@ -181,8 +157,8 @@ def screen_state(atelier: Atelier, public_url: str) -> dict:
         "stage": stage(atelier),
         "participation": {
             "total": len(participants),
-            "by_persona": dict(Counter(p.persona_id for p in participants if p.persona_id)),
-            "by_college": dict(Counter(p.college for p in participants if p.college)),
+            "by_persona": dict(Counter(p["persona_id"] for p in participants if p["persona_id"])),
+            "by_college": dict(Counter(p["college"] for p in participants if p["college"])),
         },
         "paradoxes": [{"id": p.id, "count": paradox_counts[p.id]}
                       for p in sorted(template.paradoxes, key=lambda p: -paradox_counts[p.id])],
@@ -193,32 +169,30 @@ def screen_state(atelier: Atelier, public_url: str) -> dict:
     }
 
 
-def engagements_state(atelier: Atelier, pistes, supporters, authors, persona_of) -> list[dict]:
+def _ordered_engagements(model) -> list[dict]:
+    return sorted(model.rows("engagement"), key=lambda e: (e["theme_id"], e["position"], e["id"]))
+
+
+def _engagements(model, supporters, authors, persona_of) -> list[dict]:
     """Return the engagements with what stands behind each: pistes, their supports, the personas
     of their authors and supporters (traceability), and the engagement's own supporters."""
-    by_id = {p.id: p for p in pistes}
+    pistes = model.tables["piste"]
     links = defaultdict(list)
-    for engagement_id, piste_id in db.session.execute(
-            select(EngagementPiste.engagement_id, EngagementPiste.piste_id).join(Engagement)
-            .where(Engagement.atelier_id == atelier.id).order_by(EngagementPiste.position, EngagementPiste.id)):
-        links[engagement_id].append(piste_id)
+    for link in sorted(model.rows("engagement_piste"), key=lambda r: (r["position"], r["id"])):
+        links[link["engagement_id"]].append(link["piste_id"])
     backers = defaultdict(set)
-    for engagement_id, participant_id in db.session.execute(
-            select(EngagementSupport.engagement_id, EngagementSupport.participant_id).join(Engagement)
-            .where(Engagement.atelier_id == atelier.id)):
-        backers[engagement_id].add(participant_id)
+    for support in model.rows("engagement_support"):
+        backers[support["engagement_id"]].add(support["participant_id"])
     out = []
-    for engagement in db.session.scalars(select(Engagement).where(Engagement.atelier_id == atelier.id)
-                                         .order_by(Engagement.theme_id, Engagement.position, Engagement.id)):
-        behind = [by_id[i] for i in links[engagement.id] if i in by_id]
-        people = set().union(*(supporters[p.id] | authors[p.id] for p in behind)) if behind else set()
+    for engagement in _ordered_engagements(model):
+        behind = [pistes[i] for i in links[engagement["id"]] if i in pistes]
+        people = set().union(*(supporters.get(p["id"], set()) | authors.get(p["id"], set()) for p in behind)) if behind else set()
         out.append({
-            "id": engagement.id, "theme_id": engagement.theme_id, "title": engagement.title, "purpose": engagement.purpose,
-            "how": list(engagement.how), "position": engagement.position,
-            "pistes": [{"id": p.id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags), "status": p.status,
-                        "supports": len(supporters[p.id]), "origin": p.origin_label,
-                        "author_personas": sorted({persona_of.get(a) for a in authors[p.id]} - {None})} for p in behind],
-            "supporters": len(backers[engagement.id]),
+            "id": engagement["id"], "theme_id": engagement["theme_id"], "title": engagement["title"],
+            "purpose": engagement["purpose"], "how": list(engagement["how"]), "position": engagement["position"],
+            "pistes": [{**{k: v for k, v in _piste_view(p, supporters, authors, persona_of).items() if k != "persona_id"},
+                        "status": p["status"]} for p in behind],
+            "supporters": len(backers[engagement["id"]]),
             "personas": dict(Counter(persona_of[person] for person in people if persona_of.get(person))),
         })
     return out
@@ -227,53 +201,51 @@ def engagements_state(atelier: Atelier, pistes, supporters, authors, persona_of)
 # --- the facilitator --------------------------------------------------------------------------
 
 _ACTED = {
-    "paradoxes": ParadoxChoice,
-    "valeurs": ValueVote,
-    "reves": Reve,
-    "pistes": Piste,
-    "vote": Support,
+    "paradoxes": "paradox_choice",
+    "valeurs": "value_vote",
+    "reves": "reve",
+    "pistes": "piste",
+    "vote": "support",
 }
 
 
-def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | frozenset = frozenset()) -> dict:
+def facilitate_state(atelier, public_url: str, online: set[int] | frozenset = frozenset()) -> dict:
     """Return the projector's state plus who is there, every piste (hidden ones too) and the links."""
+    model = _model(atelier.id)
+    with model.lock:
+        return _facilitate(model, _screen(model, public_url), online, public_url)
+
+
+def _facilitate(model, state: dict, online, public_url: str) -> dict:
+    atelier = model.atelier
     template = catalog().templates[atelier.template_id]
-    state = screen_state(atelier, public_url)
     kind = current_phase(atelier, template).kind
-    acted = set()
-    if kind in _ACTED:
-        model = _ACTED[kind]
-        acted = set(db.session.scalars(select(model.participant_id).where(model.atelier_id == atelier.id).distinct()))
+    acted = {r["participant_id"] for r in model.tables[_ACTED[kind]].values()} if kind in _ACTED else set()
     state["participants"] = [
-        {"id": p.id, "pseudonym": p.pseudonym, "persona_id": p.persona_id, "college": p.college,
-         "online": p.id in online, "acted": p.id in acted}
-        for p in db.session.scalars(select(Participant).where(Participant.atelier_id == atelier.id).order_by(Participant.id))
+        {"id": p["id"], "pseudonym": p["pseudonym"], "persona_id": p["persona_id"], "college": p["college"],
+         "online": p["id"] in online, "acted": p["id"] in acted}
+        for p in model.rows("participant")
     ]
-    pistes, supporters, _authors = piste_counts(atelier.id)
+    supporters, _authors = model.counts()
     state["moderation"] = [
-        {"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags),
-         "status": p.status, "merged_into": p.merged_into_id, "persona_id": p.persona_id,
-         "supports": len(supporters[p.id]) if p.status == "visible" else None}
-        for p in pistes if p.status != "withdrawn"
+        {"id": p["id"], "theme_id": p["theme_id"], "text": p["text"], "horizon": p["horizon"], "hashtags": list(p["hashtags"]),
+         "status": p["status"], "merged_into": p["merged_into_id"], "persona_id": p["persona_id"],
+         "supports": len(supporters.get(p["id"], ())) if p["status"] == "visible" else None}
+        for p in model.rows("piste") if p["status"] != "withdrawn"
     ]
     # The projector shows the latest rêves; the facilitator moderates them all.
     visible = defaultdict(list)
     hidden = []
-    for reve in db.session.scalars(select(Reve).where(Reve.atelier_id == atelier.id).order_by(Reve.id.desc())):
-        entry = {"id": reve.id, "theme_id": reve.theme_id, "text": reve.text, "persona_id": reve.persona_id}
-        if reve.hidden:
-            hidden.append(entry)
-        else:
-            visible[reve.theme_id].append(entry)
+    for reve in reversed(model.rows("reve")):
+        entry = {"id": reve["id"], "theme_id": reve["theme_id"], "text": reve["text"], "persona_id": reve["persona_id"]}
+        (hidden if reve["hidden"] else visible[reve["theme_id"]]).append(entry)
     for theme in state["themes"]:
         theme["reves"] = [{k: v for k, v in r.items() if k != "theme_id"} for r in visible[theme["id"]]]
     state["hidden_reves"] = hidden
-    from .actions.carry_over import earlier_ateliers, origin_label
-
     state["reviews"] = [
-        {"id": c.id, "engagement_id": c.engagement_id, "reviewer": c.reviewer, "opinion": c.opinion, "text": c.text,
-         "created_at": c.created_at.isoformat(timespec="minutes")}
-        for c in db.session.scalars(select(ReviewComment).where(ReviewComment.atelier_id == atelier.id).order_by(ReviewComment.id))]
+        {"id": c["id"], "engagement_id": c["engagement_id"], "reviewer": c["reviewer"], "opinion": c["opinion"],
+         "text": c["text"], "created_at": c["created_at"].isoformat(timespec="minutes")}
+        for c in model.rows("review_comment")]
 
     imported = (atelier.carried or {}).get("ateliers", [])
     state["carry_over"] = [{"id": a.id, "label": origin_label(a), "imported": a.id in imported} for a in earlier_ateliers(atelier)]
@@ -283,7 +255,7 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
         "review": f"/synthese/{atelier.review_token}",
         "demarche_synthesis": f"/synthese/{atelier.review_token}?demarche=1" if atelier.demarche_id else None,
         # The démarche's secret: whoever holds it may add an atelier to the démarche (and read it through carry-over).
-        "demarche_new": f"/?demarche={atelier.demarche.token}" if atelier.demarche_id else None,
+        "demarche_new": f"/?demarche={demarche_token(atelier.demarche_id)}" if atelier.demarche_id else None,
     }
     return state
 
@@ -291,56 +263,62 @@ def facilitate_state(atelier: Atelier, public_url: str, online: set[int] | froze
 # --- a phone ----------------------------------------------------------------------------------
 
 
-def participant_state(participant: Participant) -> dict:
+def participant_state(participant) -> dict:
     """Return what a phone needs: where the atelier is, who I am, what I did, and what to vote on."""
-    atelier = participant.atelier
-    persona = catalog().personas.get(participant.persona_id)
-    state = {
-        "seq": atelier.seq,
-        "atelier": {"id": atelier.id, "name": atelier.name, "join_code": atelier.join_code},
-        "stage": stage(atelier),
-        "me": {"id": participant.id, "pseudonym": participant.pseudonym, "college": participant.college,
-               "language": participant.language, "rejoin_code": participant.rejoin_code,
-               "persona": persona_payload(persona) if persona else None},
-        "mine": mine(participant),
-    }
-    state["board"] = phone_board(atelier)
-    return state
+    model = _model(participant.atelier_id)
+    with model.lock:
+        atelier = model.atelier
+        me = model.tables["participant"][participant.id]
+        persona = catalog().personas.get(me["persona_id"])
+        return {
+            "seq": atelier.seq,
+            "atelier": {"id": atelier.id, "name": atelier.name, "join_code": atelier.join_code},
+            "stage": stage(atelier),
+            "me": {"id": me["id"], "pseudonym": me["pseudonym"], "college": me["college"],
+                   "language": me["language"], "rejoin_code": me["rejoin_code"],
+                   "persona": persona_payload(persona) if persona else None},
+            "mine": model.mine(participant.id),
+            "board": _board(model),
+        }
 
 
-def has_board(atelier: Atelier) -> bool:
+def has_board(atelier) -> bool:
     """Tell whether phones show a shared board now: pistes to vote on, or engagements to support."""
     return current_phase(atelier, catalog().templates[atelier.template_id]).kind in ("vote", "convergence")
 
 
-def phone_board(atelier: Atelier) -> list[dict]:
+def phone_board(atelier) -> list[dict]:
     """Return what phones act on in this phase: the pistes of the dot vote, or the engagements of
     convergence (no counts, so that nobody is swayed by the crowd)."""
+    model = _model(atelier.id)
+    with model.lock:
+        return _board(model)
+
+
+def board_item(model, table: str, row: dict) -> dict:
+    """Return one entry of the phones' board: a piste to vote on, or an engagement to support."""
+    if table == "piste":
+        return {"id": row["id"], "theme_id": row["theme_id"], "text": row["text"], "horizon": row["horizon"],
+                "hashtags": list(row["hashtags"])}
+    return {"id": row["id"], "theme_id": row["theme_id"], "title": row["title"], "purpose": row["purpose"], "how": list(row["how"]),
+            "position": row["position"]}
+
+
+def board_table(atelier) -> str | None:
+    """Return which table the phones' board shows in this phase (None: no board)."""
     kind = current_phase(atelier, catalog().templates[atelier.template_id]).kind
-    if kind == "vote":
-        return [{"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags)}
-                for p in db.session.scalars(select(Piste).where(Piste.atelier_id == atelier.id, Piste.status == "visible").order_by(Piste.id))]
-    if kind == "convergence":
-        return [{"id": e.id, "theme_id": e.theme_id, "title": e.title, "purpose": e.purpose, "how": list(e.how)}
-                for e in db.session.scalars(select(Engagement).where(Engagement.atelier_id == atelier.id)
-                                            .order_by(Engagement.theme_id, Engagement.position, Engagement.id))]
+    return {"vote": "piste", "convergence": "engagement"}.get(kind)
+
+
+def _board(model) -> list[dict]:
+    table = board_table(model.atelier)
+    if table == "piste":
+        return [board_item(model, table, p) for p in model.rows("piste") if p["status"] == "visible"]
+    if table == "engagement":
+        return [board_item(model, table, e) for e in _ordered_engagements(model)]
     return []
 
 
-def mine(participant: Participant) -> dict:
-    """Return the participant's own contributions (what an ack sends back after each action)."""
-    pid = participant.id
-    pistes = list(db.session.scalars(select(Piste).where(Piste.participant_id == pid, Piste.status != "withdrawn").order_by(Piste.id)))
-    return {
-        "paradoxes": sorted(db.session.scalars(select(ParadoxChoice.paradox_id).where(ParadoxChoice.participant_id == pid))),
-        "values": {v: n for v, n in db.session.execute(select(ValueVote.value_id, ValueVote.points).where(ValueVote.participant_id == pid))},
-        "words": [{"id": w.id, "value_id": w.value_id, "word": w.word}
-                  for w in db.session.scalars(select(ValueWord).where(ValueWord.participant_id == pid).order_by(ValueWord.id))],
-        "reves": [{"id": r.id, "theme_id": r.theme_id, "text": r.text, "hidden": r.hidden}
-                  for r in db.session.scalars(select(Reve).where(Reve.participant_id == pid).order_by(Reve.id))],
-        "pistes": [{"id": p.id, "theme_id": p.theme_id, "text": p.text, "horizon": p.horizon, "hashtags": list(p.hashtags),
-                    "status": p.status, "merged_into": p.merged_into_id} for p in pistes],
-        "supports": sorted(dots_placed(participant)),
-        "engagement_supports": sorted(db.session.scalars(
-            select(EngagementSupport.engagement_id).where(EngagementSupport.participant_id == pid))),
-    }
+def mine(participant, parts=None) -> dict:
+    """Return the participant's own contributions (or only the `parts` named: what an action changed)."""
+    return _model(participant.atelier_id).mine(participant.id, parts)

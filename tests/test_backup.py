@@ -55,10 +55,11 @@ def test_on_postgresql_the_backup_is_a_pg_dump_that_pg_restore_brings_back(make_
         dump = tmp_path / "fabrique.dump"
         result = app.test_cli_runner().invoke(args=["backup", str(dump)])
         assert result.exit_code == 0, result.output
+        review_token = atelier.review_token  # read while the session is open
     pg_restore = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_restore"))[-1]
     subprocess.run([pg_restore, "--no-owner", "-d", target, str(dump)], check=True, capture_output=True)
 
     restored = make_app(target)
     with restored.app_context():
-        page = restored.test_client().get(f"/synthese/{atelier.review_token}")
+        page = restored.test_client().get(f"/synthese/{review_token}")
     assert page.status_code == 200 and PISTE in page.get_data(as_text=True)

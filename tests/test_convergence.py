@@ -96,9 +96,10 @@ def test_participants_support_an_engagement_once_and_only_in_convergence(room):
     console, ana = room["console"], room["ana"]
     engagement = create(console)["engagement_id"]
     assert [e["id"] for e in ana.sync()["board"]] == [engagement]
-    for _ in range(2):
-        answer = ana.act("engagement_support", engagement_id=engagement, supported=True)
-        assert answer["ok"] and answer["mine"]["engagement_supports"] == [engagement]
+    answer = ana.act("engagement_support", engagement_id=engagement, supported=True)
+    assert answer["ok"] and answer["mine"] == {"engagement_supports": [engagement]}  # the ack carries what changed
+    assert ana.act("engagement_support", engagement_id=engagement, supported=True) == {"ok": True, "seq": answer["seq"], "mine": {}}
+    assert ana.sync()["mine"]["engagement_supports"] == [engagement]
     assert db.session.scalar(select(func.count()).select_from(EngagementSupport)) == 1
     assert console.sync()["engagements"][0]["supporters"] == 1
     assert ana.act("engagement_support", engagement_id=engagement, supported=False)["ok"]

@@ -1,16 +1,20 @@
 """Initial state + the events a client receives == a fresh snapshot, for each kind of event.
 
 The reducer below is the one the browser applies (static/js/live.js): `stage` replaces the
-stage, `aggregate` replaces the whole projector/facilitator state, `me` replaces the phone's own
-contributions, `board` replaces the pistes a phone votes on, and an action's ack carries the phone's refreshed contributions.
+stage, `aggregate` replaces the whole projector/facilitator state, `me` replaces the parts of the
+phone's own contributions it carries, `board` adds, replaces and removes entries of the board a
+phone acts on, and an action's ack carries the parts of the phone's contributions it changed.
 """
 
 import copy
 
 import pytest
 
+from fabrique import limits
 from fabrique.events import broadcaster
+from fabrique.extensions import socketio
 from tests.factories import Console, Phone, new_atelier
+from tests.test_fuzz import UNLIMITED
 
 
 def apply(state: dict, name: str, payload: dict) -> dict:
@@ -24,11 +28,14 @@ def apply(state: dict, name: str, payload: dict) -> dict:
         if payload["seq"] >= state["seq"]:
             stage = state["stage"] if payload["stage"]["version"] < state["stage"]["version"] else payload["stage"]
             state = {**payload, "stage": stage}
-    elif name == "board":
-        state["board"] = payload["board"]
+    elif name == "board" and "board" in state:
+        gone = set(payload["remove"]) | {item["id"] for item in payload["upsert"]}
+        board = [item for item in state["board"] if item["id"] not in gone] + payload["upsert"]
+        engagements = all("title" in item for item in board)
+        state["board"] = sorted(board, key=(lambda e: (e["theme_id"], e["position"], e["id"])) if engagements else (lambda p: p["id"]))
         state["seq"] = max(state["seq"], payload["seq"])
-    elif name == "me":
-        state["mine"] = payload["mine"]
+    elif name in ("me", "ack"):
+        state["mine"] = {**state["mine"], **payload["mine"]}
         state["seq"] = max(state["seq"], payload["seq"])
     return state
 
@@ -117,11 +124,13 @@ def test_writing_phases_converge_too(room, kind, action):
     check_screens_converge(room, lambda: action(room["phones"][0]))
 
 
-@pytest.mark.parametrize("name", ["phase_lock", "timer_start", "settings_update", "piste_hide", "piste_update", "piste_merge"])
+@pytest.mark.parametrize("name", ["phase_lock", "timer_start", "settings_update", "piste_hide", "piste_update", "piste_merge",
+                                  "piste_unmerge"])
 def test_phone_state_plus_events_equals_a_fresh_snapshot(room, name):
     phone = room["phones"][1]  # Bob wrote the piste that piste_merge merges away
     before = phone.sync()
     FACILITATOR_ACTIONS[name](room)
+    broadcaster.flush()
     events = received(phone)
     assert events, "the phone received nothing"
     state = before
@@ -134,7 +143,8 @@ def test_a_phone_own_action_ack_carries_its_new_state(room):
     phone = room["phones"][0]
     before = phone.sync()
     answer = phone.act("support_add", piste_id=room["pistes"][1])
-    state = {**before, "mine": answer["mine"], "seq": answer["seq"]}
+    assert set(answer["mine"]) == {"supports"}  # what changed, not the whole state
+    state = apply(before, "ack", answer)
     assert comparable(state, phone=True) == comparable(phone.sync(), phone=True)
 
 
@@ -164,3 +174,124 @@ def test_stage_versions_let_a_client_see_a_gap(room):
     console.act("phase_lock", locked=False)
     versions = [payload["stage"]["version"] for name, payload in received(phone) if name == "stage"]
     assert versions == [start + 1, start + 2]
+
+
+def second_device(phone: Phone, atelier) -> Phone:
+    """Open the same participant on another device (same cookie, another connection)."""
+    other = copy.copy(phone)
+    other.sio = socketio.test_client(room_app(phone), flask_test_client=phone.http,
+                                     auth={"role": "participant", "code": atelier.join_code})
+    assert other.sio.is_connected()
+    return other
+
+
+def room_app(phone):
+    return phone.http.application
+
+
+PHONE_ACTIONS = [
+    ("paradoxes", "paradox_toggle", {"paradox_id": "diversite-inegalites", "chosen": True}),
+    ("valeurs", "values_set", {"points": {"innovation": 4}}),
+    ("valeurs", "value_word_add", {"value_id": "innovation", "word": "audace"}),
+    ("reves", "reve_add", {"theme_id": "vivre-mieux", "text": "En 2040, la mer est propre."}),
+    ("pistes", "piste_add", {"theme_id": "art-de-vivre", "horizon": "2040", "text": "Des chemins", "hashtags": []}),
+    ("vote", "support_add", {"piste_id": "second"}),
+]
+
+
+@pytest.mark.parametrize("kind,event,data", PHONE_ACTIONS, ids=[a[1] for a in PHONE_ACTIONS])
+def test_a_participant_second_device_follows_the_first(room, kind, event, data):
+    ana = room["phones"][0]
+    other = second_device(ana, room["atelier"])
+    if kind != "vote":
+        room["console"].goto(kind)
+    data = {k: room["pistes"][1] if v == "second" else v for k, v in data.items()}
+    for device in (ana, other):
+        device.sio.get_received()
+    before = other.sync()
+    answer = ana.act(event, **data)
+    assert answer["ok"], answer
+    assert received(ana) == []  # the acting device has it in its ack
+    events = received(other)
+    assert [name for name, _ in events] == ["me"]
+    state = before
+    for name, payload in events:
+        state = apply(state, name, payload)
+    assert comparable(state, phone=True) == comparable(other.sync(), phone=True)
+
+
+def test_engagement_supports_and_their_board_converge(room):
+    console, ana = room["console"], room["phones"][0]
+    console.goto("convergence")
+    created = console.act("engagement_create", theme_id="vivre-mieux", title="Un engagement", piste_ids=[room["pistes"][0]])
+    second = console.act("engagement_create", theme_id="vivre-mieux", title="Un autre")
+    broadcaster.flush()
+    for client in (console, room["screen"], *room["phones"]):
+        client.sio.get_received()
+    before = ana.sync()
+    console.act("engagement_move", engagement_id=second["engagement_id"], position=1)
+    console.act("engagement_update", engagement_id=created["engagement_id"], title="Renommé")
+    broadcaster.flush()
+    state = before
+    for name, payload in received(ana):
+        state = apply(state, name, payload)
+    assert comparable(state, phone=True) == comparable(ana.sync(), phone=True)
+    check_screens_converge(room, lambda: ana.act("engagement_support", engagement_id=created["engagement_id"], supported=True))
+
+
+
+def _replay(device, before: dict) -> tuple[dict, list[str]]:
+    """Apply what a device received to its earlier state; check it equals a fresh snapshot."""
+    events = received(device)
+    state = before
+    for name, payload in events:
+        state = apply(state, name, payload)
+    assert comparable(state, phone=True) == comparable(device.sync(), phone=True)
+    return state, [name for name, _ in events]
+
+
+def test_dots_follow_a_merge_on_every_device_and_a_double_supporter_gets_one_back(room):
+    room["app"].config["RATE_LIMITS"] = UNLIMITED  # each step is checked against a fresh snapshot: many syncs, not a flood
+    limits.forget_all()  # buckets the room's set-up already filled take the new limits
+    console, (ana, bob) = room["console"], room["phones"]
+    kept, duplicate = room["pistes"]
+    console.goto("pistes")
+    third = bob.act("piste_add", theme_id="art-de-vivre", horizon="2040", text="Des chemins", hashtags=[])["piste_id"]
+    console.goto("vote")
+    assert console.act("settings_update", settings={"dots": 2})["ok"]
+    other = second_device(ana, room["atelier"])
+    for piste_id in (kept, duplicate):
+        assert ana.act("support_add", piste_id=piste_id)["ok"]
+    assert ana.act("support_add", piste_id=third)["code"] == "budget"
+    assert bob.act("support_add", piste_id=duplicate)["ok"]
+    broadcaster.flush()
+    for device in (ana, other, bob):
+        device.sio.get_received()
+    before = {device: device.sync() for device in (ana, other, bob)}
+
+    assert console.act("piste_merge", piste_id=duplicate, into_id=kept)["ok"]
+    broadcaster.flush()
+    for device in (ana, other, bob):  # both of Ana's devices, and Bob whose only dot was on the duplicate
+        state, names = _replay(device, before[device])
+        assert "me" in names
+        assert state["mine"]["supports"] == [kept]
+        assert [p["id"] for p in state["board"]] == [kept, third]
+
+    # Ana's two dots now stand on one piste: the other is hers to place again.
+    before = other.sync()
+    assert ana.act("support_add", piste_id=third)["ok"]
+    assert _replay(other, before)[0]["mine"]["supports"] == [kept, third]
+
+    # Taking the dot back from the kept piste, on her second device, takes both rows back.
+    before = ana.sync()
+    answer = other.act("support_remove", piste_id=kept)
+    assert answer["ok"] and answer["mine"]["supports"] == [third]
+    assert received(other) == []  # the acting device has it in its ack
+    assert _replay(ana, before)[0]["mine"]["supports"] == [third]
+
+    before = {device: device.sync() for device in (ana, bob)}
+    assert console.act("piste_unmerge", piste_id=duplicate)["ok"]
+    broadcaster.flush()
+    assert "me" not in _replay(ana, before[ana])[1]  # none of her dots stands on either piste now
+    state, names = _replay(bob, before[bob])
+    assert "me" in names and state["mine"]["supports"] == [duplicate]

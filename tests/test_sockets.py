@@ -9,6 +9,7 @@ from fabrique.events import broadcaster
 from fabrique.extensions import db, socketio
 from fabrique.models import AppliedAction, ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
 from tests.factories import HOSTILE, Console, Phone, new_atelier, op
+from tests.test_fuzz import UNLIMITED
 
 
 @pytest.fixture
@@ -94,7 +95,8 @@ def test_participant_event_is_accepted_in_its_phase_and_stored(phone, console, e
     answer = phone.act(event, **data)
     assert answer["ok"] is True, answer
     assert count(model) > before
-    assert answer["mine"] == phone.sync()["mine"]
+    mine = phone.sync()["mine"]
+    assert answer["mine"] and answer["mine"] == {part: mine[part] for part in answer["mine"]}  # the parts it changed
 
 
 @pytest.mark.parametrize("event,phase,payload,model", PARTICIPANT_EVENTS, ids=[e[0] for e in PARTICIPANT_EVENTS])
@@ -385,3 +387,110 @@ def test_participation_is_visible_live_to_the_facilitator(app, atelier, console)
     assert state["participation"]["by_college"] == {"Élus": 1}
     assert sum(state["participation"]["by_persona"].values()) == 2
     assert [(p["pseudonym"], p["online"], p["acted"]) for p in state["participants"]] == [("Ana", True, False), ("Bob", True, True)]
+
+
+# --- what one action costs as the room grows -----------------------------------------------------
+
+# (phase, event, payload) for every participant action; "P" stands for a piste of the room, "MINE" for
+# one of the acting phone's own pistes, "E" for an engagement, "W"/"R" for the phone's own word/rêve.
+COUNTED_PARTICIPANT = [
+    ("paradoxes", "paradox_toggle", {"paradox_id": "diversite-inegalites", "chosen": True}),
+    ("valeurs", "values_set", {"points": {"innovation": 2}}),
+    ("valeurs", "value_word_add", {"value_id": "innovation", "word": "audace"}),
+    ("valeurs", "value_word_remove", {"word_id": "W"}),
+    ("reves", "reve_add", {"theme_id": "vivre-mieux", "text": "En 2040"}),
+    ("reves", "reve_withdraw", {"reve_id": "R"}),
+    ("pistes", "piste_add", {"theme_id": "vivre-mieux", "horizon": "2040", "text": "Une autre", "hashtags": []}),
+    ("pistes", "piste_edit", {"piste_id": "MINE", "theme_id": "vivre-mieux", "horizon": "2040", "text": "Revue", "hashtags": []}),
+    ("pistes", "piste_withdraw", {"piste_id": "MINE"}),
+    ("vote", "support_add", {"piste_id": "P"}),
+    ("vote", "support_remove", {"piste_id": "P"}),
+    ("convergence", "engagement_support", {"engagement_id": "E", "supported": True}),
+    ("convergence", "engagement_support", {"engagement_id": "E", "supported": False}),
+]
+COUNTED_FACILITATOR = [
+    ("vote", "piste_hide", {"piste_id": "P", "hidden": True}),
+    ("vote", "piste_hide", {"piste_id": "P", "hidden": False}),
+    ("vote", "piste_update", {"piste_id": "P", "text": "Modérée"}),
+    ("vote", "piste_merge", {"piste_id": "P2", "into_id": "P"}),
+    ("vote", "piste_unmerge", {"piste_id": "P2"}),
+    ("reves", "reve_hide", {"reve_id": "R0", "hidden": True}),
+    ("convergence", "engagement_update", {"engagement_id": "E", "title": "Renommé"}),
+    ("convergence", "engagement_link", {"engagement_id": "E", "piste_id": "P2"}),
+]
+
+
+BOARD_CHANGES = {"piste_hide", "piste_update", "piste_merge", "piste_unmerge", "engagement_update"}
+
+
+def _crowd(app, n: int):
+    atelier = new_atelier()
+    console, screen = Console(app, atelier), Console(app, atelier, role="screen")
+    phones = [Phone(app, atelier, f"Personne {i}") for i in range(n)]
+    actor = phones[0]
+    console.goto("reves")
+    refs = {"R0": phones[1].act("reve_add", theme_id="vivre-mieux", text="Le rêve d'un autre")["reve_id"]}
+    console.goto("pistes")
+    refs["P"] = phones[1].act("piste_add", theme_id="vivre-mieux", horizon="2040", text="Une piste", hashtags=[])["piste_id"]
+    refs["P2"] = phones[2].act("piste_add", theme_id="vivre-mieux", horizon="2040", text="Doublon", hashtags=[])["piste_id"]
+    return atelier, console, screen, phones, actor, refs
+
+
+def _messages(clients) -> int:
+    return sum(len(client.sio.get_received()) for client in clients)
+
+
+def _cost_of_each_action(app, n: int) -> dict[str, int]:
+    """Return, for each action kind, how many messages all connected clients received for one action."""
+    atelier, console, screen, phones, actor, refs = _crowd(app, n)
+    everyone = [console, screen, *phones]
+    cost = {}
+    for phase, event, payload in COUNTED_PARTICIPANT + COUNTED_FACILITATOR:
+        console.goto(phase) if console.sync()["stage"]["kind"] != phase else None
+        if phase == "convergence" and "E" not in refs:
+            refs["E"] = console.act("engagement_create", theme_id="vivre-mieux", title="Un engagement")["engagement_id"]
+        if event == "value_word_remove":
+            refs["W"] = actor.sync()["mine"]["words"][0]["id"]
+        if event == "reve_withdraw":
+            refs["R"] = actor.sync()["mine"]["reves"][0]["id"]
+        if event in ("piste_edit", "piste_withdraw"):
+            refs["MINE"] = actor.sync()["mine"]["pistes"][0]["id"]
+        broadcaster.flush()
+        _messages(everyone)
+        data = {k: refs.get(v, v) if isinstance(v, str) else v for k, v in payload.items()}
+        by = actor if (phase, event, payload) in COUNTED_PARTICIPANT else console
+        answer = by.act(event, **data)
+        assert answer["ok"], (event, answer)
+        broadcaster.flush()
+        phones_reached = sum(1 for p in phones[1:] if p.sio.get_received())
+        cost[f"{event} {payload}"] = (_messages([console, screen, actor]), phones_reached)
+    return cost
+
+
+def test_one_action_costs_the_same_with_10_or_100_phones(app):
+    app.config["RATE_LIMITS"] = UNLIMITED  # the console reads its state before each of ~40 actions: not a flood
+    small, big = _cost_of_each_action(app, 10), _cost_of_each_action(app, 100)
+    assert list(small) == list(big)
+    for kind in small:
+        assert small[kind][0] == big[kind][0], kind  # acks, the projector, the console: constant
+    for (phase, event, _), kind in zip(COUNTED_PARTICIPANT, small):
+        assert small[kind][1] == big[kind][1] == 0, kind  # nobody else's phone hears of a participant's action
+    for (phase, event, _), kind in zip(COUNTED_FACILITATOR, list(small)[len(COUNTED_PARTICIPANT):]):
+        if event in BOARD_CHANGES:  # what every phone acts on changed: one coalesced `board` each (see below)
+            assert (small[kind][1], big[kind][1]) == (9, 99), kind
+        else:  # a hidden rêve reaches its author's phone only; a link, none
+            assert small[kind][1] == big[kind][1] <= 1, kind
+
+
+def test_moderation_reaches_each_phone_once_per_interval_however_many_actions(app):
+    atelier, console, screen, phones, actor, refs = _crowd(app, 30)
+    console.goto("vote")
+    broadcaster.flush()
+    _messages([console, screen, *phones])
+    for hidden in (True, False) * 5:
+        assert console.act("piste_hide", piste_id=refs["P"], hidden=hidden)["ok"]
+        assert console.act("piste_update", piste_id=refs["P2"], text=f"Modérée {hidden}")["ok"]
+    broadcaster.flush()
+    per_phone = [[m["name"] for m in p.sio.get_received()] for p in phones]
+    assert all(names.count("board") == 1 for names in per_phone)
+    assert [m["name"] for m in screen.sio.get_received()] == ["aggregate"]

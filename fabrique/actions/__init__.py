@@ -9,13 +9,17 @@ commit, as in Zulip's event system).
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+
+COMMITTED_ROWS = "committed_rows"  # session.info key: the rows the last commit wrote (see readmodel)
 
 
 class Refused(Exception):
@@ -27,25 +31,73 @@ class Refused(Exception):
         self.code = code
 
 
+# Which part of a phone's own state (`mine`) each participant-owned table feeds.
+MINE_PART = {"paradox_choice": "paradoxes", "value_vote": "values", "value_word": "words", "reve": "reves",
+             "piste": "pistes", "support": "supports", "engagement_support": "engagement_supports"}
+
+
 @dataclass
 class Change:
-    """What an action changed, so that events go to exactly the screens that need them."""
+    """What an action changed, so that events go to exactly the screens that need them.
+
+    The action sets the flags; `rows` (table, row, deleted) is filled from the session after the
+    commit, and says which participants' own state and which board entries changed.
+    """
 
     atelier_id: int
     stage: bool = False  # phase, lock, timer or settings: every screen and phone follows
     content: bool = False  # aggregates shown on the projector and the facilitator's console
-    participants: set[int] = field(default_factory=set)  # phones whose own state changed (moderation)
-    board: bool = False  # the pistes phones vote on changed (moderation during the vote)
-    skip_sid: str | None = None  # the connection that acted: it has its answer as an ack, not as an event
+    rows: list = field(default_factory=list)
+    merged: set[int] = field(default_factory=set)  # pistes merged or unmerged: their supporters' dots stand elsewhere
 
     def __bool__(self) -> bool:
-        return self.stage or self.content or self.board or bool(self.participants)
+        return self.stage or self.content
+
+    def mine_parts(self, model=None) -> dict[int, set[str]]:
+        """Return, for each participant whose own state changed, the parts of `mine` that did.
+
+        With the atelier's read model, a merge or an unmerge also changes the `supports` of every
+        participant with a dot on that piste or on one merged into it (their dots count under
+        another kept piste now), though none of their rows was written.
+        """
+        parts: dict[int, set[str]] = {}
+        for table, row, _deleted in self.rows:
+            if table in MINE_PART and row.get("participant_id") is not None:
+                parts.setdefault(row["participant_id"], set()).add(MINE_PART[table])
+        if model is not None and self.merged:
+            for participant_id in model.supporters_under(self.merged):
+                parts.setdefault(participant_id, set()).add("supports")
+        return parts
+
+    def touched(self, *tables: str) -> set[tuple[str, int]]:
+        """Return the (table, id) of the rows of `tables` this change wrote or removed."""
+        return {(table, row["id"]) for table, row, _deleted in self.rows if table in tables}
 
 
 # One writer at a time. Under eventlet a greenlet waiting on SQLite's C-level lock blocks the
 # whole process, so writers queue here (a green lock once eventlet has patched threading) and
 # hold the transaction only for the few statements they need; nothing inside yields to I/O.
 _write_lock = threading.RLock()
+
+# Group commit: actions arriving together wait in `_queue`; whoever takes the write lock runs all
+# the waiting ones in one transaction — one commit, one fsync — and each caller is answered only
+# once that commit succeeded. A bounded batch keeps every ack's wait short.
+BATCH = 64
+_queue: list[_Job] = []
+_queue_lock = threading.Lock()
+
+
+@dataclass
+class _Job:
+    atelier_id: int
+    actor: str
+    op_id: str | None
+    run: object  # action(atelier, change) -> result
+    locale: str  # refusals are worded in the caller's language, whoever runs the batch
+    done: bool = False
+    result: dict | None = None
+    change: Change | None = None
+    error: BaseException | None = None
 
 
 def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwargs) -> dict:
@@ -54,54 +106,114 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     A retry with the same op_id returns the stored result with `replayed: True` and changes
     nothing. A `Refused` raised by the action leaves the database as it was.
     """
-    from ..models import AppliedAction, Atelier, utcnow
-    from ..vocabulary import in_words_of
     from . import _events_bridge
 
     if op_id is not None and (not isinstance(op_id, str) or not 1 <= len(op_id) <= 64):
         raise Refused(_("Identifiant d'action invalide."), "invalid")
-    with _write_lock:
-        try:
-            if op_id is not None:
-                prior = db.session.scalar(select(AppliedAction).where(
-                    AppliedAction.atelier_id == atelier_id, AppliedAction.actor == actor, AppliedAction.op_id == op_id))
-                if prior is not None:
-                    db.session.rollback()
-                    return {**prior.result, "replayed": True}
-            atelier = db.session.get(Atelier, atelier_id, with_for_update=True)
-            if atelier is None:
-                raise Refused(_("Cet atelier n'existe plus."), "not_found")
-            change = Change(atelier_id)
-            try:
-                result = action(atelier, change, *args, **kwargs) or {}
-            except Refused as refused:
-                refused.reason = in_words_of(atelier, refused.reason)  # "{piste.ce}" in the template's words
-                refused.args = (refused.reason,)
-                raise
-            if change:
-                atelier.seq += 1
-                atelier.changed_at = utcnow()
-            if change.stage:
-                atelier.stage_version += 1
-            if op_id is not None:
-                db.session.add(AppliedAction(atelier_id=atelier_id, actor=actor, op_id=op_id, result=result))
-            db.session.commit()
-        except Refused as refused:
-            db.session.rollback()
+    job = _Job(atelier_id, actor, op_id, lambda atelier, change: action(atelier, change, *args, **kwargs), str(get_locale() or "fr"))
+    with _queue_lock:
+        _queue.append(job)
+    time.sleep(0)  # let actions that arrived at the same moment join the batch (yields under eventlet too)
+    ran_here = False
+    while not job.done:  # done by whoever took the lock first, or by us
+        with _write_lock:
+            if not job.done:
+                with _queue_lock:
+                    batch = _queue[:BATCH]
+                    del _queue[:BATCH]
+                _commit(batch)
+                ran_here = True
+    if not ran_here:
+        db.session.expire_all()  # another caller's session wrote: drop what this one may hold stale
+    if job.error is not None:
+        if isinstance(job.error, Refused):
             from .. import logs
 
-            logs.refusal(atelier_id, actor, refused.code)
-            raise
-        except IntegrityError:
-            # Another process applied the same op_id (or an equivalent row) first.
-            db.session.rollback()
-            raise Refused(_("Cette action vient déjà d'être enregistrée."), "conflict") from None
-        except BaseException:
-            db.session.rollback()
-            raise
-    if change:
+            logs.refusal(atelier_id, actor, job.error.code)
+        raise job.error
+    change, result = job.change, job.result
+    if change is not None and (change or change.rows):
         _events_bridge.publish(change)
+    if actor.startswith("participant:"):
+        # What the ack shows of the phone's own state: only the parts this action changed.
+        result = {**result, "changed_mine": sorted(change.mine_parts().get(int(actor.split(":")[1]), ())) if change else []}
     return result
+
+
+def _commit(batch: list[_Job]) -> None:
+    """Run the jobs in order in one transaction and commit; a job that fails is dropped and the
+    others run again without it (refusals are rare, so the common batch runs once)."""
+    pending = list(batch)
+    try:
+        while pending:
+            failed = None
+            ends = []
+            for job in pending:
+                try:
+                    with force_locale(job.locale):
+                        job.result, job.change = _run(job)
+                    db.session.flush()
+                except IntegrityError:
+                    # Another process applied the same op_id (or an equivalent row) first.
+                    with force_locale(job.locale):
+                        failed, job.error = job, Refused(_("Cette action vient déjà d'être enregistrée."), "conflict")
+                except BaseException as error:  # noqa: BLE001 (handed to the caller, raised there)
+                    failed, job.error = job, error
+                if failed is not None:
+                    break
+                ends.append(len(db.session.info.get("readmodel_pending", [])))
+            if failed is not None:
+                db.session.rollback()
+                failed.done = True
+                pending = [j for j in pending if j is not failed]
+                continue
+            db.session.commit()
+            rows = db.session.info.pop(COMMITTED_ROWS, [])
+            start = 0
+            for job, end in zip(pending, ends):
+                if job.change is not None:
+                    job.change.rows = rows[start:end]
+                start = end
+                job.done = True
+            pending = []
+    except BaseException as error:  # the commit itself failed: nobody is told "saved"
+        db.session.rollback()
+        for job in pending:
+            job.error, job.done = error, True
+    finally:
+        for job in batch:
+            job.done = True
+
+
+def _run(job: _Job) -> tuple[dict, Change | None]:
+    """Check then write one action inside the batch's transaction (no commit)."""
+    from ..models import AppliedAction, Atelier, utcnow
+
+    if job.op_id is not None:
+        prior = db.session.scalar(select(AppliedAction).where(
+            AppliedAction.atelier_id == job.atelier_id, AppliedAction.actor == job.actor, AppliedAction.op_id == job.op_id))
+        if prior is not None:
+            return {**prior.result, "replayed": True}, None
+    atelier = db.session.get(Atelier, job.atelier_id, with_for_update=True)
+    if atelier is None:
+        raise Refused(_("Cet atelier n'existe plus."), "not_found")
+    change = Change(job.atelier_id)
+    try:
+        result = job.run(atelier, change) or {}
+    except Refused as refused:
+        from ..vocabulary import in_words_of
+
+        refused.reason = in_words_of(atelier, refused.reason)  # "{piste.ce}" in the template's words
+        refused.args = (refused.reason,)
+        raise
+    if change:
+        atelier.seq += 1
+        atelier.changed_at = utcnow()  # the synthesis' version is dated from the last change
+    if change.stage:
+        atelier.stage_version += 1
+    if job.op_id is not None:
+        db.session.add(AppliedAction(atelier_id=job.atelier_id, actor=job.actor, op_id=job.op_id, result=result))
+    return result, change
 
 
 def write(fn):

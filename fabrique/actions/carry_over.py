@@ -10,22 +10,10 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Atelier, Piste, ValueVote
+from ..readmodel.queries import origin_label
 from . import Refused
 from .contributions import _int_id
 from .facilitation import facilitator_action
-
-
-def origin_label(atelier: Atelier) -> str:
-    """Return how an earlier atelier is named on what it handed over: its name and audience."""
-    return f"{atelier.name} ({atelier.audience})" if atelier.audience else atelier.name
-
-
-def earlier_ateliers(atelier: Atelier) -> list[Atelier]:
-    """Return the other ateliers of the same démarche that this one may import from."""
-    if atelier.demarche_id is None:
-        return []
-    return list(db.session.scalars(select(Atelier).where(
-        Atelier.demarche_id == atelier.demarche_id, Atelier.id != atelier.id).order_by(Atelier.id)))
 
 
 @facilitator_action
@@ -56,5 +44,5 @@ def carry_over(atelier, template, change, data):
     carried["ateliers"] = [*carried.get("ateliers", []), source.id]
     carried["values"] = [*carried.get("values", []), {"atelier_id": source.id, "label": label, "ranking": ranking}]
     atelier.carried = carried
-    change.content = change.board = True
+    change.content = True
     return {"ok": True, "pistes": copied, "values": len(ranking)}

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from .. import catalog
 from ..extensions import db
 from ..models import ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
 from ..phases import refusal
-from ..state import dots_placed, merge_roots
+from ..readmodel.queries import dots_placed, roots_of
 from ..text import clean, key
 from . import Refused, perform
 from .participation import _atelier_of, _participant
@@ -35,12 +34,7 @@ def participant_action(name: str):
                 if reason:
                     raise Refused(reason, "phase")
                 participant = _participant(atelier, participant_id)
-                result = fn(atelier, template, participant, change, data) or {"ok": True}
-                if change:
-                    # The participant's other devices follow; the one that acted has its ack.
-                    change.participants.add(participant_id)
-                    change.skip_sid = getattr(request, "sid", None) if has_request_context() else None
-                return result
+                return fn(atelier, template, participant, change, data) or {"ok": True}
 
             return perform(_atelier_of(participant_id), f"participant:{participant_id}", op_id, action)
 
@@ -121,7 +115,10 @@ def values_set(atelier, template, participant, change, data):
             raise Refused(_("Choisissez des {value.pl}, sans leur donner de points."), "invalid")
         if len(allocation) > top_n:
             raise Refused(ngettext("Choisissez %(num)s {value.sg} au plus.", "Choisissez %(num)s {value.pl} au plus.", top_n), "budget")
-    db.session.execute(delete(ValueVote).where(ValueVote.participant_id == participant.id))
+    # Row by row through the session, so the read model sees each removed vote.
+    for vote in db.session.scalars(select(ValueVote).where(ValueVote.participant_id == participant.id)):
+        db.session.delete(vote)
+    db.session.flush()
     for value_id, amount in allocation.items():
         db.session.add(ValueVote(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id,
                                  value_id=value_id, points=amount))
@@ -251,7 +248,7 @@ def support_add(atelier, template, participant, change, data):
     piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id or piste.status != "visible":
         raise Refused(_("{Piste.ce} n'est plus {piste|proposé|proposée} au vote."), "state")
-    placed = dots_placed(participant)
+    placed = dots_placed(participant.id)
     if piste.id in placed:
         return  # already there: placing it again changes nothing
     dots = atelier.settings["dots"]
@@ -266,9 +263,10 @@ def support_add(atelier, template, participant, change, data):
 def support_remove(atelier, template, participant, change, data):
     """Take a dot back from a piste (with the dots that stand on it through merges)."""
     piste_id = _int_id(data.get("piste_id"), _("{Piste.sg} invalide."))
-    roots = merge_roots(list(db.session.scalars(select(Piste).where(Piste.atelier_id == atelier.id))))
-    for support in db.session.scalars(select(Support).where(Support.participant_id == participant.id)):
-        if roots.get(support.piste_id, support.piste_id) == piste_id:
+    supports = list(db.session.scalars(select(Support).where(Support.participant_id == participant.id)))
+    roots = roots_of({support.piste_id for support in supports})
+    for support in supports:
+        if roots[support.piste_id] == piste_id:
             db.session.delete(support)
             change.content = True
 

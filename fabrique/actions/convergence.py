@@ -36,7 +36,7 @@ def _in_theme(atelier, theme_id) -> list[Engagement]:
 
 
 def _touched(change) -> None:
-    change.content = change.board = True  # the projector, the console, and phones in convergence
+    change.content = True  # the projector and the console; phones' boards follow from the rows written
 
 
 def _link(engagement: Engagement, piste: Piste, change) -> None:

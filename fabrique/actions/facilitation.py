@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
-from ..models import Piste, Reve, Support, utcnow
+from ..models import Piste, Reve, utcnow
 from ..text import clean
 from . import Refused, perform
 from .ateliers import check_settings
@@ -120,11 +120,7 @@ def _piste(atelier, piste_id) -> Piste:
 
 
 def _touch(piste, change) -> None:
-    change.content = change.board = True
-    if piste.participant_id:
-        change.participants.add(piste.participant_id)
-    # Its supporters' dots may now count elsewhere (a merge, an unmerge): their phones are told.
-    change.participants.update(db.session.scalars(select(Support.participant_id).where(Support.piste_id == piste.id)))
+    change.content = True  # the author's phone and the board follow from the rows written
 
 
 @facilitator_action
@@ -182,6 +178,7 @@ def piste_merge(atelier, template, change, data):
         raise Refused(_("{Piste|Seuls|Seules} des {piste.pl} {piste|proposés|proposées} peuvent être {piste|fusionnés|fusionnées}."), "state")
     duplicate.status = "merged"
     duplicate.merged_into_id = kept.id
+    change.merged.add(duplicate.id)
     if kept.status == "hidden":
         kept.status = "visible"
     _touch(duplicate, change)
@@ -198,6 +195,7 @@ def piste_unmerge(atelier, template, change, data):
         raise Refused(_("{Piste.ce} n'est pas {piste|fusionné|fusionnée}."), "state")
     piste.status = "visible"
     piste.merged_into_id = None
+    change.merged.add(piste.id)
     _touch(piste, change)
 
 
@@ -209,8 +207,6 @@ def reve_hide(atelier, template, change, data):
         raise Refused(_("{Reve.sg} introuvable dans cet atelier."), "not_found")
     reve.hidden = data["hidden"]
     change.content = True
-    if reve.participant_id:
-        change.participants.add(reve.participant_id)
 
 
 FACILITATOR_ACTIONS = {fn.action_name: fn for fn in (

@@ -32,6 +32,29 @@
     return "op-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
   }
 
+  /* Replace the parts of a phone's own state that an event or an ack carries; return the whole. */
+  function mergeMine(state, parts) {
+    state.mine = Object.assign({}, state.mine || {}, parts || {});
+    return state.mine;
+  }
+
+  /* Apply a board change: entries added or replaced, ids removed, kept in the server's order
+     (pistes by id; engagements by theme, position, id). */
+  function applyBoard(state, event) {
+    var gone = {};
+    (event.remove || []).forEach(function (id) { gone[id] = true; });
+    (event.upsert || []).forEach(function (item) { gone[item.id] = true; });
+    var board = (state.board || []).filter(function (item) { return !gone[item.id]; }).concat(event.upsert || []);
+    board.sort(function (a, b) {
+      if (a.title !== undefined && b.title !== undefined) {
+        if (a.theme_id !== b.theme_id) return a.theme_id < b.theme_id ? -1 : 1;
+        if (a.position !== b.position) return a.position - b.position;
+      }
+      return a.id - b.id;
+    });
+    state.board = board;
+  }
+
   /* The live connection. Re-identifies on every connect (auth), asks for a snapshot, and asks
      again whenever a stage event shows a gap in stage versions. */
   function connect(options) {
@@ -83,12 +106,12 @@
     });
     socket.on("board", function (event) {
       if (!("board" in state)) return;                          // only phones vote
-      state.board = event.board;
+      applyBoard(state, event);
       state.seq = Math.max(state.seq || 0, event.seq);
       options.onState(state, "board");
     });
     socket.on("me", function (event) {
-      state.mine = event.mine;
+      mergeMine(state, event.mine);
       state.seq = Math.max(state.seq || 0, event.seq);
       options.onState(state, "me");
     });
@@ -104,7 +127,11 @@
         return new Promise(function (resolve, reject) {
           if (!socket.connected) { reject(new Error("offline")); return; }
           socket.timeout(timeoutMs || 8000).emit(event, data, function (err, answer) {
-            if (err) reject(err); else resolve(answer);
+            if (err) { reject(err); return; }
+            // An ack carries only the parts of `mine` the action changed: fold them into the
+            // state, and hand the screen the whole of it, as a snapshot would.
+            if (answer && answer.ok && answer.mine && state && state.mine) answer.mine = mergeMine(state, answer.mine);
+            resolve(answer);
           });
         });
       }

@@ -1,0 +1,173 @@
+"""One atelier held in memory: its rows, indexed for what screens ask, and its counts.
+
+Supports are counted through merges: a piste merged into another counts under the kept one,
+and a person who supported both counts once; a piste's authors count the same way. The counts
+are derived lazily and kept until a piste or a support changes, so a burst of actions between
+two projector refreshes costs one recount, and a phone's own state never needs one: its dots
+are the kept pistes its supports count under, found by following each one's merges.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from types import SimpleNamespace
+
+# Tables whose rows belong to one participant: what `mine` is made of.
+OWNED = ("paradox_choice", "value_vote", "value_word", "reve", "piste", "support", "engagement_support")
+_RECOUNT = {"piste", "support", "participant"}
+_ALL_PARTS = {"paradoxes", "values", "words", "reves", "pistes", "supports", "engagement_supports"}
+
+
+def merge_roots(parent: dict[int, int | None]) -> dict[int, int]:
+    """Map every piste id to the id it finally counts under, given each piste's `merged_into` id."""
+    roots = {}
+    for piste_id in parent:
+        seen, current = set(), piste_id
+        while parent.get(current) is not None and current not in seen:
+            seen.add(current)
+            current = parent[current]
+        roots[piste_id] = current
+    return roots
+
+
+def count_pistes(pistes: list, supports) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    """Return each kept piste's supporters and authors through merges, from piste rows
+    (`id`, `merged_into_id`, `participant_id`, `status`) and (participant, piste) support pairs."""
+    roots = merge_roots({p["id"]: p["merged_into_id"] for p in pistes})
+    supporters: dict[int, set[int]] = defaultdict(set)
+    for participant_id, piste_id in supports:
+        supporters[roots.get(piste_id, piste_id)].add(participant_id)
+    authors: dict[int, set[int]] = defaultdict(set)
+    for piste in pistes:
+        if piste["participant_id"] is not None and piste["status"] != "withdrawn":
+            authors[roots[piste["id"]]].add(piste["participant_id"])
+    return supporters, authors
+
+
+class AtelierModel:
+    """The rows of one atelier, updated from each committed change, and what is derived from them."""
+
+    def __init__(self, rows: dict[str, dict[int, dict]]):
+        self.lock = threading.RLock()
+        self.tables: dict[str, dict[int, dict]] = defaultdict(dict)
+        self._own: dict[str, dict[int, set[int]]] = {table: defaultdict(set) for table in OWNED}
+        self._counts = None
+        for table, by_id in rows.items():
+            for row in by_id.values():
+                self.put(table, row)
+
+    # --- keeping it up to date ------------------------------------------------------------------
+
+    def put(self, table: str, row: dict) -> None:
+        """Insert or replace one committed row."""
+        with self.lock:
+            old = self.tables[table].get(row["id"])
+            if old is not None:
+                self._unindex(table, old)
+            self.tables[table][row["id"]] = row
+            if table in self._own and row.get("participant_id") is not None:
+                self._own[table][row["participant_id"]].add(row["id"])
+            if table in _RECOUNT:
+                self._counts = None
+
+    def drop(self, table: str, row_id: int) -> None:
+        """Remove one committed row, and what the database removed with it (an engagement's links and supports)."""
+        with self.lock:
+            old = self.tables[table].pop(row_id, None)
+            if old is not None:
+                self._unindex(table, old)
+            if table == "engagement":
+                for child in ("engagement_piste", "engagement_support"):
+                    for child_id in [i for i, r in self.tables[child].items() if r["engagement_id"] == row_id]:
+                        self.drop(child, child_id)
+            if table in _RECOUNT:
+                self._counts = None
+
+    def _unindex(self, table: str, row: dict) -> None:
+        if table in self._own and row.get("participant_id") is not None:
+            self._own[table][row["participant_id"]].discard(row["id"])
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @property
+    def atelier(self) -> SimpleNamespace:
+        """Return the atelier's own row, read like the ORM object (`atelier.phase_index`…)."""
+        (row,) = self.tables["atelier"].values()
+        return SimpleNamespace(**row)
+
+    @property
+    def seq(self) -> int:
+        (row,) = self.tables["atelier"].values()
+        return row["seq"]
+
+    def rows(self, table: str) -> list[dict]:
+        """Return a table's rows in id order."""
+        by_id = self.tables[table]
+        return [by_id[i] for i in sorted(by_id)]
+
+    def own(self, table: str, participant_id: int) -> list[dict]:
+        """Return one participant's rows of an owned table, in id order."""
+        by_id = self.tables[table]
+        return [by_id[i] for i in sorted(self._own[table].get(participant_id, ()))]
+
+    def counts(self) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+        """Return each kept piste's supporters and authors (merges and one-person-once included)."""
+        with self.lock:
+            if self._counts is None:
+                supports = [(s["participant_id"], s["piste_id"]) for s in self.tables["support"].values()]
+                self._counts = count_pistes(list(self.tables["piste"].values()), supports)
+            return self._counts
+
+    def root(self, piste_id: int) -> int:
+        """Return the id of the kept piste a piste counts under, following its merges."""
+        pistes, seen = self.tables["piste"], set()
+        while piste_id in pistes and pistes[piste_id]["merged_into_id"] is not None and piste_id not in seen:
+            seen.add(piste_id)
+            piste_id = pistes[piste_id]["merged_into_id"]
+        return piste_id
+
+    def dots(self, participant_id: int) -> set[int]:
+        """Return the kept pistes a participant's dots stand on (two dots merged into one stand once)."""
+        with self.lock:
+            return {self.root(r["piste_id"]) for r in self.own("support", participant_id)}
+
+    def supporters_under(self, piste_ids) -> set[int]:
+        """Return the participants with a dot on one of `piste_ids` or on a piste merged into one of them."""
+        wanted, pistes = set(piste_ids), self.tables["piste"]
+        found = set()
+        with self.lock:
+            for support in self.tables["support"].values():
+                piste_id, seen = support["piste_id"], set()
+                while piste_id is not None and piste_id not in seen:
+                    if piste_id in wanted:
+                        found.add(support["participant_id"])
+                        break
+                    seen.add(piste_id)
+                    piste_id = pistes[piste_id]["merged_into_id"] if piste_id in pistes else None
+        return found
+
+    def mine(self, participant_id: int, parts=None) -> dict:
+        """Return a participant's own contributions, all of them or only the `parts` named."""
+        with self.lock:
+            wanted = _ALL_PARTS if parts is None else set(parts)
+            out = {}
+            if "paradoxes" in wanted:
+                out["paradoxes"] = sorted(r["paradox_id"] for r in self.own("paradox_choice", participant_id))
+            if "values" in wanted:
+                out["values"] = {r["value_id"]: r["points"] for r in self.own("value_vote", participant_id)}
+            if "words" in wanted:
+                out["words"] = [{"id": r["id"], "value_id": r["value_id"], "word": r["word"]}
+                                for r in self.own("value_word", participant_id)]
+            if "reves" in wanted:
+                out["reves"] = [{"id": r["id"], "theme_id": r["theme_id"], "text": r["text"], "hidden": r["hidden"]}
+                                for r in self.own("reve", participant_id)]
+            if "pistes" in wanted:
+                out["pistes"] = [{"id": p["id"], "theme_id": p["theme_id"], "text": p["text"], "horizon": p["horizon"],
+                                  "hashtags": list(p["hashtags"]), "status": p["status"], "merged_into": p["merged_into_id"]}
+                                 for p in self.own("piste", participant_id) if p["status"] != "withdrawn"]
+            if "supports" in wanted:
+                out["supports"] = sorted(self.dots(participant_id))
+            if "engagement_supports" in wanted:
+                out["engagement_supports"] = sorted(r["engagement_id"] for r in self.own("engagement_support", participant_id))
+            return out
