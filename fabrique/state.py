@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from . import catalog, readmodel
 from .models import utcnow
 from .phases import allowed_actions, current_phase, phase_title
-from .readmodel.queries import demarche_token, earlier_ateliers, merge_roots, origin_label, piste_counts  # noqa: F401 (the synthesis counts through these)
+from .readmodel.queries import demarche_token, earlier_ateliers, origin_label
 from .vocabulary import words
 
 
@@ -128,7 +128,9 @@ def _screen(model: readmodel.AtelierModel, public_url: str) -> dict:
     supporters, authors = model.counts()
     wall = defaultdict(list)
     for piste in model.rows("piste"):
-        if piste["status"] == "visible":
+        # Counted pistes are keyed by the piste that stands for them: a second copy of one
+        # original (carried twice, through another atelier) is shown once, as in the synthesis.
+        if piste["status"] == "visible" and piste["id"] in supporters:
             wall[piste["theme_id"]].append(_piste_view(piste, supporters, authors, persona_of))
     most = max((len(wall[t.id]) for t in template.themes), default=0)
     themes = []

@@ -1,7 +1,9 @@
 """Property tests of the synthesis' counts: random sequences of what facilitators and participants
 do across the ateliers of a démarche, through the real actions; after each sequence the synthesis
 of every atelier and of the démarche builds, and every count equals a brute-force recount made
-here from the database rows, by graph search (independently of `fabrique.synthesis.counts`)."""
+here from the database rows, by graph search (independently of `fabrique.readmodel.counting`).
+The live read model of each atelier, kept up to date from the same changes, says the same as the
+synthesis of that atelier: the projector's supports per piste and each phone's dots."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from fabrique import readmodel
 from fabrique.actions import Refused
 from fabrique.actions.ateliers import create_atelier, new_demarche
 from fabrique.actions.carry_over import carry_over
@@ -20,7 +23,8 @@ from fabrique.actions.convergence import CONVERGENCE_ACTIONS, engagement_support
 from fabrique.actions.facilitation import FACILITATOR_ACTIONS
 from fabrique.actions.participation import join
 from fabrique.extensions import db
-from fabrique.models import Demarche, Engagement, EngagementPiste, EngagementSupport, Participant, Piste, Support
+from fabrique.models import Atelier, Demarche, Engagement, EngagementPiste, EngagementSupport, Participant, Piste, Support
+from fabrique.state import participant_state, screen_state
 from fabrique.synthesis import build, build_for_demarche
 from tests.factories import PHASES, op
 from tests.test_synthesis import validate
@@ -58,6 +62,8 @@ class Demarche3:
                          for i in range(size)]
         self.people = {a.id: [join(a.id, f"P{j}").id for j in range(PEOPLE)] for a in self.ateliers}
         self.phase = {}
+        for a in self.ateliers:
+            readmodel.model_for(a.id)  # loaded now, so the live models follow every change one by one
 
     def _goto(self, atelier_id: int, kind: str) -> None:
         if self.phase.get(atelier_id) != kind:
@@ -253,6 +259,23 @@ def check(doc: dict, atelier_ids: list[int]) -> None:
     assert seen["engagement_pistes_shown"]
 
 
+def check_live(doc: dict, atelier_id: int) -> None:
+    """Assert the live model of an atelier counts what the synthesis of that atelier says."""
+    rows = doc["annexes"]["pistes"]
+    said_supports = {r["id"]: r["supports"] for r in rows if r["status"] == "visible"}
+    live = readmodel.model_for(atelier_id)
+    supporters, _authors = live.counts()
+    assert {i: len(people) for i, people in supporters.items()} == said_supports
+    screen = screen_state(db.session.get(Atelier, atelier_id), "http://fabrique.test")
+    assert {p["id"]: p["supports"] for t in screen["themes"] for p in t["pistes"]} == said_supports  # the projector
+    dots = defaultdict(set)
+    for s in doc["annexes"]["supports"]:
+        dots[s["participant"]].add(s["counted_under"])
+    for participant in db.session.scalars(select(Participant).where(Participant.atelier_id == atelier_id)):
+        phone = participant_state(participant)
+        assert set(phone["mine"]["supports"]) == dots[f"P{participant.id}"]  # the phone's dots
+
+
 @settings(max_examples=int(__import__("os").environ.get("FABRIQUE_PROPERTY_EXAMPLES", "30")), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(size=st.integers(min_value=2, max_value=3), steps=st.lists(STEPS, min_size=8, max_size=40))
@@ -267,9 +290,9 @@ def test_every_count_of_the_synthesis_equals_a_recount(app, size, steps):
         db.session.expire_all()
     ids = [a.id for a in world.ateliers]
     for atelier_id in ids:
-        from fabrique.models import Atelier
-
-        check(build(db.session.get(Atelier, atelier_id)), [atelier_id])
+        doc = build(db.session.get(Atelier, atelier_id))
+        check(doc, [atelier_id])
+        check_live(doc, atelier_id)
     check(build_for_demarche(db.session.get(Demarche, world.demarche_id)), ids)
 
 
@@ -290,4 +313,6 @@ def test_a_piste_carried_then_merged_on_both_sides_counts_once(app, carried_firs
         db.session.expire_all()
     check(build_for_demarche(db.session.get(Demarche, world.demarche_id)), [a.id for a in world.ateliers])
     for atelier in world.ateliers:
-        check(build(atelier), [atelier.id])
+        doc = build(atelier)
+        check(doc, [atelier.id])
+        check_live(doc, atelier.id)

@@ -1,7 +1,8 @@
 """One atelier held in memory: its rows, indexed for what screens ask, and its counts.
 
-Supports are counted through merges: a piste merged into another counts under the kept one,
-and a person who supported both counts once; a piste's authors count the same way. The counts
+Pistes are counted by `counting`, the code the synthesis counts with (this atelier alone is the
+one-atelier case of a démarche): a piste merged into another counts under the kept one, and a
+person who supported both counts once; a piste's authors count the same way. The counts
 are derived lazily and kept until a piste or a support changes, so a burst of actions between
 two projector refreshes costs one recount, and a phone's own state never needs one: its dots
 are the kept pistes its supports count under, found by following each one's merges.
@@ -13,36 +14,12 @@ import threading
 from collections import defaultdict
 from types import SimpleNamespace
 
+from .counting import PisteCounts, count_pistes, end_of_merges
+
 # Tables whose rows belong to one participant: what `mine` is made of.
 OWNED = ("paradox_choice", "value_vote", "value_word", "reve", "piste", "support", "engagement_support")
 _RECOUNT = {"piste", "support", "participant"}
 _ALL_PARTS = {"paradoxes", "values", "words", "reves", "pistes", "supports", "engagement_supports"}
-
-
-def merge_roots(parent: dict[int, int | None]) -> dict[int, int]:
-    """Map every piste id to the id it finally counts under, given each piste's `merged_into` id."""
-    roots = {}
-    for piste_id in parent:
-        seen, current = set(), piste_id
-        while parent.get(current) is not None and current not in seen:
-            seen.add(current)
-            current = parent[current]
-        roots[piste_id] = current
-    return roots
-
-
-def count_pistes(pistes: list, supports) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
-    """Return each kept piste's supporters and authors through merges, from piste rows
-    (`id`, `merged_into_id`, `participant_id`, `status`) and (participant, piste) support pairs."""
-    roots = merge_roots({p["id"]: p["merged_into_id"] for p in pistes})
-    supporters: dict[int, set[int]] = defaultdict(set)
-    for participant_id, piste_id in supports:
-        supporters[roots.get(piste_id, piste_id)].add(participant_id)
-    authors: dict[int, set[int]] = defaultdict(set)
-    for piste in pistes:
-        if piste["participant_id"] is not None and piste["status"] != "withdrawn":
-            authors[roots[piste["id"]]].add(piste["participant_id"])
-    return supporters, authors
 
 
 class AtelierModel:
@@ -111,21 +88,23 @@ class AtelierModel:
         by_id = self.tables[table]
         return [by_id[i] for i in sorted(self._own[table].get(participant_id, ()))]
 
-    def counts(self) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    def counts(self) -> tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]:
         """Return each kept piste's supporters and authors (merges and one-person-once included)."""
+        counted = self.piste_counts()
+        return counted.supporters, counted.authors
+
+    def piste_counts(self) -> PisteCounts:
+        """Return the atelier's pistes counted as the synthesis counts them (`counting`: the one-atelier case)."""
         with self.lock:
             if self._counts is None:
-                supports = [(s["participant_id"], s["piste_id"]) for s in self.tables["support"].values()]
-                self._counts = count_pistes(list(self.tables["piste"].values()), supports)
+                atelier_id = self.atelier.id
+                self._counts = count_pistes(self.tables["piste"].values(), self.tables["support"].values(), {atelier_id: 0})
             return self._counts
 
     def root(self, piste_id: int) -> int:
         """Return the id of the kept piste a piste counts under, following its merges."""
-        pistes, seen = self.tables["piste"], set()
-        while piste_id in pistes and pistes[piste_id]["merged_into_id"] is not None and piste_id not in seen:
-            seen.add(piste_id)
-            piste_id = pistes[piste_id]["merged_into_id"]
-        return piste_id
+        pistes = self.tables["piste"]
+        return end_of_merges(piste_id, lambda i: pistes[i]["merged_into_id"] if i in pistes else None)
 
     def dots(self, participant_id: int) -> set[int]:
         """Return the kept pistes a participant's dots stand on (two dots merged into one stand once)."""

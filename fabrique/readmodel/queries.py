@@ -1,6 +1,5 @@
 """Read helpers over the database that go with the read model: the démarche around an atelier,
-and the counts through merges for readers that work from ORM rows (the synthesis), computed by
-the same code as the live model."""
+and the merges a write checks against (followed by the same code as the live model's counts)."""
 
 from __future__ import annotations
 
@@ -8,8 +7,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Atelier, Demarche, Piste, Support
-from .model import count_pistes
-from .model import merge_roots as _roots
+from .counting import merge_roots
 
 
 def origin_label(atelier) -> str:
@@ -30,11 +28,6 @@ def demarche_token(demarche_id: int) -> str | None:
     return db.session.scalar(select(Demarche.token).where(Demarche.id == demarche_id))
 
 
-def merge_roots(pistes) -> dict[int, int]:
-    """Map every piste id (of ORM pistes) to the id of the piste it finally counts under."""
-    return _roots({p.id: p.merged_into_id for p in pistes})
-
-
 def roots_of(piste_ids) -> dict[int, int]:
     """Map each of `piste_ids` to the kept piste it counts under, following merges in the
     database (the session's own pending writes included), reading only the pistes on the way."""
@@ -44,7 +37,7 @@ def roots_of(piste_ids) -> dict[int, int]:
         rows = db.session.execute(select(Piste.id, Piste.merged_into_id).where(Piste.id.in_(frontier))).all()
         parent.update(rows)
         frontier = {into for _id, into in rows if into is not None and into not in parent}
-    roots = _roots(parent)
+    roots = merge_roots(parent)
     return {piste_id: roots.get(piste_id, piste_id) for piste_id in piste_ids}
 
 
@@ -52,13 +45,3 @@ def dots_placed(participant_id: int) -> set[int]:
     """Return the kept pistes a participant's dots stand on, as the database has them now (the
     check of an action: a batch's earlier writes count, the read model follows only after commit)."""
     return set(roots_of(set(db.session.scalars(select(Support.piste_id).where(Support.participant_id == participant_id)))).values())
-
-
-def piste_counts(atelier_id: int) -> tuple[list[Piste], dict[int, set[int]], dict[int, set[int]]]:
-    """Return the atelier's pistes, and for each kept piste its supporters and authors (merges included)."""
-    from . import build
-
-    pistes = list(db.session.scalars(select(Piste).where(Piste.atelier_id == atelier_id).order_by(Piste.id)))
-    model = build(atelier_id)
-    supporters, authors = model.counts() if model is not None else ({}, {})
-    return pistes, supporters, authors

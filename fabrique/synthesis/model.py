@@ -1,13 +1,14 @@
 """Build the synthesis document: one plain, JSON-ready dict that every renderer draws from.
 
-`build(atelier)` and `build_for_demarche(demarche)` read the database once (`_snapshot`), then
+`build(atelier)` and `build_for_demarche(demarche)` read the database once per atelier (`_snapshot`), then
 `_assemble` — a pure function of those snapshots, the template and the replays — shapes the
 document whose every field is described in `docs/synthesis.schema.json`. Renderers take the
 document only, so the web page, the PDF, the DOCX, the spreadsheets and the JSON cannot disagree.
 
 Choices worth knowing:
-- Pistes, supports and engagement supports are counted by `counts` (through merges and
-  carry-over, one person once): the same rules for an atelier and a démarche.
+- Rows are read by the read model's builder (`readmodel.build`) and pistes, supports and
+  engagement supports counted by `readmodel.counting` (through merges and carry-over, one person
+  once): the code the live screens count with, the same rules for an atelier and a démarche.
 - Hidden and withdrawn pistes are not published (moderation and the author's choice are kept):
   only their numbers appear. Merged pistes appear in the annex, pointing at the piste they joined.
 - People are never named: rows carry a participant reference ("P12") and the persona, not the
@@ -23,14 +24,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
-
-from .. import catalog
-from ..extensions import db
-from ..models import (Atelier, Engagement, EngagementPiste, EngagementSupport, ParadoxChoice, Participant, Piste, ReviewComment,
-                      Reve, Support, ValueVote, ValueWord)
+from .. import catalog, readmodel
+from ..models import Atelier
+from ..readmodel.counting import count_pistes, engagement_supporters
 from ..vocabulary import words as method_words
-from .counts import PisteRow, SupportRow, count_pistes, engagement_supporters, merge_roots
 
 SCHEMA_VERSION = 1
 OPINION_LABELS = {"favorable": "Favorable", "reserve": "Réservé", "a_amender": "À amender"}
@@ -58,24 +55,30 @@ class Snapshot:
     reviews: list
 
 
+class _Row(dict):
+    """A row of the read model, read like the ORM object (`piste.status`) or like a mapping."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 def _snapshot(atelier: Atelier) -> Snapshot:
-    """Read an atelier's rows (the only function here that touches the database)."""
-    aid = atelier.id
+    """Read an atelier's rows through the read model's builder (the only database read here)."""
+    model = readmodel.build(atelier.id)
 
-    def rows(model, *order):
-        return list(db.session.scalars(select(model).where(model.atelier_id == aid).order_by(*(order or (model.id,)))))
+    def rows(table, order=None):
+        out = [_Row(r) for r in model.rows(table)]
+        return sorted(out, key=order) if order else out
 
-    engagements = rows(Engagement, Engagement.position, Engagement.id)
-    engagement_ids = [e.id for e in engagements]
-    links = list(db.session.scalars(select(EngagementPiste).where(EngagementPiste.engagement_id.in_(engagement_ids))
-                                    .order_by(EngagementPiste.position, EngagementPiste.id))) if engagement_ids else []
-    engagement_supports = list(db.session.scalars(select(EngagementSupport).where(
-        EngagementSupport.engagement_id.in_(engagement_ids)).order_by(EngagementSupport.id))) if engagement_ids else []
     return Snapshot(
-        atelier=atelier, participants=rows(Participant), value_votes=rows(ValueVote), value_words=rows(ValueWord),
-        paradox_choices=rows(ParadoxChoice), reves=[r for r in rows(Reve) if not r.hidden], pistes=rows(Piste),
-        supports=rows(Support), engagements=engagements, links=links,
-        engagement_supports=engagement_supports, reviews=rows(ReviewComment, ReviewComment.created_at, ReviewComment.id))
+        atelier=atelier, participants=rows("participant"), value_votes=rows("value_vote"), value_words=rows("value_word"),
+        paradox_choices=rows("paradox_choice"), reves=[r for r in rows("reve") if not r.hidden], pistes=rows("piste"),
+        supports=rows("support"), engagements=rows("engagement", lambda e: (e.position, e.id)),
+        links=rows("engagement_piste", lambda link: (link.position, link.id)), engagement_supports=rows("engagement_support"),
+        reviews=rows("review_comment", lambda c: (c.created_at, c.id)))
 
 
 def build(atelier: Atelier, now: datetime | None = None) -> dict:
@@ -279,17 +282,14 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         } for p in pranked],
     }
 
-    # --- pistes, counted once per proposal (merges and carry-over: see counts.py) ---------
-    counts = count_pistes(
-        [PisteRow(p.id, s.atelier.id, p.status, p.merged_into_id, p.origin_piste_id, p.participant_id, p.persona_id)
-         for s in snapshots for p in s.pistes],
-        [SupportRow(x.participant_id, x.piste_id) for s in snapshots for x in s.supports],
-        {s.atelier.id: i for i, s in enumerate(snapshots)})
+    # --- pistes, counted once per proposal (merges and carry-over: see readmodel/counting.py)
+    counts = count_pistes([p for s in snapshots for p in s.pistes], [x for s in snapshots for x in s.supports],
+                          {s.atelier.id: i for i, s in enumerate(snapshots)})
     participation["totals"]["pistes"] = len(counts.members)
     piste_rows: dict[int, dict] = {}
     excluded = Counter()
+    roots = counts.roots
     for s in snapshots:
-        roots = merge_roots(s.pistes)
         for p in s.pistes:
             if p.status in ("hidden", "withdrawn"):
                 excluded[p.status] += 1
@@ -454,7 +454,6 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "reviews": review_groups,
     }
     for s in snapshots:
-        roots = merge_roots(s.pistes)
         for sup in s.supports:
             standing = counts.representative(sup.piste_id)
             annexes["supports"].append(mark(s, sup, piste_id=sup.piste_id, counted_under=standing or roots.get(sup.piste_id, sup.piste_id),
