@@ -46,7 +46,7 @@ def test_a_page_error_is_one_line_with_the_atelier_and_no_secret(app, client, ca
     atelier = new_atelier()
     import fabrique.views.synthesis as synthesis
 
-    monkeypatch.setattr(synthesis, "_document", lambda *_: (_ for _ in ()).throw(ValueError("texte privé")))
+    monkeypatch.setattr(synthesis, "_made", lambda *_: (_ for _ in ()).throw(ValueError("texte privé")))
     caplog.set_level(logging.INFO, logger="fabrique")
     response = client.get(f"/synthese/{atelier.review_token}")
     assert response.status_code == 500

@@ -77,7 +77,7 @@ def exports_in_process():
     """Make the files in the test process: the worker's round trip costs seconds on a loaded machine,
     and is tested on its own (test_synthesis_load, and the failure below)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(exports, "produce", lambda _config, atelier_id, whole, fmt: exports.produce_here(atelier_id, whole, fmt))
+        patch.setattr(exports, "produce", lambda _config, atelier_id, whole, fmt, options=None: exports.produce_here(atelier_id, whole, fmt, options))
         yield
 
 

@@ -1,11 +1,18 @@
-"""Produce a synthesis file in any format, outside the live server's process.
+"""Produce the synthesis in any format — the web page and one CSV table included — outside the
+live server's process.
 
 Building the document of a big atelier reads thousands of rows, and laying it out takes up to a
-second (DOCX, ODT, a workbook) or many (PDF): all CPU, which under eventlet would hold every
-phone of the room. So a download runs `worker.py` in a child process, which reads the database,
-builds the document and renders it, while a green `subprocess` waits without blocking the
-server. Files are kept by what they show (link, scope, version, format): a second download of
-the same version is served from memory.
+second (the page, DOCX, ODT, a workbook) or many (PDF): all CPU, which under eventlet would hold
+every phone of the room. So every format runs `worker.py` in a child process, which reads the
+database, builds the document and renders it, while a green `subprocess` waits without blocking
+the server. Files are kept by what they show (link, scope, version, format, table): a second
+download of the same version is served from memory, and requests for a file being made wait
+for that one child instead of starting another.
+
+The web page is the same for every reader of a version but for three things made per request:
+the review forms' CSRF token and op_id, and the messages flashed after an opinion was sent. The
+child renders the page with a slot for each (`SLOTS`, HTML comments no escaped text can produce),
+and the server fills them (`personalise`): a few string replacements, not a rebuild.
 """
 
 from __future__ import annotations
@@ -16,9 +23,11 @@ import subprocess
 import sys
 from collections import OrderedDict
 from pathlib import Path
-from threading import Lock
+from threading import Event, Lock
 
-from . import to_csv, to_docx, to_json, to_odt, to_pdf, to_xlsx
+from markupsafe import Markup, escape
+
+from . import to_csv, to_docx, to_html, to_json, to_odt, to_pdf, to_xlsx
 
 WORKER = Path(__file__).with_name("worker.py")
 TIMEOUT_SECONDS = 300
@@ -31,6 +40,10 @@ class ExportError(RuntimeError):
     """The file could not be produced (its message says why, for the server's log)."""
 
 
+# What the server writes into a cached page for each request (see the module's docstring).
+SLOTS = {"csrf_token": "<!--fabrique:csrf-token-->", "op_id": "<!--fabrique:op-id-->", "messages": "<!--fabrique:messages-->"}
+
+
 def render(fmt: str, doc: dict, illustrations: dict[str, str] | None = None) -> bytes:
     """Return the file in `fmt`, rendered here (the worker's and the command line's way)."""
     if fmt == "pdf":
@@ -39,21 +52,48 @@ def render(fmt: str, doc: dict, illustrations: dict[str, str] | None = None) -> 
     return renderer.render(doc)
 
 
-def produce_here(atelier_id: int, whole_demarche: bool, fmt: str) -> tuple[str, bytes]:
-    """Return (Content-Disposition, file), built and rendered in this process (the worker's way)."""
+def render_page(doc: dict, page: dict) -> bytes:
+    """Return the web page with its per-request parts left as slots (`page`: downloads, review action, script)."""
+    review = None
+    if page.get("review_action"):
+        review = {"action": page["review_action"], **{name: Markup(slot) for name, slot in SLOTS.items()}}
+    return to_html.render(doc, downloads=page.get("downloads"), review=review, script=page.get("script")).encode("utf-8")
+
+
+def personalise(body: bytes, csrf_token: str, op_id: str, messages: list[tuple[str, str]]) -> bytes:
+    """Fill a cached page's slots for one request: its CSRF token, a fresh op_id and its flashed messages."""
+    shown = "".join(f'<p class="review-message review-{escape(category)}">{escape(message)}</p>' for category, message in messages)
+    parts = {"csrf_token": escape(csrf_token), "op_id": escape(op_id),
+             "messages": f'<div class="review-messages" role="alert">{shown}</div>' if messages else ""}
+    for name, slot in SLOTS.items():
+        body = body.replace(slot.encode("ascii"), str(parts[name]).encode("utf-8"))
+    return body
+
+
+def produce_here(atelier_id: int, whole_demarche: bool, fmt: str, options: dict | None = None) -> tuple[str, bytes]:
+    """Return (Content-Disposition, file), built and rendered in this process (the worker's way):
+    `fmt` "html" is the web page (`options["page"]`), "csv" with `options["table"]` one table."""
     from ..extensions import db
     from ..models import Atelier
     from . import FORMATS, build, build_for_demarche, content_disposition
 
+    options = options or {}
     atelier = db.session.get(Atelier, atelier_id)
     doc = build_for_demarche(atelier.demarche) if whole_demarche else build(atelier)
+    if fmt == "html":
+        return "inline", render_page(doc, options.get("page", {}))
+    if fmt == "csv" and options.get("table"):
+        body = to_csv.render_one(doc, options["table"])
+        if body is None:
+            raise ExportError(f"pas de table {options['table']!r}")
+        return content_disposition(doc, "csv", suffix=options["table"]), body
     return content_disposition(doc, FORMATS[fmt].extension), render(fmt, doc, illustrations(doc) if fmt == "pdf" else None)
 
 
-def produce(config, atelier_id: int, whole_demarche: bool, fmt: str) -> tuple[str, bytes]:
+def produce(config, atelier_id: int, whole_demarche: bool, fmt: str, options: dict | None = None) -> tuple[str, bytes]:
     """Return (Content-Disposition, file) for an atelier's (or its démarche's) synthesis, made in a child process."""
     payload = {"config": {k: str(config[k]) for k in WORKER_CONFIG if config.get(k) is not None},
-               "atelier_id": atelier_id, "demarche": whole_demarche, "format": fmt}
+               "atelier_id": atelier_id, "demarche": whole_demarche, "format": fmt, "options": options or {}}
     try:
         done = subprocess.run([sys.executable, str(WORKER)], input=json.dumps(payload).encode("utf-8"), capture_output=True,
                               timeout=TIMEOUT_SECONDS, check=False)
@@ -66,21 +106,49 @@ def produce(config, atelier_id: int, whole_demarche: bool, fmt: str) -> tuple[st
 
 
 _cache: OrderedDict[tuple, tuple[str, bytes]] = OrderedDict()
+_making: dict[tuple, "_Making"] = {}
 _lock = Lock()
 
 
+class _Making:
+    """A file one request is making, that others asking for the same key wait for."""
+
+    def __init__(self):
+        self.done = Event()
+        self.result: tuple[str, bytes] | None = None
+        self.error: BaseException | None = None
+
+
 def cached(key: tuple, make) -> tuple[str, bytes]:
-    """Return what `make()` returns for `key` (link, scope, version, format), kept in memory once made."""
+    """Return what `make()` returns for `key` (link, scope, version, format…), kept in memory once made."""
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    made = make()
-    with _lock:
-        _cache[key] = made
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return made
+        making = _making.get(key)
+        owner = making is None
+        if owner:
+            making = _making[key] = _Making()
+    if not owner:
+        if not making.done.wait(TIMEOUT_SECONDS) or making.error is not None:
+            raise ExportError(f"le fichier attendu n'a pas été produit : {making.error or 'délai dépassé'}")
+        return making.result
+    try:
+        made = make()
+    except BaseException as exc:
+        making.error = exc
+        raise
+    else:
+        making.result = made
+        with _lock:
+            _cache[key] = made
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return made
+    finally:
+        with _lock:
+            _making.pop(key, None)
+        making.done.set()
 
 
 def illustrations(doc: dict) -> dict[str, str]:

@@ -43,7 +43,7 @@ _env.globals.update(plural=plural, values_note=values_note, version_label=versio
 def render(doc: dict, downloads: list[dict] | None = None, illustrations: dict[str, str] | None = None,
            review: dict | None = None, script: str | None = None) -> str:
     """Return the synthesis page; `downloads` adds a download bar, `illustrations` maps persona ids to image URLs,
-    `review` ({action, op_id, messages}) adds the reviewers' opinion forms, `script` the downloads' module (web page only)."""
+    `review` ({action, csrf_token, op_id, messages: markup}) adds the reviewers' opinion forms, `script` the downloads' module (web page only)."""
 
     def illustration(entry: dict) -> str | None:
         if illustrations is None:

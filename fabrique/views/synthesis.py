@@ -6,6 +6,10 @@ else. Pages are neither cached by shared caches nor indexed, and send no referre
 
 CSV: `.csv` downloads a zip of every table (one CSV file each); `.csv?table=pistes` downloads
 that one table (names in `fabrique.synthesis.tables.TABLE_NAMES`).
+
+Nothing here builds the document: the page and every file are made by a child process and kept
+by version (`synthesis.exports`); the server only looks the atelier up, and writes into the page
+what is made per request (the review forms' CSRF token and op_id, the flashed messages).
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Atelier
-from ..synthesis import FORMATS, build, build_for_demarche, content_disposition, exports, to_csv, to_html
+from ..synthesis import FORMATS, exports
+from ..synthesis.tables import TABLE_NAMES
 
 bp = Blueprint("synthesis", __name__)
 
@@ -29,6 +34,7 @@ PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofol
 # only its own illustrations: a strict policy is a second line of defence behind autoescaping.
 PAGE_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src 'self' data: blob:; "
                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
 
 def _atelier(token: str) -> Atelier:
     atelier = db.session.scalar(select(Atelier).where(Atelier.review_token == token))
@@ -42,44 +48,45 @@ def _whole_demarche(atelier: Atelier) -> bool:
     return atelier.demarche_id is not None and request.args.get("demarche") == "1"
 
 
-def _document(atelier: Atelier) -> dict:
-    return build_for_demarche(atelier.demarche) if _whole_demarche(atelier) else build(atelier)
+def _made(atelier: Atelier, token: str, fmt: str, options: dict | None = None, table: str | None = None) -> tuple[str, bytes]:
+    """Return (Content-Disposition, body) of the synthesis in `fmt`, made in a worker process and kept by version."""
+    whole = _whole_demarche(atelier)
+    ateliers = atelier.demarche.ateliers if whole else [atelier]
+    key = (token, whole, 1 + sum(a.seq for a in ateliers), fmt, table)  # the document's version, without building it
+    try:
+        return exports.cached(key, lambda: exports.produce(current_app.config, atelier.id, whole, fmt, options))
+    except exports.ExportError as exc:
+        current_app.logger.error("%s de la synthèse de l'atelier %s : %s", fmt.upper(), atelier.id, exc)
+        text = (f"Le fichier {FORMATS[fmt].label} n'a pas pu être produit (voir le journal du serveur) : "
+                "les autres formats restent disponibles.") if fmt in FORMATS else \
+            "La synthèse n'a pas pu être préparée (voir le journal du serveur) : réessayez dans un instant."
+        abort(Response(text, status=503, mimetype="text/plain"))
 
 
 @bp.get("/synthese/<token>")
 def page(token: str):
     """Show the synthesis as a web page, with its downloads (the démarche's with `?demarche=1`)."""
     atelier = _atelier(token)
-    doc = _document(atelier)
     scope = {"demarche": "1"} if _whole_demarche(atelier) else {}
-    downloads = [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()]
-    # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
-    review = None if scope else {"action": url_for("review.submit", token=token), "op_id": uuid.uuid4().hex,
-                                 "csrf_token": generate_csrf(),
-                                 "messages": get_flashed_messages(with_categories=True)}
-    html = to_html.render(doc, downloads=downloads, review=review, script=url_for("static", filename="js/synthesis.js"))
-    return Response(html, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})
+    page_parts = {
+        "downloads": [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()],
+        # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
+        "review_action": None if scope else url_for("review.submit", token=token),
+        "script": url_for("static", filename="js/synthesis.js"),
+    }
+    _disposition, body = _made(atelier, token, "html", {"page": page_parts})
+    if not scope:
+        body = exports.personalise(body, generate_csrf(), uuid.uuid4().hex, get_flashed_messages(with_categories=True))
+    return Response(body, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})
 
 
 @bp.get("/synthese/<token>.<any(pdf, docx, odt, xlsx, csv, json):fmt>")
 def download(token: str, fmt: str):
     """Download the synthesis in one format (made in a worker process, kept by version)."""
     atelier = _atelier(token)
-    whole = _whole_demarche(atelier)
-    if fmt == "csv" and request.args.get("table"):
-        doc = _document(atelier)
-        body = to_csv.render_one(doc, request.args["table"])
-        if body is None:
-            abort(404)
-        disposition = content_disposition(doc, "csv", suffix=request.args["table"])
-        return Response(body, mimetype="text/csv; charset=utf-8", headers={**PRIVATE, "Content-Disposition": disposition})
-    ateliers = atelier.demarche.ateliers if whole else [atelier]
-    key = (token, whole, 1 + sum(a.seq for a in ateliers), fmt)  # the document's version, without building it
-    try:
-        disposition, body = exports.cached(key, lambda: exports.produce(current_app.config, atelier.id, whole, fmt))
-    except exports.ExportError as exc:
-        current_app.logger.error("%s de la synthèse de l'atelier %s : %s", fmt.upper(), atelier.id, exc)
-        abort(Response(f"Le fichier {FORMATS[fmt].label} n'a pas pu être produit (voir le journal du serveur) : "
-                       "les autres formats restent disponibles.", status=503, mimetype="text/plain"))
-    mimetype = FORMATS[fmt].mimetype + ("; charset=utf-8" if fmt == "json" else "")
+    table = request.args.get("table") if fmt == "csv" else None
+    if table is not None and table not in TABLE_NAMES:
+        abort(404)
+    disposition, body = _made(atelier, token, fmt, {"table": table} if table else None, table)
+    mimetype = "text/csv; charset=utf-8" if table else FORMATS[fmt].mimetype + ("; charset=utf-8" if fmt == "json" else "")
     return Response(body, mimetype=mimetype, headers={**PRIVATE, "Content-Disposition": disposition})
