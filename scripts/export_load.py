@@ -1,13 +1,18 @@
 """Measure what building each synthesis format does to a live room, on this machine only (127.0.0.1).
 
     .venv/bin/python scripts/export_load.py [--participants 300] [--pistes 300] [--votes 2000] [--mode eventlet|threading]
+                                            [--profile DIR]
 
 Fills an atelier (participants with personas, pistes, dots, value votes), starts the server in a
 subprocess on a free port, connects one phone (its real participant cookie and Socket.IO
 connection), and measures the phone's `sync` ack latency: idle, then while each format of the
-synthesis is downloaded for the first time (nothing cached). Prints, per format: the download
-time, and the phone's ack p95 and max during it next to the idle p95. Bounded: one phone, one
-download per format, a 300 s limit per download.
+synthesis — the web page and one CSV table included — is downloaded for the first time (nothing
+cached). The idle figure is measured again just before each download, so that a machine whose
+load changes during the run compares each export with the moment before it. Prints, per format:
+the download time and size, the phone's ack p95 and max during it, and the gap to the idle p95.
+`--profile DIR` records the server with py-spy during each download (`pip install py-spy`);
+`--busy N` keeps N other processes spinning for the whole run (idle figure included), as on a
+machine that other work shares. Bounded: one phone, one download per format, a 300 s limit per download.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -28,7 +34,9 @@ from pathlib import Path
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("json", "csv", "xlsx", "docx", "odt", "pdf")
+# What a reader downloads: the name printed, and the end of the synthesis link.
+FORMATS = {"page": "", "json": ".json", "csv-table": ".csv?table=pistes", "csv": ".csv", "xlsx": ".xlsx", "docx": ".docx",
+           "odt": ".odt", "pdf": ".pdf"}
 
 
 def seed(database_url: str, participants: int, pistes: int, votes: int) -> dict:
@@ -137,30 +145,54 @@ class Phone:
         return latencies, took[0]
 
 
-def measure(base: str, seeded: dict, formats=FORMATS, idle_samples: int = 40) -> dict:
-    """Return the idle ack p95 and, per format, the download time and the acks during it."""
+def _idle(phone: Phone, samples: int) -> list[float]:
+    latencies = []
+    for _ in range(samples):
+        latencies.append(phone.ack_ms())
+        time.sleep(0.02)
+    return latencies
+
+
+def measure(base: str, seeded: dict, formats=tuple(FORMATS), idle_samples: int = 40, server_pid: int | None = None,
+            profile: Path | None = None) -> dict:
+    """Return the idle ack p95 and, per format, the download time and size, the acks during it and the idle p95 just before."""
     phone = Phone(base, seeded)
     try:
         for _ in range(5):
             phone.ack_ms()  # warm up
-        idle = []
-        for _ in range(idle_samples):
-            idle.append(phone.ack_ms())
-            time.sleep(0.02)
+        idle = _idle(phone, idle_samples)
         results = {"idle_p95": _p95(idle), "idle_max": max(idle), "formats": {}}
         for fmt in formats:
-            url = f"{base}/synthese/{seeded['review_token']}.{fmt}"
+            url = f"{base}/synthese/{seeded['review_token']}{FORMATS[fmt]}"
+            before = _p95(_idle(phone, max(10, idle_samples // 2)))
+            size = []
 
             def download(url=url):
                 with urllib.request.urlopen(url, timeout=300) as response:
                     assert response.status == 200
-                    response.read()
+                    size.append(len(response.read()))
 
-            latencies, seconds = phone.during(download)
-            results["formats"][fmt] = {"seconds": seconds, "p95": _p95(latencies), "max": max(latencies), "samples": len(latencies)}
+            spy = _spy(server_pid, profile / f"{fmt}.txt") if profile and server_pid else None
+            try:
+                latencies, seconds = phone.during(download)
+            finally:
+                if spy is not None:
+                    spy.send_signal(signal.SIGINT)
+                    spy.wait(timeout=60)
+            results["formats"][fmt] = {"seconds": seconds, "bytes": size[0], "p95": _p95(latencies), "max": max(latencies),
+                                       "samples": len(latencies), "idle_p95": before}
         return results
     finally:
         phone.client.disconnect()
+
+
+def _spy(pid: int, out: Path) -> subprocess.Popen:
+    """Start py-spy on the server (samples of every thread, idle ones left out), writing folded stacks to `out`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(pid), "--format", "raw",
+                            "--output", str(out), "--rate", "200"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)  # attached before the download starts
+    return spy
 
 
 def main(argv=None) -> int:
@@ -169,24 +201,39 @@ def main(argv=None) -> int:
     parser.add_argument("--pistes", type=int, default=300)
     parser.add_argument("--votes", type=int, default=2000)
     parser.add_argument("--mode", choices=("eventlet", "threading"), default="eventlet")
+    parser.add_argument("--profile", type=Path, help="record the server with py-spy during each download, into this folder")
+    parser.add_argument("--busy", type=int, default=0, help="other processes spinning on the CPU during the run")
     args = parser.parse_args(argv)
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(args.busy)]
+    try:
+        return _run(args)
+    finally:
+        for spinner in busy:
+            spinner.kill()
+            spinner.wait()
+
+
+def _run(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         url = f"sqlite:///{instance / 'fabrique.sqlite3'}"
         started = time.perf_counter()
         seeded = seed(url, args.participants, args.pistes, args.votes)
         print(f"Atelier : {args.participants} participants, {args.pistes} pistes, {args.votes} gommettes "
-              f"(rempli en {time.perf_counter() - started:.1f} s) ; serveur {args.mode}")
+              f"(rempli en {time.perf_counter() - started:.1f} s) ; serveur {args.mode} ; "
+              f"{os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f}, {args.busy} processus occupés à côté")
         server, base = start_server(url, instance, args.mode)
         try:
-            results = measure(base, seeded)
+            results = measure(base, seeded, server_pid=server.pid, profile=args.profile)
         finally:
             server.terminate()
             server.wait(timeout=10)
     print(f"Accusé de réception d'un téléphone au repos : p95 {results['idle_p95']:.0f} ms, max {results['idle_max']:.0f} ms")
-    print(f"{'format':<6} {'durée':>8} {'p95 pendant':>12} {'max pendant':>12} {'écart p95':>10}")
+    print(f"{'format':<9} {'durée':>8} {'taille':>9} {'p95 avant':>10} {'p95 pendant':>12} {'max pendant':>12} {'écart p95':>10}")
     for fmt, r in results["formats"].items():
-        print(f"{fmt:<6} {r['seconds']:>7.2f}s {r['p95']:>10.0f}ms {r['max']:>10.0f}ms {r['p95'] - results['idle_p95']:>+8.0f}ms")
+        print(f"{fmt:<9} {r['seconds']:>7.2f}s {r['bytes'] / 1e6:>7.2f}Mo {r['idle_p95']:>8.0f}ms {r['p95']:>10.0f}ms "
+              f"{r['max']:>10.0f}ms {r['p95'] - r['idle_p95']:>+8.0f}ms")
+    print(f"charge moyenne à la fin : {os.getloadavg()[0]:.1f}")
     return 0
 
 

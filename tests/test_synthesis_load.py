@@ -1,12 +1,20 @@
 """Exports never freeze the room: a live server (in this run's ASYNC_MODE) answers a phone's
-`sync` while each format of a big atelier's synthesis is made for the first time.
+`sync` while each format of a big atelier's synthesis — the web page and one CSV table included —
+is made for the first time.
 
-The bound: before, a DOCX or an XLSX was built on the server's loop and a phone's ack waited the
-whole build (0.7–3.3 s for a DOCX). Now the live process only looks the atelier up and copies the
-finished file; the document is read and laid out by a lower-priority child process. What the
-phone may still see is CPU shared with that child on a small machine: its acks stay within
-300 ms of the idle p95 at p95, and none waits 1.5 s (half the old DOCX freeze). PDF is left to
-the README's benchmark (tens of seconds on a loaded machine); it runs in the same worker.
+What would fail it: a format built on the server's loop. The phone then waits the whole build
+(before: 0.7–3.3 s for a DOCX, 0.3 s for the page and 0.2 s for one CSV table at 300 participants),
+is answered once or twice while the file is made, and its p95 is the build time.
+
+The bounds, and why they hold on a loaded machine: the live process only looks the atelier up,
+waits for a lower-priority child without blocking and copies the finished file (py-spy: under
+20 ms of its CPU per download), so what the phone may still see is CPU shared with that child and
+with whatever else runs. Each format is therefore compared with the idle p95 measured just before
+it, in this same test: its p95 stays within the benchmark's 100 ms of twice that figure (the idle
+p95 is what the machine's load does to an ack; an export adds one process to share the cores
+with), the phone is answered at least 4 times a second while the file is made, and no ack waits
+1.5 s. PDF is left to the README's benchmark (tens of seconds on a loaded machine); it runs in
+the same worker.
 """
 
 from __future__ import annotations
@@ -34,8 +42,8 @@ def loaded_server(tmp_path_factory):
 
 def test_a_phone_is_answered_while_every_format_is_made(loaded_server):
     base, seeded = loaded_server
-    results = export_load.measure(base, seeded, formats=("json", "xlsx", "docx", "odt"), idle_samples=20)
+    results = export_load.measure(base, seeded, formats=("page", "csv-table", "json", "xlsx", "docx", "odt"), idle_samples=20)
     for fmt, r in results["formats"].items():
-        assert r["samples"] >= 2, fmt  # the phone was heard while the file was made
-        assert r["p95"] <= results["idle_p95"] + 300, (fmt, r, results["idle_p95"])
+        assert r["samples"] >= max(3, 4 * r["seconds"]), (fmt, r)  # the phone was heard while the file was made
+        assert r["p95"] <= 2 * r["idle_p95"] + 100, (fmt, r)
         assert r["max"] <= 1500, (fmt, r)
