@@ -90,10 +90,10 @@ class AtelierModel:
 
     def counts(self) -> tuple[dict[int, frozenset[int]], dict[int, frozenset[int]]]:
         """Return each kept piste's supporters and authors (merges and one-person-once included)."""
-        counted = self.piste_counts()
+        counted = self.counted()
         return counted.supporters, counted.authors
 
-    def piste_counts(self) -> PisteCounts:
+    def counted(self) -> PisteCounts:
         """Return the atelier's pistes counted as the synthesis counts them (`counting`: the one-atelier case)."""
         with self.lock:
             if self._counts is None:

@@ -53,10 +53,9 @@ def render(fmt: str, doc: dict, illustrations: dict[str, str] | None = None) -> 
 
 
 def render_page(doc: dict, page: dict) -> bytes:
-    """Return the web page with its per-request parts left as slots (`page`: downloads, review action, script)."""
-    review = None
-    if page.get("review_action"):
-        review = {"action": page["review_action"], **{name: Markup(slot) for name, slot in SLOTS.items()}}
+    """Return the web page with its per-request parts left as slots (`page`: downloads, the review
+    forms' fixed fields such as their action, or None for no forms, and the downloads' script)."""
+    review = {**page["review"], **{name: Markup(slot) for name, slot in SLOTS.items()}} if page.get("review") else None
     return to_html.render(doc, downloads=page.get("downloads"), review=review, script=page.get("script")).encode("utf-8")
 
 

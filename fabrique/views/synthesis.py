@@ -71,7 +71,7 @@ def page(token: str):
     page_parts = {
         "downloads": [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()],
         # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
-        "review_action": None if scope else url_for("review.submit", token=token),
+        "review": None if scope else {"action": url_for("review.submit", token=token)},
         "script": url_for("static", filename="js/synthesis.js"),
     }
     _disposition, body = _made(atelier, token, "html", {"page": page_parts})
