@@ -17,11 +17,10 @@ from sqlalchemy import event, select
 
 from ..extensions import db
 from ..models import Atelier
-from .counting import PisteCounts, count_pistes, merge_roots
 from .model import OWNED, AtelierModel
 from .rows import TABLES, load_rows, row_of
 
-__all__ = ["AtelierModel", "OWNED", "PisteCounts", "count_pistes", "merge_roots", "model_for", "build", "check_seq", "forget"]
+__all__ = ["AtelierModel", "OWNED", "model_for", "build", "check_seq", "forget"]
 
 _PENDING = "readmodel_pending"
 _BULK = "readmodel_bulk"
