@@ -10,11 +10,13 @@ The bounds, and why they hold on a loaded machine: the live process only looks t
 waits for a lower-priority child without blocking and copies the finished file (py-spy: under
 20 ms of its CPU per download), so what the phone may still see is CPU shared with that child and
 with whatever else runs. Each format is therefore compared with the idle p95 measured just before
-it, in this same test: its p95 stays within the benchmark's 100 ms of twice that figure (the idle
-p95 is what the machine's load does to an ack; an export adds one process to share the cores
-with), the phone is answered at least 4 times a second while the file is made, and no ack waits
-1.5 s. PDF is left to the README's benchmark (tens of seconds on a loaded machine); it runs in
-the same worker.
+it, in this same test (what the machine's load does to an ack at that moment):
+- the phone is answered while the file is made: at least 3 times, and at least half as often as
+  its idle p95 allows (a build on the loop answers it once or twice, after);
+- its p95 stays under twice the idle p95 plus 250 ms (the README's benchmark holds the +100 ms
+  target at 300 participants; a shared test machine gets room for its load, not for a blocked loop);
+- no ack waits 1.5 s.
+PDF is left to the README's benchmark (tens of seconds on a loaded machine); it runs in the same worker.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def test_a_phone_is_answered_while_every_format_is_made(loaded_server):
     base, seeded = loaded_server
     results = export_load.measure(base, seeded, formats=("page", "csv-table", "json", "xlsx", "docx", "odt"), idle_samples=20)
     for fmt, r in results["formats"].items():
-        assert r["samples"] >= max(3, 4 * r["seconds"]), (fmt, r)  # the phone was heard while the file was made
-        assert r["p95"] <= 2 * r["idle_p95"] + 100, (fmt, r)
+        idle_rate = 1 / (r["idle_p95"] / 1000 + 0.02)  # answers a second at the idle p95 (the probe waits 20 ms between)
+        assert r["samples"] >= max(3, 0.5 * idle_rate * r["seconds"]), (fmt, r)
+        assert r["p95"] <= 2 * r["idle_p95"] + 250, (fmt, r)
         assert r["max"] <= 1500, (fmt, r)
