@@ -73,7 +73,17 @@ function renderCloture(state) {
     h("ul", { class: "figures" }, figures.map(function (f) {
       return h("li", { class: "figure" }, h("strong", { class: "figure-n", text: String(f[0]) }), h("span", { class: "figure-label", text: f[1] }));
     })),
+    afterBlock(state.after),
     cols.length ? h("div", { class: "columns", style: "--cols:" + cols.length }, cols) : null);
+}
+
+/* « Et après » : what happens next, as the facilitator wrote it (nothing when it is empty). */
+function afterBlock(text) {
+  var paragraphs = String(text || "").split("\n").filter(function (p) { return p.trim(); });
+  if (!paragraphs.length) return null;
+  return h("section", { class: "after", "aria-labelledby": "after-title" },
+    h("h3", { id: "after-title", class: "after-title", text: t("Et après…") }),
+    paragraphs.map(function (p) { return h("p", { class: "after-text", dir: "auto", text: p }); }));
 }
 
 export { renderCloture };
