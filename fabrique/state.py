@@ -257,7 +257,7 @@ def _facilitate(model, state: dict, online, public_url: str) -> dict:
         "review": f"/synthese/{atelier.review_token}",
         "demarche_synthesis": f"/synthese/{atelier.review_token}?demarche=1" if atelier.demarche_id else None,
         # The démarche's review link: opinions on every atelier's engagements from one page.
-        "demarche_review": f"/synthese/demarche/{review_token}" if review_token else None,
+        "demarche_review": f"/synthese/{review_token}" if review_token else None,
         # The démarche's secret: whoever holds it may add an atelier to the démarche (and read it through carry-over).
         "demarche_new": f"/?demarche={new_token}" if new_token else None,
     }
