@@ -16,7 +16,7 @@ var afterBox = h("textarea", { id: "fc-after", name: "after", rows: "6", maxleng
 afterBox.value = afterSaved;
 var afterState = h("p", { id: "fc-after-state", class: "fc-after-state", role: "status" });
 var afterSave = actionButton("after-save", t("Enregistrer « Et après »"), null, { submit: true, cls: "primary fc-btn-small" });
-var afterForm = h("form", { class: "fc-edit fc-after", novalidate: true, "aria-labelledby": "fc-after-label" },
+var afterForm = h("form", { class: "fc-edit fc-after", novalidate: true },
   h("label", { for: "fc-after", id: "fc-after-label" }, t("Et après… (ce qui suit l'atelier)")),
   h("p", { id: "fc-after-hint", class: "fc-hint" },
     t("Qui porte les {engagement.pl}, le prochain atelier, comment les participants seront tenus au courant. Paraît sur l'écran de clôture et dans la synthèse.")),
