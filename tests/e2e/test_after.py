@@ -72,6 +72,7 @@ def test_the_facilitator_writes_what_happens_next_at_cloture(contexts, live_serv
     reader.goto(live_server + demarche_review.get_attribute("href"))
     expect(reader.get_by_role("heading", name=re.compile("La fabrique des suites"))).to_be_visible()
     expect(reader.locator("#et-apres").locator("xpath=ancestor::section[1]")).to_contain_text("Atelier des suites")
+    shoot(reader, "demarche-review")
     assert errors == []
 
 
