@@ -28,7 +28,7 @@ LIMITS = {
     "engagement_text": (0, 1000),
     "comment": (1, 2000),
     "reviewer": (2, 80),
-    "after": (0, 1500),
+    "after": (0, 600),
 }
 
 # What a refused text is told, one complete sentence per kind of text and problem (French nouns

@@ -54,14 +54,23 @@ def test_too_long_or_not_text_is_refused_with_its_reason_and_nothing_changes(app
     console = Console(app, atelier)
     assert console.act("after_set", text="Gardé.")["ok"]
     before = stored(atelier.id)
-    too_long = console.act("after_set", text="x" * 1501)
-    assert not too_long["ok"] and too_long["error"] == "« Et après » est trop long : 1501 caractères pour 1500 au plus."
+    too_long = console.act("after_set", text="x" * 601)
+    assert not too_long["ok"] and too_long["error"] == "« Et après » est trop long : 601 caractères pour 600 au plus."
     for bad in (12, None, ["liste"], {"text": "x"}):
         refused = console.act("after_set", text=bad)
         assert not refused["ok"] and refused["error"] == "« Et après » doit être un texte.", bad
     missing = console.act("after_set")
     assert not missing["ok"] and "texte" in missing["error"]
     assert stored(atelier.id) == before
+
+
+def test_more_paragraphs_than_the_closing_screen_holds_are_refused(app):
+    atelier = new_atelier()
+    console = Console(app, atelier)
+    five = console.act("after_set", text="Un.\nDeux.\n\nTrois.\nQuatre.\nCinq.")
+    assert not five["ok"] and five["error"] == "« Et après » : 4 paragraphes au plus (il doit tenir sur l'écran de clôture)."
+    assert stored(atelier.id)[0] == ""
+    assert console.act("after_set", text="Un.\n\nDeux.\n\nTrois.\n\nQuatre.")["ok"]  # blank lines do not count
 
 
 def test_only_the_facilitator_writes_it(app):

@@ -50,9 +50,9 @@ def test_the_facilitator_writes_what_happens_next_at_cloture(contexts, live_serv
     shoot(projector, "projector-cloture-after")
 
     # A text past the limit (typed around the box's own limit) is refused, with the reason, and nothing changes.
-    box.evaluate("(el, n) => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(n); el.dispatchEvent(new Event('input')); }", 1501)
+    box.evaluate("(el, n) => { el.removeAttribute('maxlength'); el.value = 'x'.repeat(n); el.dispatchEvent(new Event('input')); }", 601)
     facilitator.get_by_role("button", name="Enregistrer « Et après »").click()
-    expect(panel.get_by_role("alert")).to_contain_text("« Et après » est trop long : 1501 caractères pour 1500 au plus.")
+    expect(panel.get_by_role("alert")).to_contain_text("« Et après » est trop long : 601 caractères pour 600 au plus.")
     expect(status).to_contain_text("Modifié, non enregistré")
 
     # Saved means stored: a reload shows it again.

@@ -9,7 +9,7 @@ var followSig = "";
 
 // « Et après » : built once, so that an aggregate never disturbs what is being typed. What the
 // server holds is `afterSaved`; the box follows it only while it has no edit of its own.
-var AFTER_MAX = 1500;
+var AFTER_MAX = 600;
 var afterSaved = boot.state.after || "";
 var afterBox = h("textarea", { id: "fc-after", name: "after", rows: "6", maxlength: String(AFTER_MAX), dir: "auto",
   "data-key": "after-text", "aria-describedby": "fc-after-hint fc-after-state" });
@@ -19,7 +19,7 @@ var afterSave = actionButton("after-save", t("Enregistrer « Et après »"), nul
 var afterForm = h("form", { class: "fc-edit fc-after", novalidate: true },
   h("label", { for: "fc-after", id: "fc-after-label" }, t("Et après… (ce qui suit l'atelier)")),
   h("p", { id: "fc-after-hint", class: "fc-hint" },
-    t("Qui porte les {engagement.pl}, le prochain atelier, comment les participants seront tenus au courant. Paraît sur l'écran de clôture et dans la synthèse.")),
+    t("Qui porte les {engagement.pl}, le prochain atelier, comment les participants seront tenus au courant. Paraît sur l'écran de clôture et dans la synthèse (4 paragraphes au plus).")),
   afterBox, errorArea("after"),
   h("div", { class: "fc-form-actions" }, afterSave, afterState));
 

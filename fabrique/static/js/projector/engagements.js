@@ -68,13 +68,15 @@ function renderCloture(state) {
       return h("li", { class: "card cloture-eng" }, h("p", { class: "card-text", dir: "auto", text: e.title }));
     }), { ordered: true, heading: "h3" });
   });
+  var after = afterBlock(state.after);
   return h("div", { class: "view view-cloture" },
     h("h2", { class: "thanks", text: t("Merci à toutes et à tous !") }),
     h("ul", { class: "figures" }, figures.map(function (f) {
       return h("li", { class: "figure" }, h("strong", { class: "figure-n", text: String(f[0]) }), h("span", { class: "figure-label", text: f[1] }));
     })),
-    afterBlock(state.after),
-    cols.length ? h("div", { class: "columns", style: "--cols:" + cols.length }, cols) : null);
+    // « Et après » takes the engagements' place: both do not fit at a size read from 15 m, and the
+    // engagements were on screen all through the convergence (their number stays in the figures).
+    after || (cols.length ? h("div", { class: "columns", style: "--cols:" + cols.length }, cols) : null));
 }
 
 /* « Et après » : what happens next, as the facilitator wrote it (nothing when it is empty). */
