@@ -21,9 +21,10 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Atelier
+from ..models import Atelier, Demarche
 from ..synthesis import FORMATS, exports
 from ..synthesis.tables import TABLE_NAMES
+from .review import review_target
 
 bp = Blueprint("synthesis", __name__)
 
@@ -37,15 +38,20 @@ PAGE_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style
 
 
 def _atelier(token: str) -> Atelier:
-    atelier = db.session.scalar(select(Atelier).where(Atelier.review_token == token))
-    if atelier is None:
+    target = review_target(token)
+    if target is None:
         abort(404)
-    return atelier
+    return target.atelier
+
+
+def _by_demarche_link(token: str) -> bool:
+    """Tell whether `token` is a démarche's review link (its synthesis, every atelier's engagements open to opinions)."""
+    return db.session.scalar(select(Demarche.id).where(Demarche.review_token == token)) is not None
 
 
 def _whole_demarche(atelier: Atelier) -> bool:
-    """Tell whether the synthesis asked for is the démarche's (`?demarche=1`), all its ateliers combined."""
-    return atelier.demarche_id is not None and request.args.get("demarche") == "1"
+    """Tell whether the synthesis asked for is the démarche's (its review link, or `?demarche=1`), all its ateliers combined."""
+    return atelier.demarche_id is not None and (request.args.get("demarche") == "1" or _by_demarche_link(request.view_args["token"]))
 
 
 def _made(atelier: Atelier, token: str, fmt: str, options: dict | None = None, table: str | None = None) -> tuple[str, bytes]:
@@ -67,11 +73,13 @@ def _made(atelier: Atelier, token: str, fmt: str, options: dict | None = None, t
 def page(token: str):
     """Show the synthesis as a web page, with its downloads (the démarche's with `?demarche=1`)."""
     atelier = _atelier(token)
-    scope = {"demarche": "1"} if _whole_demarche(atelier) else {}
+    by_demarche_link = _by_demarche_link(token)
+    scope = {"demarche": "1"} if _whole_demarche(atelier) and not by_demarche_link else {}
     page_parts = {
         "downloads": [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()],
-        # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
-        "review": None if scope else {"action": url_for("review.submit", token=token)},
+        # An atelier's link takes opinions on its engagements, the démarche's link on every atelier's;
+        # the combined view reached from an atelier's link (`?demarche=1`) is read-only.
+        "review": None if scope else {"action": url_for("review.submit", token=token), "general": not by_demarche_link},
         "script": url_for("static", filename="js/synthesis.js"),
     }
     _disposition, body = _made(atelier, token, "html", {"page": page_parts})
