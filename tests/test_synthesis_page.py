@@ -56,7 +56,7 @@ def test_the_page_made_by_the_worker_is_the_page_built_in_the_server(app, client
     with app.test_request_context():
         expected = to_html.render(
             doc, downloads=[{"url": url_for("synthesis.download", token=token, fmt=fmt), "label": f.label} for fmt, f in FORMATS.items()],
-            review={"action": url_for("review.submit", token=token), "csrf_token": _field(page, "csrf_token"),
+            review={"action": url_for("review.submit", token=token), "general": True, "csrf_token": _field(page, "csrf_token"),
                     "op_id": _field(page, "op_id").rsplit("-", 1)[0], "messages": Markup("")},
             script=url_for("static", filename="js/synthesis.js"))
     assert page == expected
