@@ -18,6 +18,7 @@ and the server fills them (`personalise`): a few string replacements, not a rebu
 from __future__ import annotations
 
 import base64
+import importlib
 import json
 import subprocess
 import sys
@@ -27,7 +28,7 @@ from threading import Event, Lock
 
 from markupsafe import Markup, escape
 
-from . import to_csv, to_docx, to_html, to_json, to_odt, to_pdf, to_xlsx
+from . import to_html
 
 WORKER = Path(__file__).with_name("worker.py")
 TIMEOUT_SECONDS = 300
@@ -46,9 +47,12 @@ SLOTS = {"csrf_token": "<!--fabrique:csrf-token-->", "op_id": "<!--fabrique:op-i
 
 def render(fmt: str, doc: dict, illustrations: dict[str, str] | None = None) -> bytes:
     """Return the file in `fmt`, rendered here (the worker's and the command line's way)."""
+    if fmt not in ("pdf", "docx", "odt", "xlsx", "csv", "json"):
+        raise ValueError(fmt)
+    # Imported when used: a worker making the page or the JSON starts without the office libraries.
+    renderer = importlib.import_module(f"{__package__}.to_{fmt}")
     if fmt == "pdf":
-        return to_pdf.render(doc, illustrations=illustrations or {})
-    renderer = {"docx": to_docx, "odt": to_odt, "xlsx": to_xlsx, "csv": to_csv, "json": to_json}[fmt]
+        return renderer.render(doc, illustrations=illustrations or {})
     return renderer.render(doc)
 
 
@@ -82,6 +86,8 @@ def produce_here(atelier_id: int, whole_demarche: bool, fmt: str, options: dict 
     if fmt == "html":
         return "inline", render_page(doc, options.get("page", {}))
     if fmt == "csv" and options.get("table"):
+        from . import to_csv
+
         body = to_csv.render_one(doc, options["table"])
         if body is None:
             raise ExportError(f"pas de table {options['table']!r}")
