@@ -155,9 +155,11 @@ class View:
             return self._delta.setdefault("top", {"set": {}, "lists": {}})
         return self._delta.setdefault("themes", {}).setdefault(theme, {"set": {}, "lists": {}})
 
-    def take_delta(self) -> dict | None:
+    def take_delta(self, wire: bool = True) -> dict | None:
         """Return the changes gathered since the last call, in the wire format (None: nothing changed)."""
         delta, self._delta = self._delta, {}
+        if not wire:
+            return None
         out: dict = {}
         top = delta.get("top")
         if top and top["set"]:
@@ -220,20 +222,25 @@ class Publisher:
                 self._rebuild(model, online, public_url)
             else:
                 self._update(model, model.drain(), online, public_url)
+            if first:  # nobody holds a state of this stream yet: they all take a snapshot
+                for view in self.views.values():
+                    view.take_delta(wire=False)
+                self.seq += 1
+                return {}
             deltas = {role: view.take_delta() for role, view in self.views.items()}
             deltas = {role: delta for role, delta in deltas.items() if delta}
             if deltas:
                 base, self.seq = self.seq, self.seq + 1
                 for delta in deltas.values():
                     delta.update(seq=self.seq, base=base, src=self.source)
-            # Nobody holds a state of this stream before its first build: they all take a snapshot.
-            return {} if first else deltas
+            return deltas
 
     def snapshot(self, role: str) -> dict:
         """Return the published state of a role (a fresh `server_time`: clients set their clock by it)."""
         with self.lock:
             cached = self._snapshots.get(role)
             if cached is None or cached[0] != self.seq:
+                _yield()  # after a refresh: sorting a big atelier's lists is one more stretch
                 cached = (self.seq, self.views[role].state())
                 self._snapshots[role] = cached
             state = dict(cached[1])

@@ -94,10 +94,10 @@ class Broadcaster:
                 continue
             if atelier_id in boards:
                 self._send_board(model, boards[atelier_id])
-            if atelier_id in published:
-                self._send_deltas(atelier_id, model)
-            else:
+            if atelier_id not in published:
                 model.drain()  # nobody watches: the first snapshot builds everything
+            elif atelier_id in dirty or model is not aggregates.publisher_for(atelier_id).model:
+                self._send_deltas(atelier_id, model)
         return len(dirty)
 
     def _send_deltas(self, atelier_id: int, model) -> dict:
@@ -117,7 +117,11 @@ class Broadcaster:
         publisher = aggregates.publisher_for(atelier_id)
         with publisher.lock:
             self._send_deltas(atelier_id, model)
-            return publisher.snapshot(role)
+            state = publisher.snapshot(role)
+        interval = current_app.config.get("AGGREGATE_INTERVAL", 0.2)
+        if interval is not None:  # from now on this atelier is followed, even if nothing is written here
+            self._ensure_loop(current_app._get_current_object(), interval)
+        return state
 
     def _send_board(self, model, touched: set[tuple[str, int]]) -> None:
         """Send phones what changed on the board they act on: entries to add or replace, ids to remove."""

@@ -333,3 +333,40 @@ def test_dots_follow_a_merge_on_every_device_and_a_double_supporter_gets_one_bac
     assert "me" not in _replay(ana, before[ana])[1]  # none of her dots stands on either piste now
     state, names = _replay(bob, before[bob])
     assert "me" in names and state["mine"]["supports"] == [duplicate]
+
+
+def test_a_missed_delta_is_a_gap_and_a_snapshot_takes_up_the_stream(room):
+    console, (ana, bob) = room["console"], room["phones"]
+    before = console.sync()
+    for phone, piste_id in ((ana, room["pistes"][0]), (bob, room["pistes"][1])):
+        assert phone.act("support_add", piste_id=piste_id)["ok"]
+        broadcaster.flush()
+    deltas = [payload for name, payload in received(console) if name == "delta"]
+    assert [d["base"] for d in deltas] == [before["seq"], before["seq"] + 1]
+    with pytest.raises(Gap):
+        apply(before, "delta", deltas[1])  # the first one was missed: the console asks for a snapshot
+    state = console.sync()
+    assert state["seq"] == deltas[1]["seq"]  # the snapshot is where the stream is: the next delta follows it
+    assert ana.act("support_add", piste_id=room["pistes"][1])["ok"]
+    broadcaster.flush()
+    for name, payload in received(console):
+        state = apply(state, name, payload)
+    assert comparable(state) == comparable(console.sync())
+
+
+def test_a_change_written_by_another_process_reaches_the_projector(room):
+    from fabrique.extensions import db
+    from fabrique.models import Atelier, Piste
+
+    screen, atelier_id = room["screen"], room["atelier"].id
+    before = screen.sync()
+    db.session.execute(Piste.__table__.insert().values(atelier_id=atelier_id, theme_id="vivre-mieux", text="Écrite ailleurs",
+                                                        horizon="2040", hashtags=[], status="visible"))
+    db.session.execute(Atelier.__table__.update().where(Atelier.id == atelier_id).values(seq=Atelier.seq + 1))
+    db.session.commit()
+    broadcaster.flush()  # nothing was written through this process: the atelier's seq tells it
+    state = before
+    for name, payload in received(screen):
+        state = apply(state, name, payload)
+    assert "Écrite ailleurs" in [p["text"] for p in state["themes"][0]["pistes"]]
+    assert comparable(state) == comparable(screen.sync())
