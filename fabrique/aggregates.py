@@ -33,7 +33,7 @@ from flask import current_app
 from . import catalog
 from .extensions import socketio
 from .phases import current_phase
-from .readmodel.queries import demarche_token, earlier_ateliers, origin_label
+from .readmodel.queries import demarche_tokens, earlier_ateliers, origin_label
 from .state import stage, utc_ms
 
 SCREEN, FACILITATE = "screen", "facilitate"
@@ -455,15 +455,19 @@ class Publisher:
             view.set("atelier", info)
             view.set("quota", template.engagements_per_theme)
             view.set("carried_values", (row.carried or {}).get("values", []))
+            view.set("after", row.after_text or "")  # "Et après": shown on the closing screen, edited in the console
             if _timeless(view.values.get("stage")) != _timeless(current):  # not for the clock alone
                 view.set("stage", current)
+        new_token, review_token = demarche_tokens(row.demarche_id) if row.demarche_id else (None, None)
         self.views[FACILITATE].set("links", {
             "join": f"{public_url}/j/{row.join_code}",
             "screen": f"/screen/{row.screen_token}",
             "review": f"/synthese/{row.review_token}",
             "demarche_synthesis": f"/synthese/{row.review_token}?demarche=1" if row.demarche_id else None,
+            # The démarche's review link: opinions on every atelier's engagements from one page.
+            "demarche_review": f"/synthese/{review_token}" if review_token else None,
             # The démarche's secret: whoever holds it may add an atelier to the démarche (and read it through carry-over).
-            "demarche_new": f"/?demarche={demarche_token(row.demarche_id)}" if row.demarche_id else None,
+            "demarche_new": f"/?demarche={new_token}" if new_token else None,
         })
 
 

@@ -12,7 +12,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_socketio import ConnectionRefusedError, join_room
@@ -123,6 +123,9 @@ def _identity() -> Identity | None:
 
 def snapshot(identity: Identity) -> dict:
     """Return the snapshot for this connection's role."""
+    # One cheap query: a change this process did not see (another process, `flask purge`) is
+    # rebuilt from the database rather than served from memory.
+    readmodel.check_seq(identity.atelier_id)
     if identity.role == "participant":
         return participant_state(db.session.get(Participant, identity.participant_id))
     atelier = db.session.get(Atelier, identity.atelier_id)
