@@ -24,7 +24,8 @@ from fabrique.actions.facilitation import FACILITATOR_ACTIONS
 from fabrique.actions.participation import join
 from fabrique.extensions import db
 from fabrique.models import Atelier, Demarche, Engagement, EngagementPiste, EngagementSupport, Participant, Piste, Support
-from fabrique.state import participant_state, screen_state
+from fabrique.aggregates import SCREEN, Publisher
+from fabrique.state import participant_state
 from fabrique.synthesis import build, build_for_demarche
 from tests.factories import PHASES, op
 from tests.test_synthesis import validate
@@ -266,7 +267,9 @@ def check_live(doc: dict, atelier_id: int) -> None:
     live = readmodel.model_for(atelier_id)
     supporters, _authors = live.counts()
     assert {i: len(people) for i, people in supporters.items()} == said_supports
-    screen = screen_state(db.session.get(Atelier, atelier_id), "http://fabrique.test")
+    projector = Publisher(atelier_id, "check")
+    projector.refresh(live, set(), "http://fabrique.test")
+    screen = projector.snapshot(SCREEN)
     assert {p["id"]: p["supports"] for t in screen["themes"] for p in t["pistes"]} == said_supports  # the projector
     dots = defaultdict(set)
     for s in doc["annexes"]["supports"]:

@@ -35,7 +35,13 @@ def carry_over(atelier, template, change, data):
     ranking = [{"value_id": v, "points": n} for v, n in sorted(points.items(), key=lambda kv: (-kv[1], kv[0]))]
 
     copied = 0
+    # A proposal already here (its original, or a copy carried through another atelier) is not
+    # copied again: one piste per proposal in each atelier, so its merge tree holds its supports.
+    present = {origin or piste_id for piste_id, origin in db.session.execute(
+        select(Piste.id, Piste.origin_piste_id).where(Piste.atelier_id == atelier.id))}
     for piste in db.session.scalars(select(Piste).where(Piste.atelier_id == source.id, Piste.status == "visible").order_by(Piste.id)):
+        if (piste.origin_piste_id or piste.id) in present:
+            continue
         db.session.add(Piste(atelier_id=atelier.id, participant_id=None, persona_id=piste.persona_id, theme_id=piste.theme_id,
                              text=piste.text, horizon=piste.horizon, hashtags=list(piste.hashtags),
                              origin_atelier_id=piste.origin_atelier_id or source.id, origin_label=piste.origin_label or label,
