@@ -71,3 +71,16 @@ def test_a_carried_piste_counts_once_in_the_demarche_synthesis(demarche, client)
     whole = client.get(f"/synthese/{later.review_token}.json?demarche=1").get_json()
     rows = [p for p in whole["annexes"]["pistes"] if p["text"] == "Piste de Ana"]
     assert len(rows) == 1 and rows[0]["supports"] == 1  # Bob's dot, given in the first atelier, counted once
+
+
+def test_a_proposal_is_carried_once_into_an_atelier(demarche):
+    """Carried back, or carried again through another atelier, a proposal stays one piste there."""
+    app, first, later = demarche["app"], demarche["first"], demarche["later"]
+    third = create_atelier("la-fabrique-amp-2017", "Troisième", demarche_id=first.demarche_id, audience="Habitants")
+    assert Console(app, later).act("carry_over", from_atelier_id=first.id)["pistes"] == 1
+    assert Console(app, third).act("carry_over", from_atelier_id=later.id)["pistes"] == 1
+    assert Console(app, third).act("carry_over", from_atelier_id=first.id)["pistes"] == 0  # already there, through `later`
+    assert Console(app, first).act("carry_over", from_atelier_id=later.id)["pistes"] == 0  # its own piste, back
+    for atelier in (first, later, third):
+        texts = db.session.scalars(select(Piste.text).where(Piste.atelier_id == atelier.id, Piste.text == "Piste de Ana"))
+        assert len(list(texts)) == 1, atelier.name
