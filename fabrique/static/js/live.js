@@ -19,10 +19,17 @@
   /* The stage reaches every screen of an atelier alike, its phase titles in French: show them in
      this browser's language (a template's own title stays as written unless it is an interface
      text, such as « Clôture »; the server's refusals name phases the same way). */
+  var templateLang = (boot.template && boot.template.language) || "fr";
+  function localTitle(item) {
+    if (!item.title) return;
+    // A title left as written is in the template's language: screens mark it with lang (dom.js).
+    item.title_lang = messages[item.title] ? null : templateLang;
+    item.title = t(item.title);
+  }
   function localStage(stage) {
     if (!stage) return stage;
-    if (stage.title) stage.title = t(stage.title);
-    (stage.phases || []).forEach(function (phase) { if (phase.title) phase.title = t(phase.title); });
+    localTitle(stage);
+    (stage.phases || []).forEach(localTitle);
     return stage;
   }
   if (boot.state) localStage(boot.state.stage);

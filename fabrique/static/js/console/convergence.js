@@ -1,5 +1,5 @@
 /* Convergence: the engagements board, one column per theme with its pool of pistes. */
-import { act, actionButton, errorArea, expanded, h, icon, isOff, personaById, personaDot, personaLabel, plainButton, plural, refreshDisabled, root, safeColor, shorten, showError, sigs, t, themeTitle, tpl, ui, valueById, vh } from "./core.js";
+import { LANG, act, actionButton, errorArea, expanded, h, icon, isOff, personaById, personaDot, personaLabel, plainButton, plural, refreshDisabled, root, safeColor, shorten, showError, sigs, t, themeTitle, tpl, ui, valueById, vh } from "./core.js";
 import { renderEngCard } from "./engagement.js";
 
 // ---------------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ function renderValueReminder(s) {
   convValues.appendChild(h("ol", { class: "fc-value-chips" }, top.map(function (v) {
     var d = valueById[v.id];
     return h("li", { class: "fc-value-chip", title: d && d.description ? d.description : null },
-      h("strong", {}, d ? d.label : v.id), " ",
+      h("strong", { lang: d ? LANG : null }, d ? d.label : v.id), " ",
       h("span", { class: "fc-value-points" }, plural(v.points, t("{n} pt", { n: v.points }), t("{n} pts", { n: v.points }))));
   })));
 }
@@ -242,7 +242,7 @@ function convColumn(th) {
   col.poolEmpty = h("p", { class: "fc-empty" });
   col.el = h("section", { class: "fc-conv-col", "data-theme": id, style: "--theme:" + safeColor(th.color), "aria-labelledby": "fc-conv-col-" + id },
     h("header", { class: "fc-conv-head" },
-      h("h3", { class: "fc-conv-col-title", id: "fc-conv-col-" + id }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), th.title),
+      h("h3", { class: "fc-conv-col-title", id: "fc-conv-col-" + id }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), h("span", { lang: LANG }, th.title)),
       col.quota),
     col.engEmpty, col.engList, col.unfold, col.form,
     h("div", { class: "fc-pool-wrap" },

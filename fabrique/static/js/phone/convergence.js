@@ -1,5 +1,5 @@
 /* Convergence: support the engagements that matter to my persona, as they form. */
-import { act, allowed, h, instructions, notice, t, template } from "./core.js";
+import { LANG, act, allowed, h, instructions, notice, t, template } from "./core.js";
 
 export function convergence(s) {
   var supported = s.mine.engagement_supports || [];
@@ -17,7 +17,7 @@ export function convergence(s) {
       var list = engagements.filter(function (e) { return e.theme_id === th.id; });
       if (!list.length) return null;
       return h("section", { class: "vote-theme", "data-key": "conv-" + th.id },
-        h("h2", { class: "theme-title", style: "--theme:" + th.color }, th.title),
+        h("h2", { class: "theme-title", style: "--theme:" + th.color, lang: LANG }, th.title),
         h("ul", { class: "cards" }, list.map(function (e) {
           var on = supported.indexOf(e.id) !== -1;
           var id = "eng-" + e.id;

@@ -1,5 +1,5 @@
 /* Form parts shared by the rêves and pistes phases: the theme picker and a counted text area. */
-import { draft, h, setDraft, t, template, themes, vocab } from "./core.js";
+import { LANG, draft, h, setDraft, t, template, themes, vocab } from "./core.js";
 
 export function themePicker(name, selected, onPick) {
   // Long titles ("Cadre de vie et renouvellement urbain") get one column, never a sideways scroll.
@@ -11,7 +11,7 @@ export function themePicker(name, selected, onPick) {
       var id = name + "-" + th.id;
       return h("label", { for: id, class: "theme-option" + (selected === th.id ? " is-selected" : ""), style: "--theme:" + th.color },
         h("input", { type: "radio", id: id, name: name, value: th.id, checked: selected === th.id,
-          on: { change: function () { onPick(th.id); } } }), th.title);
+          on: { change: function () { onPick(th.id); } } }), h("span", { lang: LANG }, th.title));
     }),
     chosen ? themeGuide(chosen) : null);
 }
@@ -21,9 +21,9 @@ function themeGuide(th) {
   var objectives = th.objectives || [];
   if (!(th.tags || []).length && !objectives.length) return null;
   return h("div", { class: "theme-guide" },
-    (th.tags || []).length ? h("p", null, h("strong", null, t("Mots-clés : ")), th.tags.join(" · ")) : null,
+    (th.tags || []).length ? h("p", null, h("strong", null, t("Mots-clés : ")), h("span", { lang: LANG }, th.tags.join(" · "))) : null,
     objectives.length ? h("details", null, h("summary", null, t("Objectifs et chantiers du cadre ({n})", { n: objectives.length })),
-      h("ul", null, objectives.map(function (o) { return h("li", null, o.title); }))) : null);
+      h("ul", { lang: LANG }, objectives.map(function (o) { return h("li", null, o.title); }))) : null);
 }
 
 function hintText(text, max) {

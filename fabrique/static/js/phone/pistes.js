@@ -1,5 +1,5 @@
 /* Pistes: write one under a theme with an horizon and hashtags; edit or withdraw my own. */
-import { act, allowed, clearDraft, draft, drafts, h, hashtags, instructions, notice, setDraft, setNotice, t, template, themes, ui } from "./core.js";
+import { LANG, act, allowed, clearDraft, draft, drafts, h, hashtags, instructions, notice, setDraft, setNotice, t, template, themes, ui } from "./core.js";
 import { textArea, themePicker } from "./fields.js";
 
 function pisteForm(s) {
@@ -27,14 +27,14 @@ function pisteForm(s) {
     h("h2", null, editing ? t("Modifier {piste|mon|ma|mon} {piste.sg}") : t("Proposer {piste.un}")),
     themePicker("piste-theme", theme, function (id) { setDraft("piste-theme", id); ui.render(); }),
     th.defi ? h("details", { class: "defi" }, h("summary", null, t("Le défi et ses questions")),
-      h("p", null, th.defi),
-      h("ul", null, th.questions.map(function (q) { return h("li", null, q); }))) : null,
+      h("p", { lang: LANG }, th.defi),
+      h("ul", { lang: LANG }, th.questions.map(function (q) { return h("li", null, q); }))) : null,
     textArea("piste-text", t("{Piste|Mon|Ma|Mon} {piste.sg}"), 500, t("Une proposition concrète…")),
     h("fieldset", { class: "horizons" }, h("legend", null, t("Horizon")),
       template.horizons.map(function (hz) {
         var id = "horizon-" + hz.id;
         return h("label", { for: id }, h("input", { type: "radio", id: id, name: "horizon", value: hz.id, checked: horizon === hz.id,
-          on: { change: function () { setDraft("piste-horizon", hz.id); ui.render(); } } }), " ", hz.label);
+          on: { change: function () { setDraft("piste-horizon", hz.id); ui.render(); } } }), " ", h("span", { lang: LANG }, hz.label));
       })),
     template.hashtags.length ? h("details", { class: "hashtags-box", open: ui.tagsOpen || tags.length > 0,
       on: { toggle: function (e) { ui.tagsOpen = e.target.open; } } },
@@ -51,7 +51,7 @@ function pisteForm(s) {
               setDraft("piste-tags", next);
               ui.render();
             } }
-          }), "#" + tag);
+          }), h("span", { lang: LANG }, "#" + tag));
         }))) : null,
     notice("piste"),
     h("div", { class: "row" },
@@ -71,9 +71,9 @@ export function pistes(s) {
         var status = p.status === "hidden" ? t("masquée par l'animation") : p.status === "merged" ? t("{piste|fusionné|fusionnée} avec {piste.un} {piste|proche|proche}") : null;
         var th = themes[p.theme_id] || {};
         return h("li", { "data-key": "piste-" + p.id },
-          h("span", { class: "tag", style: "--theme:" + th.color }, th.title),
-          " ", h("span", { class: "horizon" }, p.horizon), " ", p.text,
-          p.hashtags.length ? h("span", { class: "tags" }, " ", hashtags(p.hashtags)) : null,
+          h("span", { class: "tag", style: "--theme:" + th.color, lang: LANG }, th.title),
+          " ", h("span", { class: "horizon", lang: LANG }, p.horizon), " ", p.text,
+          p.hashtags.length ? h("span", { class: "tags", lang: LANG }, " ", hashtags(p.hashtags)) : null,
           status ? h("em", null, " — ", status) : null,
           p.status === "visible" || p.status === "hidden" ? h("span", { class: "row" },
             h("button", { type: "button", class: "link", id: "edit-" + p.id, disabled: !allowed("piste_edit"), on: { click: function () {

@@ -1,5 +1,5 @@
 /* Rêves: a short quote under a theme, and my rêves with a way to withdraw them. */
-import { act, allowed, draft, drafts, clearDraft, h, instructions, notice, setDraft, setNotice, t, template, themes, ui, vocab } from "./core.js";
+import { LANG, act, allowed, draft, drafts, clearDraft, h, instructions, notice, setDraft, setNotice, t, template, themes, ui, vocab } from "./core.js";
 import { textArea, themePicker } from "./fields.js";
 
 export function reves(s) {
@@ -22,7 +22,7 @@ export function reves(s) {
       h("h2", null, t("Mes {reve.pl}")),
       h("ul", { class: "mine" }, s.mine.reves.map(function (r) {
         var th = themes[r.theme_id] || {};
-        return h("li", { "data-key": "reve-" + r.id }, h("span", { class: "tag", style: "--theme:" + th.color }, th.title), " ", r.text,
+        return h("li", { "data-key": "reve-" + r.id }, h("span", { class: "tag", style: "--theme:" + th.color, lang: LANG }, th.title), " ", r.text,
           r.hidden ? h("em", null, " — ", t("masqué par l'animation")) : null,
           h("button", { type: "button", class: "link", disabled: !allowed("reve_withdraw"), on: { click: function () {
             act("reve", "reve_withdraw", { reve_id: r.id });

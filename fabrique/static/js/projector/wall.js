@@ -1,5 +1,5 @@
 /* The wall: rêves, pistes with the coverage meter, and the dot vote's top pistes, one column per theme. */
-import { LONG_TITLES, MAX_CARDS, MAX_REVES, paged, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template } from "./core.js";
+import { LANG, LONG_TITLES, MAX_CARDS, MAX_REVES, paged, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template } from "./core.js";
 
 function renderReves(state) {
   var prompt = template.vocabulary && template.vocabulary.reve_prompt;
@@ -14,7 +14,7 @@ function renderReves(state) {
     }), { empty: t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant"), hidden: total - reves.length, subtitle: true });
   });
   return h("div", { class: "view view-columns" + LONG_TITLES + " view-reves" },
-    prompt ? h("p", { class: "prompt", text: "« " + prompt + " »" }) : null,
+    prompt ? h("p", { class: "prompt", lang: LANG, text: "« " + prompt + " »" }) : null,
     h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
 }
 
@@ -27,8 +27,8 @@ function pisteCard(piste, withSupports) {
   return h("li", { class: "card piste-card" },
     h("p", { class: "card-text", dir: "auto", text: piste.text }),
     h("p", { class: "card-meta" },
-      piste.horizon ? h("span", { class: "horizon", text: horizonLabel(piste.horizon) }) : null,
-      tags ? h("span", { class: "tags", text: tags }) : null,
+      piste.horizon ? h("span", { class: "horizon", lang: LANG, text: horizonLabel(piste.horizon) }) : null,
+      tags ? h("span", { class: "tags", lang: LANG, text: tags }) : null,
       withSupports && supports ? h("span", { class: "supports" },
         h("span", { "aria-hidden": "true", text: "● " + supports }), hidden(plural(supports, t("{n} soutien", { n: supports }), t("{n} soutiens", { n: supports })))) : null));
 }
