@@ -65,12 +65,12 @@ def lang_attr(language: str | None) -> Markup:
     return Markup(' lang="{}"').format(language)
 
 
-_JS_CALL = re.compile(r"""\bt\(\s*"((?:[^"\\]|\\.)*)"|\bt\(\s*'((?:[^'\\]|\\.)*)'""")
+_JS_CALL = re.compile(r"""\btw?\(\s*"((?:[^"\\]|\\.)*)"|\btw?\(\s*'((?:[^'\\]|\\.)*)'""")  # t("…") and tw("…")
 
 
 @lru_cache(maxsize=1)
 def js_message_ids() -> tuple[str, ...]:
-    """Return every text the browser scripts pass to t("…") (they are written in French)."""
+    """Return every text the browser scripts pass to t("…") or tw("…") (they are written in French)."""
     ids = set()
     for script in (Path(__file__).parent / "static" / "js").rglob("*.js"):
         for double, single in _JS_CALL.findall(script.read_text(encoding="utf-8")):

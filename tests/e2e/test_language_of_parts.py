@@ -1,6 +1,6 @@
 """Language of parts (RGAA 8.7, WCAG 3.1.2): on an English phone, projector and console, every text
 of the French template (themes, paradoxes, values, horizons, hashtags, personas, phase titles and
-instructions) sits in an element whose closest [lang] is "fr", the interface around it stays
+instructions, the method words put into English sentences) sits in an element whose closest [lang] is "fr", the interface around it stays
 English, and what participants type is left unmarked; the same screens in French carry no lang
 attribute inside. French typography follows the text's language, not the page's."""
 
@@ -98,6 +98,12 @@ def test_template_texts_carry_their_language_on_english_screens_and_nothing_on_f
             phone_en.locator("#piste-text").fill(PISTE)
             phone_en.locator("#piste-submit").click()
             expect(phone_en.locator("[data-key=my-pistes]")).to_contain_text("navettes")
+            # The method word put into an English sentence (« Suggest a piste de projet ») is marked too.
+            piste = template["vocabulary"]["piste"]
+            for where, form in (("#piste-form h2", "sg"), ("label[for=piste-text]", "sg"), ("#piste-submit", "sg"), ("[data-key=my-pistes] h2", "pl")):
+                expect(phone_en.locator(f"{where} [lang=fr]")).to_have_text(piste[form])
+            expect(console_en.locator("#fc-mod-title [lang=fr]")).to_have_text(piste["pl"])
+            expect(projector_en.locator(".coverage-n [lang=fr]").first).to_have_text(re.compile("^" + re.escape(piste["sg"])))
         if kind not in ("personas", "paradoxes", "valeurs", "pistes", "vote"):
             continue
         for name, page in english.items():

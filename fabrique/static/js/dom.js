@@ -80,6 +80,26 @@ export function around(sentence, name, node) {
   return at === -1 ? [sentence] : [sentence.slice(0, at), node, sentence.slice(at + name.length + 2)];
 }
 
+/* A translated sentence as text and nodes, its {name} placeholders filled from `values`: each method
+   word the template's vocabulary puts in (« piste de projet », vocabulary.js) carries the template's
+   language `lang` when the page is in another one. */
+export function withWords(sentence, vocabulary, lang, values) {
+  var words = /\{([A-Za-z_]+)(?:\.([a-z]+)|((?:\|[^|}]*)+))\}/g, out = [], last = 0, match;
+  function plain(text) {
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
+  if (!lang || lang === PAGE_LANG) return plain(window.FabriqueVocabulary.fill(sentence, vocabulary));
+  while ((match = words.exec(sentence))) {
+    var word = window.FabriqueVocabulary.fill(match[0], vocabulary);
+    if (word === match[0]) continue;   // not a method word: one of the values
+    out.push(plain(sentence.slice(last, match.index)), inLang(lang, word));
+    last = words.lastIndex;
+  }
+  out.push(plain(sentence.slice(last)));
+  return out.filter(function (part) { return part !== ""; });
+}
+
 /* Text in `lang` (a template's) among text in the page's language: a span carrying lang when the
    two differ, else the text itself. */
 export function inLang(lang, text) {

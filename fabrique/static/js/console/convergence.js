@@ -1,5 +1,5 @@
 /* Convergence: the engagements board, one column per theme with its pool of pistes. */
-import { LANG, act, actionButton, errorArea, expanded, h, icon, isOff, personaById, personaDot, personaLabel, plainButton, plural, refreshDisabled, root, safeColor, shorten, showError, sigs, t, themeTitle, tpl, ui, valueById, vh } from "./core.js";
+import { LANG, act, actionButton, errorArea, expanded, h, icon, isOff, personaById, personaDot, personaLabel, plainButton, plural, refreshDisabled, root, safeColor, shorten, showError, sigs, t, themeTitle, tpl, ui, valueById, vh, tw } from "./core.js";
 import { renderEngCard } from "./engagement.js";
 
 // ---------------------------------------------------------------------------------------
@@ -27,7 +27,7 @@ var convTotals = h("p", { class: "fc-conv-totals" });
 var convColsBox = h("div", { class: "fc-conv-cols" });
 var convWrap = h("details", { class: "fc-panel fc-conv", id: "fc-conv" },
   h("summary", { class: "fc-conv-summary-line", "data-key": "conv-toggle" },
-    h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, t("Convergence : {engagement.les}")), " ", convSummary),
+    h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, tw("Convergence : {engagement.les}")), " ", convSummary),
   h("div", { class: "fc-conv-top" }, convValues, convTotals),
   errorArea("conv"),
   convColsBox);
@@ -221,7 +221,7 @@ function convColumn(th) {
     col.title.focus();
   }, { cls: "fc-btn-small fc-new-unfold", expanded: "false" });
   col.form = h("form", { class: "fc-new", novalidate: true, "aria-labelledby": "fc-new-head-" + id },
-    h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, t("{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}")),
+    h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, tw("{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}")),
     h("label", { for: titleId }, t("Titre")), col.title,
     h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), col.purpose,
     col.pickedNote, col.atQuota,
@@ -246,7 +246,7 @@ function convColumn(th) {
       col.quota),
     col.engEmpty, col.engList, col.unfold, col.form,
     h("div", { class: "fc-pool-wrap" },
-      h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, t("Vivier : {piste.pl} à rattacher"), " ", col.poolCount),
+      h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, tw("Vivier : {piste.pl} à rattacher"), " ", col.poolCount),
       h("p", { class: "fc-hint" }, t("{Piste|Les plus soutenus|Les plus soutenues} d'abord. Cochez-en pour les joindre {engagement|au nouveau|à la nouvelle|au nouvel} {engagement.sg}.")),
       col.poolEmpty,
       h("div", { class: "fc-pool-scroll" }, col.poolList)));

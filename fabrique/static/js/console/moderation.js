@@ -1,5 +1,5 @@
 /* Moderation of pistes: filter, hide, edit, merge and unmerge, cards kept from one aggregate to the next. */
-import { F, LANG, PISTE_KINDS, fromTemplate, horizonById, personaById, act, actionButton, cards, closeOnAggregate, errorArea, expanded, h, horizonLabel, icon, isOff, modes, norm, pendingFocus, personaDot, personaLabel, plainButton, plural, refreshDisabled, restoreFocus, safeColor, setOff, shortHorizon, shorten, showError, sigs, t, themeById, themeTitle, tpl, ui, vh, vocab } from "./core.js";
+import { F, LANG, PISTE_KINDS, fromTemplate, horizonById, personaById, act, actionButton, cards, closeOnAggregate, errorArea, expanded, h, horizonLabel, icon, isOff, modes, norm, pendingFocus, personaDot, personaLabel, plainButton, plural, refreshDisabled, restoreFocus, safeColor, setOff, shortHorizon, shorten, showError, sigs, t, themeById, themeTitle, tpl, ui, vh, vocab, tw } from "./core.js";
 import { foldForPhase, foldPanel } from "./fold.js";
 
 // Main column: moderation --------------------------------------------------------------------
@@ -13,7 +13,7 @@ var themeSections = {};
 // Folded until the pistes phase: before it there is nothing to moderate.
 var moderation = foldPanel({ class: "fc-moderation", id: "fc-moderation", "aria-labelledby": "fc-mod-title" },
   h("span", { class: "fc-panel-head" },
-    h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {piste.pl}")),
+    h("h2", { id: "fc-mod-title", tabindex: "-1" }, tw("Modération des {piste.pl}")),
     modCounts),
   h("div", { class: "fc-fold-body" }, h("div", { class: "fc-mod-tools" },
     h("label", { for: "fc-filter", class: "fc-filter-label" }, t("Filtrer")),

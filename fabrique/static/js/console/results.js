@@ -1,6 +1,6 @@
 /* Results of the current phase (the others folded under « Tous les résultats »). */
 import { append, around, inLang } from "../dom.js";
-import { LANG, PISTE_KINDS, fromTemplate, h, icon, paradoxById, plural, safeColor, shorten, sigs, t, themeById, themeTitle, valueById } from "./core.js";
+import { LANG, PISTE_KINDS, fromTemplate, h, icon, paradoxById, plural, safeColor, shorten, sigs, t, themeById, themeTitle, valueById, tw } from "./core.js";
 
 // Results --------------------------------------------------------------------------------------
 var resultsTitle = h("h2", { id: "fc-results-title" });
@@ -31,7 +31,7 @@ function paradoxResults(s) {
     return { label: d ? d.title : p.id, known: !!d, value: p.count, valueText: String(p.count) };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Classement des {paradox.pl}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("Classement des {paradox.pl}")),
     max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("{Paradox|Aucun|Aucune} {paradox.sg} {paradox|marqué|marquée} pour l'instant.")));
 }
 
@@ -43,7 +43,7 @@ function valueResults(s) {
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
   var words = (s.words || []).slice(0, 16);
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Points par {value.sg}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("Points par {value.sg}")),
     max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun point attribué pour l'instant.")),
     words.length ? h("ul", { class: "fc-chips fc-words", "aria-label": t("Mots associés") }, words.map(function (w) {
       return h("li", { class: "fc-chip" }, h("span", { dir: "auto" }, w.word), " ", h("strong", {}, "×" + w.count));
@@ -58,7 +58,7 @@ function coverageResults(s) {
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
   var thin = rows.filter(function (r) { return r.thin; }).map(function (r) { return r.label; });
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Couverture des {theme.pl}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("Couverture des {theme.pl}")),
     barList(rows, max, { cls: "fc-bars-themes" }),
     thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), around(t("Peu de {piste.pl} : {themes}"), "themes", fromTemplate(thin.join(", ")))) : null);
 }
@@ -68,12 +68,12 @@ function revesResults(s) {
     return { label: themeTitle(th.id), known: !!themeById[th.id], value: (th.reves || []).length, color: (themeById[th.id] || {}).color };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-  return h("div", { class: "fc-result" }, h("h3", {}, t("{Reve.pl} {reve|affichés|affichées} par {theme.sg}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("{Reve.pl} {reve|affichés|affichées} par {theme.sg}")),
     max ? barList(rows, max, { cls: "fc-bars-themes" }) : h("p", { class: "fc-muted" }, t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant.")));
 }
 
 function topResults(s) {
-  return h("div", { class: "fc-result" }, h("h3", {}, t("{Piste.pl} en tête, par {theme.sg}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("{Piste.pl} en tête, par {theme.sg}")),
     (s.themes || []).map(function (th) {
       var top = (th.top || []).slice(0, 3);
       return h("div", { class: "fc-top-theme", style: "--c:" + safeColor((themeById[th.id] || {}).color) },

@@ -1,5 +1,5 @@
 /* Moderation of rêves, grouped by theme. */
-import { PISTE_KINDS, act, fromTemplate, personaById, actionButton, errorArea, h, personaDot, personaLabel, plural, safeColor, shorten, sigs, t, themeById, themeTitle } from "./core.js";
+import { PISTE_KINDS, act, fromTemplate, personaById, actionButton, errorArea, h, personaDot, personaLabel, plural, safeColor, shorten, sigs, t, themeById, themeTitle, tw } from "./core.js";
 import { foldForPhase, foldPanel } from "./fold.js";
 import { moderation } from "./moderation.js";
 
@@ -7,7 +7,7 @@ var revesBody = h("div", { class: "fc-reves-body" });
 var revesCount = h("span", { class: "fc-mod-counts" });
 // Open during the rêves phase only; folded (its counts in view) before and after.
 var revesPanel = foldPanel({ class: "fc-reves", id: "fc-reves", "aria-labelledby": "fc-reves-title" },
-  h("span", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des {reve.pl}")), revesCount),
+  h("span", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, tw("Modération des {reve.pl}")), revesCount),
   h("div", { class: "fc-fold-body" }, errorArea("reves"), revesBody));
 
 // ---------------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ function renderReves(s) {
   });
   revesBody.appendChild(grid2);
   if (hidden.length) {
-    revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, t("{Reve.pl} {reve|masqués|masquées}")));
+    revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, tw("{Reve.pl} {reve|masqués|masquées}")));
     revesBody.appendChild(h("ul", { class: "fc-reve-list fc-reve-hidden" }, hidden.map(function (r) {
       return h("li", { class: "fc-reve is-hidden" },
         h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),

@@ -1,6 +1,6 @@
 /* The phone's shared part: the template's lookups, drafts kept across reloads, the outbox's notices,
    and the one way an action is sent. Every phase module reads from here and draws with h(). */
-import { around, h, inLang, plural } from "../dom.js";
+import { around, h, inLang, plural, withWords } from "../dom.js";
 
 export var F = window.Fabrique;
 export var boot = F.boot;
@@ -12,6 +12,8 @@ export var vocab = template.vocabulary || {};
    it only when the page is in another language); fromTemplate() marks one among interface text. */
 export var LANG = template.language || "fr";
 export function fromTemplate(text) { return inLang(LANG, text); }
+/* t() for text shown in an element: the method words it puts in carry the template's language. */
+export function tw(text, values) { return withWords(F.t(text), vocab, LANG, values); }
 export var themes = F.byId(template.themes);
 export var key = "fabrique:" + boot.state.atelier.join_code + ":" + boot.state.me.id;
 

@@ -1,12 +1,12 @@
 /* Form parts shared by the rêves and pistes phases: the theme picker and a counted text area. */
-import { LANG, draft, h, setDraft, t, template, themes, vocab } from "./core.js";
+import { LANG, draft, fromTemplate, h, setDraft, t, template, themes, vocab } from "./core.js";
 
 export function themePicker(name, selected, onPick) {
   // Long titles ("Cadre de vie et renouvellement urbain") get one column, never a sideways scroll.
   var long = template.themes.some(function (th) { return th.title.length > 28; });
   var chosen = themes[selected];
   return h("fieldset", { class: "theme-picker" + (long ? " is-long" : ""), "data-key": name },
-    h("legend", null, window.FabriqueVocabulary.cap(vocab.theme.sg)),
+    h("legend", null, fromTemplate(window.FabriqueVocabulary.cap(vocab.theme.sg))),
     template.themes.map(function (th) {
       var id = name + "-" + th.id;
       return h("label", { for: id, class: "theme-option" + (selected === th.id ? " is-selected" : ""), style: "--theme:" + th.color },

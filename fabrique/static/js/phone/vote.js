@@ -1,5 +1,5 @@
 /* Vote: dots on the pistes, by theme; the refusal or the dots left shown beside the tapped button. */
-import { LANG, act, allowed, h, hashtags, instructions, notice, plural, t, template } from "./core.js";
+import { LANG, tw, act, allowed, h, hashtags, instructions, notice, plural, t, template } from "./core.js";
 
 export function dotsCounter(s) {
   var dots = s.stage.settings.dots, left = Math.max(0, dots - s.mine.supports.length);
@@ -29,6 +29,6 @@ export function vote(s) {
               on: { click: function () { if (!off) act("vote", on ? "support_remove" : "support_add", { piste_id: p.id }, null, id); } }
             }, on ? t("● Ma gommette — retirer") : t("○ Placer une gommette")),
             notice("vote", id));
-        })) : h("p", { class: "empty" }, t("{Piste|Aucun|Aucune} {piste.sg} sous {theme.ce}.")));
+        })) : h("p", { class: "empty" }, tw("{Piste|Aucun|Aucune} {piste.sg} sous {theme.ce}.")));
     }));
 }

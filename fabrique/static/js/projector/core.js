@@ -1,6 +1,6 @@
 /* The projector's shared part: the template's lookups, images kept from one drawing to the next,
    bars, and the themed columns of the wall. */
-import { h, inLang, plural } from "../dom.js";
+import { h, inLang, plural, withWords } from "../dom.js";
 
 var F = window.Fabrique;
 var boot = F.boot;
@@ -14,6 +14,8 @@ var LONG_TITLES = (template.themes || []).some(function (th) { return th.title.l
    it only when the page is in another language); fromTemplate() marks one among interface text. */
 var LANG = template.language || "fr";
 function fromTemplate(text) { return inLang(LANG, text); }
+/* t() for text shown in an element: the method words it puts in carry the template's language. */
+function tw(text, values) { return withWords(F.t(text), template.vocabulary, LANG, values); }
 var valuesById = F.byId(template.values);
 var paradoxesById = F.byId(template.paradoxes);
 var horizonsById = F.byId(template.horizons);
@@ -107,7 +109,7 @@ function nextPage() {
   return moved;
 }
 
-function empty(text) { return h("p", { class: "empty", text: text }); }
+function empty(text) { return h("p", { class: "empty" }, text); }
 
 function themeStyle(theme) { return "--theme:" + safeColor(theme && theme.color, "#3b5b92"); }
 
@@ -149,4 +151,4 @@ function horizonLabel(id) {
   return label.split(/\s+[—–-]\s+/)[0] || label;
 }
 
-export { LANG, fromTemplate, LONG_TITLES, empty, h, plural, paged, notePages, nextPage, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };
+export { LANG, fromTemplate, tw, LONG_TITLES, empty, h, plural, paged, notePages, nextPage, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };

@@ -1,5 +1,5 @@
 /* Paradoxes ranking and values with their word cloud. */
-import { LANG, MAX_WORDS, bar, count, empty, h, hidden, paradoxesById, plural, t, valuesById } from "./core.js";
+import { LANG, MAX_WORDS, bar, count, empty, h, hidden, paradoxesById, plural, t, tw, valuesById } from "./core.js";
 import { overflows } from "./fit.js";
 
 function renderParadoxes(state) {
@@ -16,7 +16,7 @@ function renderParadoxes(state) {
       h("span", { class: "rank-n", "aria-hidden": "true", text: String(n) }));
   });
   return h("div", { class: "view view-paradoxes" },
-    list.length ? h("ol", { class: "rank-list", style: "--rows:" + list.length }, rows) : empty(t("{Paradox|Aucun|Aucune} {paradox.sg} dans ce modèle")),
+    list.length ? h("ol", { class: "rank-list", style: "--rows:" + list.length }, rows) : empty(tw("{Paradox|Aucun|Aucune} {paradox.sg} dans ce modèle")),
     max ? null : h("p", { class: "hint", text: t("En attente des choix des participants…") }));
 }
 
@@ -42,8 +42,8 @@ function renderValeurs(state) {
   });
   return h("div", { class: "view view-valeurs" },
     h("section", { class: "values", "aria-labelledby": "values-title" },
-      h("h2", { id: "values-title", class: "section-title", text: t("{Value.les}") }),
-      list.length ? h("ol", { class: "value-list" }, rows) : empty(t("{Value|Aucun|Aucune} {value.sg} dans ce modèle"))),
+      h("h2", { id: "values-title", class: "section-title" }, tw("{Value.les}")),
+      list.length ? h("ol", { class: "value-list" }, rows) : empty(tw("{Value|Aucun|Aucune} {value.sg} dans ce modèle"))),
     h("section", { class: "cloud-wrap", "aria-labelledby": "cloud-title" },
       h("h2", { id: "cloud-title", class: "section-title", text: t("Les mots des participants") }),
       wordCloud(state.words || [])));
