@@ -94,6 +94,12 @@ def test_template_texts_carry_their_language_on_english_screens_and_nothing_on_f
         expect(phone_en.locator(".phase-count")).to_contain_text(f"{index + 1} ")
         expect(console_en.locator(".fc-phase-eyebrow")).to_contain_text(f"{index + 1}")
         kind = phases[index]["kind"]
+        for name, title in (("phone-en", phone_en.locator("#phase-title")), ("projector-en", projector_en.locator("h1")),
+                            ("console-en", console_en.locator(".fc-phase-title"))):
+            own = re.sub(r"\s", "", title.text_content()) == re.sub(r"\s", "", phases[index]["title"])  # the template's, untranslated
+            lang = title.evaluate("(el) => el.closest('[lang]') === document.documentElement ? 'page' : el.closest('[lang]').lang")
+            if lang != ("fr" if own else "page"):
+                problems.append(f"{kind} / {name}: the phase title « {title.text_content()} » is in {lang}")
         if kind == "pistes":
             phone_en.locator("#piste-text").fill(PISTE)
             phone_en.locator("#piste-submit").click()

@@ -46,7 +46,7 @@ function header(s) {
       h("img", { src: persona.illustration, alt: "", width: 40, height: 40 }),
       h("span", null, h("strong", null, s.me.pseudonym), " · ", t("vous êtes"), " ", persona.name, ", ", fromTemplate(persona.label.toLowerCase()))) : null,
     h("div", { class: "phase-line" },
-      h("h1", { id: "phase-title", tabindex: "-1", lang: stage.title_lang }, stage.title),
+      h("h1", { id: "phase-title", tabindex: "-1", lang: F.titleLang(stage.title) }, stage.title),
       h("span", { class: "phase-count" }, t("Phase {i} sur {n}", { i: stage.index + 1, n: stage.count })),
       h("span", { id: "timer", class: "timer", role: "timer", "aria-live": "off" })),
     stage.locked ? h("p", { class: "locked" }, t("Phase verrouillée par l'animation : les contributions sont closes.")) : null,

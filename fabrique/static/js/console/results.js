@@ -1,6 +1,6 @@
 /* Results of the current phase (the others folded under « Tous les résultats »). */
 import { append, around, inLang } from "../dom.js";
-import { LANG, PISTE_KINDS, fromTemplate, h, icon, paradoxById, plural, safeColor, shorten, sigs, t, themeById, themeTitle, valueById, tw } from "./core.js";
+import { F, LANG, PISTE_KINDS, fromTemplate, h, icon, paradoxById, plural, safeColor, shorten, sigs, t, themeById, themeTitle, valueById, tw } from "./core.js";
 
 // Results --------------------------------------------------------------------------------------
 var resultsTitle = h("h2", { id: "fc-results-title" });
@@ -91,7 +91,7 @@ function renderResults(s) {
   if (sigs.results === sig) return;
   sigs.results = sig;
   resultsTitle.textContent = "";
-  append(resultsTitle, around(t("Résultats : {title}"), "title", inLang(st.title_lang, st.title)));
+  append(resultsTitle, around(t("Résultats : {title}"), "title", inLang(F.titleLang(st.title), st.title)));
   instructionsEl.textContent = "";
   if (st.instructions) append(instructionsEl, around(t("Consigne : {text}"), "text", fromTemplate(st.instructions)));
   var builders = { paradoxes: paradoxResults, valeurs: valueResults, reves: revesResults, pistes: coverageResults, vote: topResults };

@@ -23,7 +23,7 @@ function header(state, withInstructions) {
         typeof stage.index === "number" && stage.count
           ? h("span", { class: "head-phase", text: t("Phase {i} / {n}", { i: stage.index + 1, n: stage.count }) })
           : null),
-      h("h1", { lang: stage.title_lang, text: stage.title || "" }),
+      h("h1", { lang: F.titleLang(stage.title), text: stage.title || "" }),
       withInstructions && stage.instructions ? h("p", { class: "head-instructions", dir: "auto", lang: LANG, text: stage.instructions }) : null),
     right);
 }
