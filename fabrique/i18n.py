@@ -14,6 +14,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_request_context, request
 from flask_babel import Babel, get_locale, gettext
+from markupsafe import Markup
 
 LANGUAGES = ("fr", "en")
 LANGUAGE_COOKIE = "fabrique_langue"
@@ -54,15 +55,22 @@ def init_app(app) -> None:
     """Set up Flask-Babel with the locale selector."""
     compile_translations()
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS))
-    app.jinja_env.globals.update(js_messages=js_messages, get_locale=get_locale)
+    app.jinja_env.globals.update(js_messages=js_messages, get_locale=get_locale, lang_attr=lang_attr)
 
 
-_JS_CALL = re.compile(r"""\bt\(\s*"((?:[^"\\]|\\.)*)"|\bt\(\s*'((?:[^'\\]|\\.)*)'""")
+def lang_attr(language: str | None) -> Markup:
+    """Return ` lang="…"` for an element holding text in `language` (a template's), when the page is in another."""
+    if not language or language == get_locale().language:
+        return Markup("")
+    return Markup(' lang="{}"').format(language)
+
+
+_JS_CALL = re.compile(r"""\btw?\(\s*"((?:[^"\\]|\\.)*)"|\btw?\(\s*'((?:[^'\\]|\\.)*)'""")  # t("…") and tw("…")
 
 
 @lru_cache(maxsize=1)
 def js_message_ids() -> tuple[str, ...]:
-    """Return every text the browser scripts pass to t("…") (they are written in French)."""
+    """Return every text the browser scripts pass to t("…") or tw("…") (they are written in French)."""
     ids = set()
     for script in (Path(__file__).parent / "static" / "js").rglob("*.js"):
         for double, single in _JS_CALL.findall(script.read_text(encoding="utf-8")):

@@ -31,6 +31,7 @@ def template_payload(template) -> dict:
         "id": template.id,
         "title": template.title,
         "territory": template.territory,
+        "language": template.language,
         "vocabulary": words(template),
         "values": [{"id": v.id, "label": v.label, "description": v.description, "ideas": list(v.ideas)} for v in template.values],
         "paradoxes": [{"id": p.id, "title": p.title, "atout": p.atout, "defi": p.defi, "figures": list(p.figures)} for p in template.paradoxes],

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 
 from fabrique import catalog
 from fabrique.extensions import db
+from fabrique.synthesis import exports
+from fabrique.synthesis.editable import _review_counts
 from tests.factories import Console, Phone, new_atelier
 from tests.test_sockets import a_piste
 
@@ -47,4 +52,13 @@ def test_the_synthesis_counts_one_hidden_piste_in_the_singular(app):
     a_piste(phone, console, text="Une navette électrique entre les villages et les gares")
     assert console.act("piste_hide", piste_id=hidden, hidden=True)["ok"]
     page = app.test_client().get(f"/synthese/{atelier.review_token}").get_data(as_text=True)
-    assert "Non publiées : 1 masquée par l'animation, 0 retirée par leur auteur." in page
+    _, body = exports.produce_here(atelier.id, False, "docx")
+    editable = " ".join(p.text for p in docx.Document(io.BytesIO(body)).paragraphs)
+    for text in (page, editable):
+        assert "Non publiées : 1 masquée par l'animation, 0 retirée par leur auteur." in text
+
+
+def test_the_editable_synthesis_counts_opinions_in_the_singular_up_to_one():
+    assert _review_counts({"favorable": 0, "reserve": 2, "a_amender": 1}) == "0 favorable, 2 réservés, 1 à amender"
+    assert _review_counts({"favorable": 3, "reserve": 1, "a_amender": 0}) == "3 favorables, 1 réservé, 0 à amender"
+

@@ -41,6 +41,12 @@ def column_widths(headers, rows, total_cm: float) -> list[float]:
     return [x + room * e / sum(extra) for x, e in zip(least, extra)]
 
 
+def _review_counts(counts: dict) -> str:
+    """Return "1 favorable, 2 réservés, 0 à amender", each word agreeing with its number."""
+    return (f"{_plural(counts['favorable'], 'favorable', 'favorables')}, {_plural(counts['reserve'], 'réservé', 'réservés')}, "
+            f"{counts['a_amender']} à amender")
+
+
 def write(w, doc: dict) -> None:
     """Write the synthesis through `w`, a writer of one editable format (see the module's docstring)."""
     vocab = doc["template"]["vocabulary"]
@@ -212,7 +218,7 @@ def write(w, doc: dict) -> None:
                 details.append(f"{_plural(e['supports'], 'soutien', 'soutiens')} à {vocab['engagement']['ce']}")
             if e["reviews"]["comments"]:
                 r = e["reviews"]
-                details.append(f"avis : {r['favorable']} favorable(s), {r['reserve']} réservé(s), {r['a_amender']} à amender")
+                details.append(f"avis : {_review_counts(r)}")
             if details:
                 w.para(" · ".join(details), muted=True)
 
@@ -257,7 +263,8 @@ def write(w, doc: dict) -> None:
     w.heading(say("{Piste|Tous|Toutes} les {piste.pl}"), 2)
     excluded = annexes["excluded"]
     if excluded["hidden"] or excluded["withdrawn"]:
-        w.para(f"Non publiées : {excluded['hidden']} masquée(s) par l'animation, {excluded['withdrawn']} retirée(s) par leur auteur.",
+        w.para(f"Non publiées : {_plural(excluded['hidden'], 'masquée', 'masquées')} par l'animation, "
+               f"{_plural(excluded['withdrawn'], 'retirée', 'retirées')} par leur auteur.",
                muted=True)
     numbers = {e["id"]: e["number"] for t in doc["themes"] for e in t["engagements"]}
     origins = {x["origin"] for x in annexes["pistes"]}
@@ -321,7 +328,7 @@ def write(w, doc: dict) -> None:
         w.heading(f"{capfirst(vocab['engagement']['sg'])} {group['engagement_number']} — {group['engagement_title']}"
                   if group["engagement_id"] else "Sur l'ensemble de la synthèse", 3)
         counts = group["counts"]
-        w.para(f"{counts['favorable']} favorable(s), {counts['reserve']} réservé(s), {counts['a_amender']} à amender.", muted=True)
+        w.para(f"{_review_counts(counts)}.", muted=True)
         for comment in group["comments"]:
             w.runs([(comment["reviewer"], "bold"), (f" · {comment['opinion_label']}" if comment["opinion_label"] else "", None),
                     (f" · {fr_datetime(comment['created_at'])}", "muted")])

@@ -7,7 +7,7 @@
    screen reader's place survive every event. Handlers live on the element (el._on) behind one
    dispatcher, so a kept element runs the handler of the latest drawing, never a stale closure. */
 
-var FRENCH = /^fr/.test(document.documentElement.lang || "fr");
+var PAGE_LANG = (document.documentElement.lang || "fr").slice(0, 2);
 
 /* French typography (as fabrique/typography.py): a narrow no-break space before ? ! ;, a no-break
    space before : and inside « », so that a lone « ? » never wraps to its own line. */
@@ -19,20 +19,44 @@ export function typo(text) {
     .replace(/[ \u202f]*»/g, "\u00a0»");
 }
 
+/* Typography follows the language of the text, not the page's: a template's French text keeps its
+   French spaces on an English page, and an English one gets none on a French page. */
+function typoIn(lang, text) { return /^fr/.test(lang) ? typo(text) : String(text); }
+
+/* The language of the text appended to el: its own lang attribute (set by h() before its children
+   are appended), else the page's. */
+function langOf(el) { return (el.getAttribute && el.getAttribute("lang")) || PAGE_LANG; }
+
+/* Give the text nodes of el built before it had a language (its nested children) the typography of
+   that language, unless a nearer element says another one. */
+function retypo(el, lang) {
+  var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+  for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node._raw === undefined) continue;
+    var holder = node.parentNode;
+    while (holder !== el && !holder.hasAttribute("lang")) holder = holder.parentNode;
+    if (holder === el && holder.nodeName !== "TEXTAREA") node.nodeValue = typoIn(lang, node._raw);
+  }
+}
+
 function dispatch(ev) {
   var fn = this._on && this._on[ev.type];
   if (fn) return fn.call(this, ev);
 }
 
 /* Build an element. Text always goes through textContent, so nothing typed by anyone can become
-   markup. attrs: {class, text, on: {click: fn}, …any attribute}; children may be nested arrays. */
+   markup. attrs: {class, text, on: {click: fn}, lang, …any attribute}; children may be nested arrays.
+   lang is the language of the element's text (a template's): written only when it is not the
+   page's, so a page in the template's language carries no lang attribute inside. */
 export function h(tag, attrs) {
   var el = document.createElement(tag);
   attrs = attrs || {};
+  var lang = attrs.lang && attrs.lang !== PAGE_LANG ? attrs.lang : null;
+  if (lang) el.setAttribute("lang", lang);
   Object.keys(attrs).forEach(function (key) {
     var value = attrs[key];
-    if (value === null || value === undefined || value === false) return;
-    if (key === "text") el.textContent = FRENCH ? typo(value) : value;
+    if (value === null || value === undefined || value === false || key === "lang") return;
+    if (key === "text") el.textContent = typoIn(langOf(el), value);
     else if (key === "class") el.className = value;
     else if (key === "on") {
       el._on = value;
@@ -40,15 +64,56 @@ export function h(tag, attrs) {
     } else el.setAttribute(key, value === true ? "" : value);
   });
   for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+  if (lang) retypo(el, lang);
   return el;
+}
+
+/* Give an element kept across redraws (its text set directly) the language of its text. */
+export function setLang(el, lang) {
+  if (lang && lang !== PAGE_LANG) { if (el.getAttribute("lang") !== lang) el.setAttribute("lang", lang); }
+  else if (el.hasAttribute("lang")) el.removeAttribute("lang");
+}
+
+/* A translated sentence with `node` (text in another language, say) in place of its {name}. */
+export function around(sentence, name, node) {
+  var at = sentence.indexOf("{" + name + "}");
+  return at === -1 ? [sentence] : [sentence.slice(0, at), node, sentence.slice(at + name.length + 2)];
+}
+
+/* A translated sentence as text and nodes, its {name} placeholders filled from `values`: each method
+   word the template's vocabulary puts in (« piste de projet », vocabulary.js) carries the template's
+   language `lang` when the page is in another one. */
+export function withWords(sentence, vocabulary, lang, values) {
+  var words = /\{([A-Za-z_]+)(?:\.([a-z]+)|((?:\|[^|}]*)+))\}/g, out = [], last = 0, match;
+  function plain(text) {
+    Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(values[k])); });
+    return text;
+  }
+  if (!lang || lang === PAGE_LANG) return plain(window.FabriqueVocabulary.fill(sentence, vocabulary));
+  while ((match = words.exec(sentence))) {
+    var word = window.FabriqueVocabulary.fill(match[0], vocabulary);
+    if (word === match[0]) continue;   // not a method word: one of the values
+    out.push(plain(sentence.slice(last, match.index)), inLang(lang, word));
+    last = words.lastIndex;
+  }
+  out.push(plain(sentence.slice(last)));
+  return out.filter(function (part) { return part !== ""; });
+}
+
+/* Text in `lang` (a template's) among text in the page's language: a span carrying lang when the
+   two differ, else the text itself. */
+export function inLang(lang, text) {
+  return lang && lang !== PAGE_LANG ? h("span", { lang: lang }, text) : text;
 }
 
 export function append(el, child) {
   if (child === null || child === undefined || child === false) return;
   if (Array.isArray(child)) { child.forEach(function (c) { append(el, c); }); return; }
   if (typeof child === "object") { el.appendChild(child); return; }
-  // What is typed into a field stays as typed; what is shown gets French typography.
-  el.appendChild(document.createTextNode(FRENCH && el.nodeName !== "TEXTAREA" ? typo(child) : String(child)));
+  // What is typed into a field stays as typed; what is shown gets the typography of its language.
+  var node = document.createTextNode(el.nodeName === "TEXTAREA" ? String(child) : typoIn(langOf(el), child));
+  node._raw = String(child);
+  el.appendChild(node);
 }
 
 function keyOf(node) {

@@ -19,12 +19,22 @@
   /* The stage reaches every screen of an atelier alike, its phase titles in French: show them in
      this browser's language (a template's own title stays as written unless it is an interface
      text, such as « Clôture »; the server's refusals name phases the same way). */
+  var templateLang = (boot.template && boot.template.language) || "fr";
+  var interfaceTitles = {};
+  function localTitle(item) {
+    if (!item.title) return;
+    if (messages[item.title]) interfaceTitles[messages[item.title]] = true;
+    item.title = t(item.title);
+  }
   function localStage(stage) {
     if (!stage) return stage;
-    if (stage.title) stage.title = t(stage.title);
-    (stage.phases || []).forEach(function (phase) { if (phase.title) phase.title = t(phase.title); });
+    localTitle(stage);
+    (stage.phases || []).forEach(localTitle);
     return stage;
   }
+  /* The language of a phase title as shown: the page's when it was translated, else the template's
+     (screens mark it with lang, dom.js). */
+  function titleLang(title) { return interfaceTitles[title] ? null : templateLang; }
   if (boot.state) localStage(boot.state.stage);
 
   function uuid() {
@@ -287,6 +297,6 @@
 
   window.Fabrique = {
     boot: boot, t: t, uuid: uuid, connect: connect, Outbox: Outbox, applyDelta: applyDelta,
-    formatTimer: formatTimer, timerRemaining: timerRemaining, byId: byId
+    formatTimer: formatTimer, timerRemaining: timerRemaining, byId: byId, titleLang: titleLang
   };
 })();

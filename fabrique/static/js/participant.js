@@ -5,7 +5,7 @@
    elements stay, so focus, scroll and typing survive. One phase module per kind of phase. The
    sticky bar at the bottom is always in view: what is left to place in this phase, the outcome
    of the last action, and the page's one status region that says it aloud. */
-import { F, OFFLINE, boot, h, key, notice, plural, setNotice, state, t, ui } from "./phone/core.js";
+import { F, OFFLINE, boot, fromTemplate, h, key, notice, plural, setNotice, state, t, ui } from "./phone/core.js";
 import { patch } from "./dom.js";
 import { welcome } from "./phone/persona.js";
 import { paradoxCounter, paradoxes } from "./phone/paradoxes.js";
@@ -44,9 +44,9 @@ function header(s) {
         ui.online ? t("Connecté") : t("Hors ligne"))),
     persona ? h("div", { class: "persona-chip", style: "--persona:" + persona.color },
       h("img", { src: persona.illustration, alt: "", width: 40, height: 40 }),
-      h("span", null, h("strong", null, s.me.pseudonym), " · ", t("vous êtes"), " ", persona.name, ", ", persona.label.toLowerCase())) : null,
+      h("span", null, h("strong", null, s.me.pseudonym), " · ", t("vous êtes"), " ", persona.name, ", ", fromTemplate(persona.label.toLowerCase()))) : null,
     h("div", { class: "phase-line" },
-      h("h1", { id: "phase-title", tabindex: "-1" }, stage.title),
+      h("h1", { id: "phase-title", tabindex: "-1", lang: F.titleLang(stage.title) }, stage.title),
       h("span", { class: "phase-count" }, t("Phase {i} sur {n}", { i: stage.index + 1, n: stage.count })),
       h("span", { id: "timer", class: "timer", role: "timer", "aria-live": "off" })),
     stage.locked ? h("p", { class: "locked" }, t("Phase verrouillée par l'animation : les contributions sont closes.")) : null,

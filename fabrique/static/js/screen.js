@@ -2,7 +2,7 @@
    Everything is drawn from the aggregated snapshot (state.py: screen_state) at every change;
    a 250 ms tick only refreshes the timer. Text typed by participants only ever goes through
    textContent (dom.js h); what does not fit waits for the next page (nothing on this screen scrolls). */
-import { F, JOIN_KINDS, beginImages, boot, endImages, h, nextPage, notePages, t, ui } from "./projector/core.js";
+import { F, JOIN_KINDS, LANG, beginImages, boot, endImages, h, nextPage, notePages, t, ui } from "./projector/core.js";
 import { renderCloture, renderConvergence } from "./projector/engagements.js";
 import { fitClamps, fitColumns, fitEngagements, regrowEngagements } from "./projector/fit.js";
 import { header, joinStrip, updateTimer } from "./projector/head.js";
@@ -16,7 +16,7 @@ var PAGE_MS = 12000;
 function renderOther(state) {
   var stage = state.stage || {};
   return h("div", { class: "view view-other" },
-    stage.instructions ? h("p", { class: "welcome", text: stage.instructions }) : null);
+    stage.instructions ? h("p", { class: "welcome", lang: LANG, text: stage.instructions }) : null);
 }
 
 var VIEWS = {

@@ -1,4 +1,5 @@
 /* The console's top bar: atelier identity and join link, the phase stepper, lock, timer, connection. */
+import { setLang } from "../dom.js";
 import { F, act, actionButton, announce, errorArea, h, icon, plainButton, refreshDisabled, root, setOff, showError, sigs, t, toast, ui, vh } from "./core.js";
 
 var everConnected = false;
@@ -91,6 +92,7 @@ function renderBar(s) {
   var list = phases(s);
   phaseEyebrow.textContent = t("Phase {n} sur {count}", { n: st.index + 1, count: st.count });
   phaseTitle.textContent = st.title;
+  setLang(phaseTitle, F.titleLang(st.title));
   phaseBadge.textContent = st.locked ? t("Verrouillée : contributions closes") : t("Ouverte aux contributions");
   phaseBadge.className = "fc-badge " + (st.locked ? "is-locked" : "is-open");
 
@@ -106,6 +108,7 @@ function renderBar(s) {
   var prev = list[st.index - 1], next = list[st.index + 1];
   prevButton.title = prev ? t("Revenir à : {title}", { title: prev.title }) : t("Vous êtes à la première phase");
   nextLabel.textContent = next ? (st.index + 2) + ". " + next.title : t("Dernière phase");
+  setLang(nextLabel, next ? F.titleLang(next.title) : null);
 
   if (lastPhaseIndex !== st.index) {
     lastPhaseIndex = st.index;
@@ -178,7 +181,7 @@ function renderSteps(s) {
     var status = current ? "is-current" : (i < st.index ? "is-past" : "is-future");
     var b = actionButton("step-" + i, [
       h("span", { class: "fc-step-num", "aria-hidden": "true" }, current && st.locked ? "🔒" : String(i + 1)),
-      h("span", { class: "fc-step-title" }, phase.title),
+      h("span", { class: "fc-step-title", lang: F.titleLang(phase.title) }, phase.title),
       current ? vh(t("(phase en cours)")) : null
     ], function () { gotoIndex(i); }, { cls: "fc-step " + status, title: (i + 1) + ". " + phase.title });
     if (current) b.setAttribute("aria-current", "step");

@@ -1,5 +1,5 @@
 /* Convergence: the engagements board, one column per theme with its pool of pistes. */
-import { act, actionButton, errorArea, expanded, h, icon, isOff, personaById, personaDot, personaLabel, plainButton, plural, refreshDisabled, root, safeColor, shorten, showError, sigs, t, themeTitle, tpl, ui, valueById, vh } from "./core.js";
+import { LANG, act, actionButton, errorArea, expanded, h, icon, isOff, personaById, personaDot, personaLabel, plainButton, plural, refreshDisabled, root, safeColor, shorten, showError, sigs, t, themeTitle, tpl, ui, valueById, vh, tw } from "./core.js";
 import { renderEngCard } from "./engagement.js";
 
 // ---------------------------------------------------------------------------------------
@@ -27,7 +27,7 @@ var convTotals = h("p", { class: "fc-conv-totals" });
 var convColsBox = h("div", { class: "fc-conv-cols" });
 var convWrap = h("details", { class: "fc-panel fc-conv", id: "fc-conv" },
   h("summary", { class: "fc-conv-summary-line", "data-key": "conv-toggle" },
-    h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, t("Convergence : {engagement.les}")), " ", convSummary),
+    h("h2", { class: "fc-summary-title", id: "fc-conv-title" }, tw("Convergence : {engagement.les}")), " ", convSummary),
   h("div", { class: "fc-conv-top" }, convValues, convTotals),
   errorArea("conv"),
   convColsBox);
@@ -186,7 +186,7 @@ function renderValueReminder(s) {
   convValues.appendChild(h("ol", { class: "fc-value-chips" }, top.map(function (v) {
     var d = valueById[v.id];
     return h("li", { class: "fc-value-chip", title: d && d.description ? d.description : null },
-      h("strong", {}, d ? d.label : v.id), " ",
+      h("strong", { lang: d ? LANG : null }, d ? d.label : v.id), " ",
       h("span", { class: "fc-value-points" }, plural(v.points, t("{n} pt", { n: v.points }), t("{n} pts", { n: v.points }))));
   })));
 }
@@ -221,7 +221,7 @@ function convColumn(th) {
     col.title.focus();
   }, { cls: "fc-btn-small fc-new-unfold", expanded: "false" });
   col.form = h("form", { class: "fc-new", novalidate: true, "aria-labelledby": "fc-new-head-" + id },
-    h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, t("{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}")),
+    h("h4", { class: "fc-new-head", id: "fc-new-head-" + id }, tw("{Engagement|Nouveau|Nouvelle|Nouvel} {engagement.sg}")),
     h("label", { for: titleId }, t("Titre")), col.title,
     h("label", { for: purposeId }, t("Pour … (le bénéfice pour l'habitant)")), col.purpose,
     col.pickedNote, col.atQuota,
@@ -242,11 +242,11 @@ function convColumn(th) {
   col.poolEmpty = h("p", { class: "fc-empty" });
   col.el = h("section", { class: "fc-conv-col", "data-theme": id, style: "--theme:" + safeColor(th.color), "aria-labelledby": "fc-conv-col-" + id },
     h("header", { class: "fc-conv-head" },
-      h("h3", { class: "fc-conv-col-title", id: "fc-conv-col-" + id }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), th.title),
+      h("h3", { class: "fc-conv-col-title", id: "fc-conv-col-" + id }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), h("span", { lang: LANG }, th.title)),
       col.quota),
     col.engEmpty, col.engList, col.unfold, col.form,
     h("div", { class: "fc-pool-wrap" },
-      h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, t("Vivier : {piste.pl} à rattacher"), " ", col.poolCount),
+      h("h4", { class: "fc-pool-head", id: "fc-pool-head-" + id }, tw("Vivier : {piste.pl} à rattacher"), " ", col.poolCount),
       h("p", { class: "fc-hint" }, t("{Piste|Les plus soutenus|Les plus soutenues} d'abord. Cochez-en pour les joindre {engagement|au nouveau|à la nouvelle|au nouvel} {engagement.sg}.")),
       col.poolEmpty,
       h("div", { class: "fc-pool-scroll" }, col.poolList)));

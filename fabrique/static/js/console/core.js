@@ -1,6 +1,6 @@
 /* The console's shared part: lookups from the template, the state every panel reads (ui), buttons
    that send actions and stay focusable while they wait, message areas, and focus kept across redraws. */
-import { h, plural } from "../dom.js";
+import { h, inLang, plural, withWords } from "../dom.js";
 
 var F = window.Fabrique;
 var boot = F.boot;
@@ -8,6 +8,13 @@ var tpl = boot.template || {};
 var vocab = tpl.vocabulary || {};
 /* Translate, with the method words of the template's vocabulary ("{piste.ce}" → "cette piste d'action"). */
 var t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), vocab), values); };
+/* The template's texts are in its language: elements holding them carry `lang: LANG` (dom.js writes
+   it only when the page is in another language); fromTemplate() marks one among interface text,
+   unless `known` is given and empty (a fallback label, which is interface text). */
+var LANG = tpl.language || "fr";
+function fromTemplate(text, known) { return arguments.length > 1 && !known ? text : inLang(LANG, text); }
+/* t() for text shown in an element: the method words it puts in carry the template's language. */
+function tw(text, values) { return withWords(F.t(text), vocab, LANG, values); }
 var personaById = F.byId(tpl.personas);
 var themeById = F.byId(tpl.themes);
 var horizonById = F.byId(tpl.horizons);
@@ -251,4 +258,4 @@ function restoreFocus(key, near) {
   }
 }
 
-export { F, h, t, boot, tpl, vocab, personaById, themeById, horizonById, valueById, paradoxById, ACTED_KINDS, PISTE_KINDS, busy, awaiting, modes, closeOnAggregate, expanded, cards, errors, pendingFocus, toastTimer, sigs, plural, norm, shorten, safeColor, personaLabel, themeTitle, horizonLabel, shortHorizon, vh, icon, personaDot, actionButton, plainButton, isOff, setOff, applyOff, refreshDisabled, errorArea, showError, announce, act, release, settleAwaiting, ui, root, toast, activeKey, nearKeys, restoreFocus };
+export { F, LANG, fromTemplate, h, t, tw, boot, tpl, vocab, personaById, themeById, horizonById, valueById, paradoxById, ACTED_KINDS, PISTE_KINDS, busy, awaiting, modes, closeOnAggregate, expanded, cards, errors, pendingFocus, toastTimer, sigs, plural, norm, shorten, safeColor, personaLabel, themeTitle, horizonLabel, shortHorizon, vh, icon, personaDot, actionButton, plainButton, isOff, setOff, applyOff, refreshDisabled, errorArea, showError, announce, act, release, settleAwaiting, ui, root, toast, activeKey, nearKeys, restoreFocus };

@@ -1,6 +1,6 @@
 /* One engagement card of the convergence board: view, edit form, linked pistes, traceability. */
 import { HOW_MAX, authorBadges, convOptSig, engCards, engCloseOnAggregate, engModes, engagementsOf, linkSelect, personaAvatar, placeChildren, renderConvergence, statusTag, supportsDot } from "./convergence.js";
-import { act, actionButton, errorArea, h, icon, isOff, pendingFocus, personaLabel, plainButton, plural, refreshDisabled, restoreFocus, setOff, shorten, showError, t, ui, vh } from "./core.js";
+import { act, fromTemplate, personaById, actionButton, errorArea, h, icon, isOff, pendingFocus, personaLabel, plainButton, plural, refreshDisabled, restoreFocus, setOff, shorten, showError, t, ui, vh } from "./core.js";
 
 // One engagement card -------------------------------------------------------------------------
 
@@ -281,7 +281,7 @@ function buildTrace(rec, e) {
     var label = personaLabel(x[0]);
     return h("li", { class: "fc-trace-item", title: t("{persona} : {n} (auteurs et gommettes)", { persona: label, n: x[1] }) },
       personaAvatar(x[0], 26),
-      h("span", { class: "fc-trace-name" }, label),
+      h("span", { class: "fc-trace-name" }, fromTemplate(label, personaById[x[0]])),
       h("strong", { class: "fc-trace-n" }, String(x[1])),
       vh(" " + t("(auteurs et gommettes)")));
   })));

@@ -1,5 +1,5 @@
 /* Moderation of pistes: filter, hide, edit, merge and unmerge, cards kept from one aggregate to the next. */
-import { F, PISTE_KINDS, act, actionButton, cards, closeOnAggregate, errorArea, expanded, h, horizonLabel, icon, isOff, modes, norm, pendingFocus, personaDot, personaLabel, plainButton, plural, refreshDisabled, restoreFocus, safeColor, setOff, shortHorizon, shorten, showError, sigs, t, themeById, themeTitle, tpl, ui, vh, vocab } from "./core.js";
+import { F, LANG, PISTE_KINDS, fromTemplate, horizonById, personaById, act, actionButton, cards, closeOnAggregate, errorArea, expanded, h, horizonLabel, icon, isOff, modes, norm, pendingFocus, personaDot, personaLabel, plainButton, plural, refreshDisabled, restoreFocus, safeColor, setOff, shortHorizon, shorten, showError, sigs, t, themeById, themeTitle, tpl, ui, vh, vocab, tw } from "./core.js";
 import { foldForPhase, foldPanel } from "./fold.js";
 
 // Main column: moderation --------------------------------------------------------------------
@@ -13,7 +13,7 @@ var themeSections = {};
 // Folded until the pistes phase: before it there is nothing to moderate.
 var moderation = foldPanel({ class: "fc-moderation", id: "fc-moderation", "aria-labelledby": "fc-mod-title" },
   h("span", { class: "fc-panel-head" },
-    h("h2", { id: "fc-mod-title", tabindex: "-1" }, t("Modération des {piste.pl}")),
+    h("h2", { id: "fc-mod-title", tabindex: "-1" }, tw("Modération des {piste.pl}")),
     modCounts),
   h("div", { class: "fc-fold-body" }, h("div", { class: "fc-mod-tools" },
     h("label", { for: "fc-filter", class: "fc-filter-label" }, t("Filtrer")),
@@ -34,8 +34,8 @@ function themeSection(id) {
   var empty = h("p", { class: "fc-empty fc-theme-empty" });
   var el = h("section", { class: "fc-theme", style: "--theme:" + safeColor(th.color), "aria-labelledby": "fc-theme-" + id },
     h("h3", { class: "fc-theme-title", id: "fc-theme-" + id },
-      h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), h("span", {}, th.title), " ",
-      th.subtitle ? h("span", { class: "fc-theme-sub" }, th.subtitle) : null, " ", count),
+      h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), h("span", { lang: themeById[id] ? LANG : null }, th.title), " ",
+      th.subtitle ? h("span", { class: "fc-theme-sub", lang: LANG }, th.subtitle) : null, " ", count),
     empty, list);
   themesBox.appendChild(el);
   themeSections[id] = { el: el, count: count, list: list, empty: empty };
@@ -192,8 +192,8 @@ function buildCard(rec, p, byId, m) {
         : vh(t("Visible"));
   body.appendChild(h("div", { class: "fc-card-head" },
     status,
-    h("span", { class: "fc-horizon", title: horizonLabel(p.horizon) }, shortHorizon(p.horizon)),
-    h("span", { class: "fc-author" }, personaDot(p.persona_id), personaLabel(p.persona_id)),
+    h("span", { class: "fc-horizon", title: horizonLabel(p.horizon), lang: horizonById[p.horizon] ? LANG : null }, shortHorizon(p.horizon)),
+    h("span", { class: "fc-author" }, personaDot(p.persona_id), fromTemplate(personaLabel(p.persona_id), personaById[p.persona_id])),
     h("span", { class: "fc-spacer" }),
     h("span", { class: "fc-id" }, vh(t("{piste.sg} n°")), "#" + id),
     rec.supports));
@@ -268,10 +268,10 @@ function buildEditForm(rec, p) {
   text.addEventListener("input", count);
   count();
   var theme = h("select", { id: themeId, "data-key": "edit-theme-" + id }, (tpl.themes || []).map(function (th) {
-    return h("option", { value: th.id, selected: th.id === p.theme_id }, th.title);
+    return h("option", { value: th.id, selected: th.id === p.theme_id, lang: LANG }, th.title);
   }));
   var horizon = h("select", { id: horizonId, "data-key": "edit-horizon-" + id }, (tpl.horizons || []).map(function (hz) {
-    return h("option", { value: hz.id, selected: hz.id === p.horizon }, hz.label);
+    return h("option", { value: hz.id, selected: hz.id === p.horizon, lang: LANG }, hz.label);
   }));
   var tags = h("input", { id: tagsId, type: "text", "data-key": "edit-tags-" + id, autocomplete: "off", dir: "auto",
     "aria-describedby": tagsId + "-hint", value: (p.hashtags || []).join(", ") });

@@ -1,5 +1,5 @@
 /* Participation: who joined, by persona and college, who contributed to this phase. */
-import { ACTED_KINDS, h, personaById, personaDot, personaLabel, plural, safeColor, sigs, t, tpl, vh } from "./core.js";
+import { ACTED_KINDS, LANG, fromTemplate, h, personaById, personaDot, personaLabel, plural, safeColor, sigs, t, tpl, vh } from "./core.js";
 
 // Participation ----------------------------------------------------------------------------------
 // The join QR code on the console too: the facilitator can show it on a laptop without the projector.
@@ -66,7 +66,7 @@ function renderParticipation(s) {
     var n = byPersona[p.id] || 0;
     partPersonas.appendChild(h("li", { class: "fc-persona" + (n ? "" : " is-zero"), style: "--c:" + safeColor(p.color) },
       h("img", { src: p.illustration, alt: "", width: "36", height: "36", loading: "lazy" }),
-      h("span", { class: "fc-persona-label" }, p.label),
+      h("span", { class: "fc-persona-label", lang: LANG }, p.label),
       h("span", { class: "fc-persona-count" }, String(n))));
   });
   var others = Object.keys(byPersona).filter(function (id) { return !personaById[id]; });
@@ -101,7 +101,7 @@ function renderParticipation(s) {
       h("td", {}, h("span", { class: "fc-ui.online-dot" + (p.online ? " is-on" : ""), "aria-hidden": "true",
         title: p.online ? t("en ligne") : t("hors ligne") }), vh(p.online ? t("en ligne") : t("hors ligne"))),
       h("td", { class: "fc-pseudo", dir: "auto" }, p.pseudonym),
-      h("td", { class: "fc-persona-cell" }, p.persona_id ? [personaDot(p.persona_id), personaLabel(p.persona_id)] : h("span", { class: "fc-muted" }, "—")),
+      h("td", { class: "fc-persona-cell" }, p.persona_id ? [personaDot(p.persona_id), fromTemplate(personaLabel(p.persona_id), personaById[p.persona_id])] : h("span", { class: "fc-muted" }, "—")),
       h("td", { dir: "auto", class: "fc-col-college" }, p.college || h("span", { class: "fc-muted" }, "—")),
       h("td", { class: "fc-acted-cell" }, p.acted
         ? [h("span", { "aria-hidden": "true", class: "fc-check-mark", title: t("a contribué à cette phase") }, "✓"), vh(t("a contribué à cette phase"))]

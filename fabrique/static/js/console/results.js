@@ -1,5 +1,6 @@
 /* Results of the current phase (the others folded under « Tous les résultats »). */
-import { PISTE_KINDS, h, icon, paradoxById, plural, safeColor, shorten, sigs, t, themeById, themeTitle, valueById } from "./core.js";
+import { append, around, inLang } from "../dom.js";
+import { F, LANG, PISTE_KINDS, fromTemplate, h, icon, paradoxById, plural, safeColor, shorten, sigs, t, themeById, themeTitle, valueById, tw } from "./core.js";
 
 // Results --------------------------------------------------------------------------------------
 var resultsTitle = h("h2", { id: "fc-results-title" });
@@ -18,7 +19,7 @@ function barList(rows, max, opts) {
   return h("ol", { class: "fc-bars" + (opts.cls ? " " + opts.cls : "") }, rows.map(function (r) {
     var pct = max ? Math.round(100 * r.value / max) : 0;
     return h("li", { class: "fc-meter", style: r.color ? "--c:" + safeColor(r.color) : null },
-      h("span", { class: "fc-bar-label", dir: "auto", title: r.title || r.label }, r.label),
+      h("span", { class: "fc-bar-label", dir: "auto", title: r.title || r.label, lang: r.known ? LANG : null }, r.label),
       h("span", { class: "fc-bar-value" }, r.valueText || String(r.value)),
       h("span", { class: "fc-bar-track", "aria-hidden": "true" }, h("span", { class: "fc-bar-fill", style: "width:" + pct + "%" })));
   }));
@@ -27,22 +28,22 @@ function barList(rows, max, opts) {
 function paradoxResults(s) {
   var rows = (s.paradoxes || []).map(function (p) {
     var d = paradoxById[p.id];
-    return { label: d ? d.title : p.id, value: p.count, valueText: String(p.count) };
+    return { label: d ? d.title : p.id, known: !!d, value: p.count, valueText: String(p.count) };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Classement des {paradox.pl}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("Classement des {paradox.pl}")),
     max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("{Paradox|Aucun|Aucune} {paradox.sg} {paradox|marqué|marquée} pour l'instant.")));
 }
 
 function valueResults(s) {
   var rows = (s.values || []).map(function (v) {
     var d = valueById[v.id];
-    return { label: d ? d.label : v.id, value: v.points,
+    return { label: d ? d.label : v.id, known: !!d, value: v.points,
       valueText: t("{points} pts · {voters} pers.", { points: v.points, voters: v.voters }) };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
   var words = (s.words || []).slice(0, 16);
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Points par {value.sg}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("Points par {value.sg}")),
     max ? barList(rows, max) : h("p", { class: "fc-muted" }, t("Aucun point attribué pour l'instant.")),
     words.length ? h("ul", { class: "fc-chips fc-words", "aria-label": t("Mots associés") }, words.map(function (w) {
       return h("li", { class: "fc-chip" }, h("span", { dir: "auto" }, w.word), " ", h("strong", {}, "×" + w.count));
@@ -52,31 +53,31 @@ function valueResults(s) {
 function coverageResults(s) {
   var rows = (s.themes || []).map(function (th) {
     var c = th.coverage || {};
-    return { label: themeTitle(th.id), value: c.pistes || 0, color: (themeById[th.id] || {}).color, thin: c.thin,
+    return { label: themeTitle(th.id), known: !!themeById[th.id], value: c.pistes || 0, color: (themeById[th.id] || {}).color, thin: c.thin,
       valueText: t("{n} {piste.pl} · {p} habitants", { n: c.pistes || 0, p: c.personas || 0 }) };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
   var thin = rows.filter(function (r) { return r.thin; }).map(function (r) { return r.label; });
-  return h("div", { class: "fc-result" }, h("h3", {}, t("Couverture des {theme.pl}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("Couverture des {theme.pl}")),
     barList(rows, max, { cls: "fc-bars-themes" }),
-    thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), t("Peu de {piste.pl} : {themes}", { themes: thin.join(", ") })) : null);
+    thin.length ? h("p", { class: "fc-warn" }, icon("⚠"), around(t("Peu de {piste.pl} : {themes}"), "themes", fromTemplate(thin.join(", ")))) : null);
 }
 
 function revesResults(s) {
   var rows = (s.themes || []).map(function (th) {
-    return { label: themeTitle(th.id), value: (th.reves || []).length, color: (themeById[th.id] || {}).color };
+    return { label: themeTitle(th.id), known: !!themeById[th.id], value: (th.reves || []).length, color: (themeById[th.id] || {}).color };
   });
   var max = Math.max.apply(null, [0].concat(rows.map(function (r) { return r.value; })));
-  return h("div", { class: "fc-result" }, h("h3", {}, t("{Reve.pl} {reve|affichés|affichées} par {theme.sg}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("{Reve.pl} {reve|affichés|affichées} par {theme.sg}")),
     max ? barList(rows, max, { cls: "fc-bars-themes" }) : h("p", { class: "fc-muted" }, t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant.")));
 }
 
 function topResults(s) {
-  return h("div", { class: "fc-result" }, h("h3", {}, t("{Piste.pl} en tête, par {theme.sg}")),
+  return h("div", { class: "fc-result" }, h("h3", {}, tw("{Piste.pl} en tête, par {theme.sg}")),
     (s.themes || []).map(function (th) {
       var top = (th.top || []).slice(0, 3);
       return h("div", { class: "fc-top-theme", style: "--c:" + safeColor((themeById[th.id] || {}).color) },
-        h("h4", {}, themeTitle(th.id)),
+        h("h4", { lang: themeById[th.id] ? LANG : null }, themeTitle(th.id)),
         top.length ? h("ol", { class: "fc-top" }, top.map(function (p) {
           return h("li", {}, h("span", { class: "fc-top-text", dir: "auto", title: shorten(p.text, 300) }, shorten(p.text, 110)),
             h("span", { class: "fc-top-count" }, plural(p.supports, t("{n} gommette", { n: p.supports }), t("{n} gommettes", { n: p.supports }))));
@@ -89,8 +90,10 @@ function renderResults(s) {
   var sig = JSON.stringify([st.kind, st.title, st.instructions, s.paradoxes, s.values, s.words, s.themes]);
   if (sigs.results === sig) return;
   sigs.results = sig;
-  resultsTitle.textContent = t("Résultats : {title}", { title: st.title });
-  instructionsEl.textContent = st.instructions ? t("Consigne : {text}", { text: st.instructions }) : "";
+  resultsTitle.textContent = "";
+  append(resultsTitle, around(t("Résultats : {title}"), "title", inLang(F.titleLang(st.title), st.title)));
+  instructionsEl.textContent = "";
+  if (st.instructions) append(instructionsEl, around(t("Consigne : {text}"), "text", fromTemplate(st.instructions)));
   var builders = { paradoxes: paradoxResults, valeurs: valueResults, reves: revesResults, pistes: coverageResults, vote: topResults };
   var now = [];
   if (st.kind === "paradoxes") now = ["paradoxes"];

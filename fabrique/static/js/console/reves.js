@@ -1,5 +1,5 @@
 /* Moderation of rêves, grouped by theme. */
-import { PISTE_KINDS, act, actionButton, errorArea, h, personaDot, personaLabel, plural, safeColor, shorten, sigs, t, themeById, themeTitle } from "./core.js";
+import { PISTE_KINDS, act, fromTemplate, personaById, actionButton, errorArea, h, personaDot, personaLabel, plural, safeColor, shorten, sigs, t, themeById, themeTitle, tw } from "./core.js";
 import { foldForPhase, foldPanel } from "./fold.js";
 import { moderation } from "./moderation.js";
 
@@ -7,7 +7,7 @@ var revesBody = h("div", { class: "fc-reves-body" });
 var revesCount = h("span", { class: "fc-mod-counts" });
 // Open during the rêves phase only; folded (its counts in view) before and after.
 var revesPanel = foldPanel({ class: "fc-reves", id: "fc-reves", "aria-labelledby": "fc-reves-title" },
-  h("span", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, t("Modération des {reve.pl}")), revesCount),
+  h("span", { class: "fc-panel-head" }, h("h2", { id: "fc-reves-title" }, tw("Modération des {reve.pl}")), revesCount),
   h("div", { class: "fc-fold-body" }, errorArea("reves"), revesBody));
 
 // ---------------------------------------------------------------------------------------
@@ -39,23 +39,23 @@ function renderReves(s) {
     var reves = th.reves || [];
     if (!reves.length) return;
     grid2.appendChild(h("section", { class: "fc-theme fc-reve-theme", style: "--theme:" + safeColor((themeById[th.id] || {}).color) },
-      h("h3", { class: "fc-theme-title" }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), themeTitle(th.id), " ",
+      h("h3", { class: "fc-theme-title" }, h("span", { class: "fc-theme-swatch", "aria-hidden": "true" }), fromTemplate(themeTitle(th.id), themeById[th.id]), " ",
         h("span", { class: "fc-theme-count" }, plural(reves.length, t("{n} {reve.sg}", { n: reves.length }), t("{n} {reve.pl}", { n: reves.length })))),
       h("ul", { class: "fc-reve-list" }, reves.map(function (r) {
         return h("li", { class: "fc-reve" },
           h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
-          h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-author" }, personaDot(r.persona_id), personaLabel(r.persona_id)),
+          h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-author" }, personaDot(r.persona_id), fromTemplate(personaLabel(r.persona_id), personaById[r.persona_id])),
             actionButton("rhide-" + r.id, t("Masquer"), function () { hideReve(r.id, true); },
               { label: t("Masquer {reve.le} n°{id}", { id: r.id }), cls: "fc-btn-small" })));
       }))));
   });
   revesBody.appendChild(grid2);
   if (hidden.length) {
-    revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, t("{Reve.pl} {reve|masqués|masquées}")));
+    revesBody.appendChild(h("h3", { class: "fc-hidden-title" }, tw("{Reve.pl} {reve|masqués|masquées}")));
     revesBody.appendChild(h("ul", { class: "fc-reve-list fc-reve-hidden" }, hidden.map(function (r) {
       return h("li", { class: "fc-reve is-hidden" },
         h("p", { class: "fc-reve-text", dir: "auto" }, shorten(r.text, 400)),
-        h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-muted" }, themeTitle(r.theme_id)),
+        h("div", { class: "fc-reve-meta" }, h("span", { class: "fc-muted" }, fromTemplate(themeTitle(r.theme_id), themeById[r.theme_id])),
           actionButton("rshow-" + r.id, t("Réafficher"), function () { hideReve(r.id, false); },
             { label: t("Réafficher {reve.le} n°{id}", { id: r.id }), cls: "fc-btn-small" })));
     })));

@@ -1,5 +1,5 @@
 /* Convergence: support the engagements that matter to my persona, as they form. */
-import { act, allowed, h, instructions, notice, t, template } from "./core.js";
+import { LANG, tw, act, allowed, h, instructions, notice, t, template } from "./core.js";
 
 export function convergence(s) {
   var supported = s.mine.engagement_supports || [];
@@ -8,16 +8,16 @@ export function convergence(s) {
   var engagements = s.board.filter(function (e) { return e.title !== undefined; });
   if (!engagements.length) {
     return h("section", { class: "card", "data-key": "convergence-wait" }, instructions(s.stage),
-      h("p", null, t("L'animation rassemble {piste.les} en {engagement.pl} : suivez à l'écran.")));
+      h("p", null, tw("L'animation rassemble {piste.les} en {engagement.pl} : suivez à l'écran.")));
   }
   return h("section", { "data-key": "convergence" },
     instructions(s.stage),
-    h("p", null, t("Soutenez {engagement.les} qui comptent pour votre habitant fictif.")),
+    h("p", null, tw("Soutenez {engagement.les} qui comptent pour votre habitant fictif.")),
     template.themes.map(function (th) {
       var list = engagements.filter(function (e) { return e.theme_id === th.id; });
       if (!list.length) return null;
       return h("section", { class: "vote-theme", "data-key": "conv-" + th.id },
-        h("h2", { class: "theme-title", style: "--theme:" + th.color }, th.title),
+        h("h2", { class: "theme-title", style: "--theme:" + th.color, lang: LANG }, th.title),
         h("ul", { class: "cards" }, list.map(function (e) {
           var on = supported.indexOf(e.id) !== -1;
           var id = "eng-" + e.id;
@@ -28,7 +28,7 @@ export function convergence(s) {
             h("button", {
               type: "button", id: id, class: on ? "primary" : "", "aria-pressed": on ? "true" : "false", "aria-disabled": can ? null : "true",
               on: { click: function () { if (can) act("engagement", "engagement_support", { engagement_id: e.id, supported: !on }, null, id); } }
-            }, on ? t("Je soutiens {engagement.ce} ✓") : t("Soutenir {engagement.ce}")),
+            }, on ? tw("Je soutiens {engagement.ce} ✓") : tw("Soutenir {engagement.ce}")),
             notice("engagement", id));
         })));
     }));

@@ -1,6 +1,6 @@
 /* The phone's shared part: the template's lookups, drafts kept across reloads, the outbox's notices,
    and the one way an action is sent. Every phase module reads from here and draws with h(). */
-import { h, plural } from "../dom.js";
+import { around, h, inLang, plural, withWords } from "../dom.js";
 
 export var F = window.Fabrique;
 export var boot = F.boot;
@@ -8,6 +8,12 @@ export var template = boot.template;
 /* Translate, with the method words of the template's vocabulary ("{piste.ce}" → "cette piste d'action"). */
 export var t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(text), template.vocabulary), values); };
 export var vocab = template.vocabulary || {};
+/* The template's texts are in its language: elements holding them carry `lang: LANG` (dom.js writes
+   it only when the page is in another language); fromTemplate() marks one among interface text. */
+export var LANG = template.language || "fr";
+export function fromTemplate(text) { return inLang(LANG, text); }
+/* t() for text shown in an element: the method words it puts in carry the template's language. */
+export function tw(text, values) { return withWords(F.t(text), vocab, LANG, values); }
 export var themes = F.byId(template.themes);
 export var key = "fabrique:" + boot.state.atelier.join_code + ":" + boot.state.me.id;
 
@@ -66,9 +72,9 @@ export function notice(form, near) {
 }
 
 export function instructions(stage) {
-  return stage.instructions ? h("p", { class: "instructions", "data-key": "instructions" }, stage.instructions) : null;
+  return stage.instructions ? h("p", { class: "instructions", "data-key": "instructions", lang: LANG }, stage.instructions) : null;
 }
 
 export function hashtags(list) { return list.map(function (x) { return "#" + x; }).join(" "); }
 
-export { h, plural };
+export { around, h, plural };

@@ -1,5 +1,5 @@
 /* Paradoxes: mark those that matter most to my persona, within the phase's limit. */
-import { act, allowed, h, instructions, notice, plural, t, template } from "./core.js";
+import { LANG, act, allowed, h, instructions, notice, plural, t, template } from "./core.js";
 
 export function paradoxCounter(s) {
   var n = s.mine.paradoxes.length, max = s.stage.settings.paradox_choices;
@@ -16,11 +16,11 @@ export function paradoxes(s) {
       var id = "paradox-" + p.id;
       var full = !on && chosen.length >= limit;
       return h("li", { class: "card paradox" + (on ? " is-chosen" : ""), "data-key": "card-" + id },
-        h("h2", null, p.title),
-        h("p", null, h("strong", null, t("Atout :")), " ", p.atout),
-        h("p", null, h("strong", null, t("Défi :")), " ", p.defi),
+        h("h2", { lang: LANG }, p.title),
+        h("p", null, h("strong", null, t("Atout :")), " ", h("span", { lang: LANG }, p.atout)),
+        h("p", null, h("strong", null, t("Défi :")), " ", h("span", { lang: LANG }, p.defi)),
         p.figures.length ? h("details", null, h("summary", null, t("Chiffres clés")),
-          h("ul", null, p.figures.map(function (f) { return h("li", null, f); }))) : null,
+          h("ul", { lang: LANG }, p.figures.map(function (f) { return h("li", null, f); }))) : null,
         // aria-disabled, not disabled: a refused tap keeps the focus and says why beside the button.
         h("button", {
           type: "button", id: id, class: on ? "primary" : "", "aria-pressed": on ? "true" : "false",

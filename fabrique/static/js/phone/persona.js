@@ -1,5 +1,5 @@
 /* Accueil and personas: welcome, the rejoin code, the persona card, and choosing one when allowed. */
-import { act, allowed, h, instructions, notice, t, template, ui } from "./core.js";
+import { LANG, act, allowed, fromTemplate, h, instructions, notice, t, template, ui } from "./core.js";
 
 export function personaCard(persona, full) {
   return h("article", { class: "persona-card", style: "--persona:" + persona.color, "data-key": "persona-" + persona.id },
@@ -7,14 +7,14 @@ export function personaCard(persona, full) {
       h("img", { src: persona.illustration, alt: t("Portrait de {name}", { name: persona.name }), width: 96, height: 96 }),
       h("div", null,
         h("h2", null, persona.name),
-        h("p", { class: "persona-label" }, persona.label + " · " + persona.age + " " + t("ans")),
-        h("p", { class: "persona-where" }, persona.occupation + " — " + persona.commune))),
-    h("blockquote", null, "« " + persona.quote + " »"),
+        h("p", { class: "persona-label" }, fromTemplate(persona.label), " · " + persona.age + " " + t("ans")),
+        h("p", { class: "persona-where", lang: LANG }, persona.occupation + " — " + persona.commune))),
+    h("blockquote", { lang: LANG }, "« " + persona.quote + " »"),
     full ? [
-      h("h3", null, t("Sa vie quotidienne")), h("p", null, persona.daily_life),
-      h("h3", null, t("Ses déplacements")), h("p", null, persona.mobility),
-      h("h3", null, t("Ce qui marche pour elle ou lui")), h("ul", null, persona.works.map(function (w) { return h("li", null, w); })),
-      h("h3", null, t("Ce qui ne marche pas")), h("ul", null, persona.does_not_work.map(function (w) { return h("li", null, w); }))
+      h("h3", null, t("Sa vie quotidienne")), h("p", { lang: LANG }, persona.daily_life),
+      h("h3", null, t("Ses déplacements")), h("p", { lang: LANG }, persona.mobility),
+      h("h3", null, t("Ce qui marche pour elle ou lui")), h("ul", { lang: LANG }, persona.works.map(function (w) { return h("li", null, w); })),
+      h("h3", null, t("Ce qui ne marche pas")), h("ul", { lang: LANG }, persona.does_not_work.map(function (w) { return h("li", null, w); }))
     ] : null);
 }
 
@@ -26,7 +26,7 @@ function choosePersona(s) {
       return h("li", { "data-key": "pick-" + p.id }, h("button", {
         type: "button", class: "persona-pick", "aria-pressed": mineNow ? "true" : "false", id: "pick-" + p.id,
         on: { click: function () { act("persona", "persona_choose", { persona_id: p.id }, function () { ui.live.resync(); }, "pick-" + p.id); } }
-      }, h("img", { src: p.illustration, alt: "", width: 40, height: 40 }), p.label + " — " + p.name),
+      }, h("img", { src: p.illustration, alt: "", width: 40, height: 40 }), fromTemplate(p.label), " — " + p.name),
       notice("persona", "pick-" + p.id));
     })));
 }

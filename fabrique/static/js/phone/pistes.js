@@ -1,5 +1,5 @@
 /* Pistes: write one under a theme with an horizon and hashtags; edit or withdraw my own. */
-import { act, allowed, clearDraft, draft, drafts, h, hashtags, instructions, notice, setDraft, setNotice, t, template, themes, ui } from "./core.js";
+import { LANG, tw, act, allowed, clearDraft, draft, drafts, h, hashtags, instructions, notice, setDraft, setNotice, t, template, themes, ui } from "./core.js";
 import { textArea, themePicker } from "./fields.js";
 
 function pisteForm(s) {
@@ -24,17 +24,17 @@ function pisteForm(s) {
       if (wasEditing === ui.editing) ui.editing = null;
     });
   } } },
-    h("h2", null, editing ? t("Modifier {piste|mon|ma|mon} {piste.sg}") : t("Proposer {piste.un}")),
+    h("h2", null, editing ? tw("Modifier {piste|mon|ma|mon} {piste.sg}") : tw("Proposer {piste.un}")),
     themePicker("piste-theme", theme, function (id) { setDraft("piste-theme", id); ui.render(); }),
     th.defi ? h("details", { class: "defi" }, h("summary", null, t("Le défi et ses questions")),
-      h("p", null, th.defi),
-      h("ul", null, th.questions.map(function (q) { return h("li", null, q); }))) : null,
-    textArea("piste-text", t("{Piste|Mon|Ma|Mon} {piste.sg}"), 500, t("Une proposition concrète…")),
+      h("p", { lang: LANG }, th.defi),
+      h("ul", { lang: LANG }, th.questions.map(function (q) { return h("li", null, q); }))) : null,
+    textArea("piste-text", tw("{Piste|Mon|Ma|Mon} {piste.sg}"), 500, t("Une proposition concrète…")),
     h("fieldset", { class: "horizons" }, h("legend", null, t("Horizon")),
       template.horizons.map(function (hz) {
         var id = "horizon-" + hz.id;
         return h("label", { for: id }, h("input", { type: "radio", id: id, name: "horizon", value: hz.id, checked: horizon === hz.id,
-          on: { change: function () { setDraft("piste-horizon", hz.id); ui.render(); } } }), " ", hz.label);
+          on: { change: function () { setDraft("piste-horizon", hz.id); ui.render(); } } }), " ", h("span", { lang: LANG }, hz.label));
       })),
     template.hashtags.length ? h("details", { class: "hashtags-box", open: ui.tagsOpen || tags.length > 0,
       on: { toggle: function (e) { ui.tagsOpen = e.target.open; } } },
@@ -51,11 +51,11 @@ function pisteForm(s) {
               setDraft("piste-tags", next);
               ui.render();
             } }
-          }), "#" + tag);
+          }), h("span", { lang: LANG }, "#" + tag));
         }))) : null,
     notice("piste"),
     h("div", { class: "row" },
-      h("button", { type: "submit", class: "primary", id: "piste-submit", disabled: !can }, editing ? t("Enregistrer la modification") : t("Proposer {piste.ce}")),
+      h("button", { type: "submit", class: "primary", id: "piste-submit", disabled: !can }, editing ? t("Enregistrer la modification") : tw("Proposer {piste.ce}")),
       editing ? h("button", { type: "button", id: "piste-cancel", on: { click: function () {
         ui.editing = null; clearDraft(["piste-text", "piste-tags"]); ui.render(); document.getElementById("piste-text").focus();
       } } }, t("Annuler")) : null));
@@ -66,14 +66,14 @@ export function pistes(s) {
     instructions(s.stage),
     pisteForm(s),
     s.mine.pistes.length ? h("section", { class: "card", "data-key": "my-pistes" },
-      h("h2", null, t("Mes {piste.pl} ({n})", { n: s.mine.pistes.length })),
+      h("h2", null, tw("Mes {piste.pl} ({n})", { n: s.mine.pistes.length })),
       h("ul", { class: "mine" }, s.mine.pistes.map(function (p) {
         var status = p.status === "hidden" ? t("masquée par l'animation") : p.status === "merged" ? t("{piste|fusionné|fusionnée} avec {piste.un} {piste|proche|proche}") : null;
         var th = themes[p.theme_id] || {};
         return h("li", { "data-key": "piste-" + p.id },
-          h("span", { class: "tag", style: "--theme:" + th.color }, th.title),
-          " ", h("span", { class: "horizon" }, p.horizon), " ", p.text,
-          p.hashtags.length ? h("span", { class: "tags" }, " ", hashtags(p.hashtags)) : null,
+          h("span", { class: "tag", style: "--theme:" + th.color, lang: LANG }, th.title),
+          " ", h("span", { class: "horizon", lang: LANG }, p.horizon), " ", p.text,
+          p.hashtags.length ? h("span", { class: "tags", lang: LANG }, " ", hashtags(p.hashtags)) : null,
           status ? h("em", null, " — ", status) : null,
           p.status === "visible" || p.status === "hidden" ? h("span", { class: "row" },
             h("button", { type: "button", class: "link", id: "edit-" + p.id, disabled: !allowed("piste_edit"), on: { click: function () {

@@ -1,5 +1,5 @@
 /* Rêves: a short quote under a theme, and my rêves with a way to withdraw them. */
-import { act, allowed, draft, drafts, clearDraft, h, instructions, notice, setDraft, setNotice, t, template, themes, ui, vocab } from "./core.js";
+import { LANG, tw, act, allowed, draft, drafts, clearDraft, h, instructions, notice, setDraft, setNotice, t, template, themes, ui, vocab } from "./core.js";
 import { textArea, themePicker } from "./fields.js";
 
 export function reves(s) {
@@ -15,14 +15,14 @@ export function reves(s) {
       act("reve", "reve_add", { theme_id: theme, text: text }, function () { clearDraft(["reve-text"]); });
     } } },
       themePicker("reve-theme", theme, function (id) { setDraft("reve-theme", id); ui.render(); }),
-      textArea("reve-text", t("{Reve|Mon|Ma|Mon} {reve.sg}"), 300, vocab.reve_prompt),
+      textArea("reve-text", tw("{Reve|Mon|Ma|Mon} {reve.sg}"), 300, vocab.reve_prompt),
       notice("reve"),
-      h("button", { type: "submit", class: "primary", id: "reve-submit", disabled: !can }, t("Partager {reve.ce}"))),
+      h("button", { type: "submit", class: "primary", id: "reve-submit", disabled: !can }, tw("Partager {reve.ce}"))),
     s.mine.reves.length ? h("section", { class: "card", "data-key": "my-reves" },
-      h("h2", null, t("Mes {reve.pl}")),
+      h("h2", null, tw("Mes {reve.pl}")),
       h("ul", { class: "mine" }, s.mine.reves.map(function (r) {
         var th = themes[r.theme_id] || {};
-        return h("li", { "data-key": "reve-" + r.id }, h("span", { class: "tag", style: "--theme:" + th.color }, th.title), " ", r.text,
+        return h("li", { "data-key": "reve-" + r.id }, h("span", { class: "tag", style: "--theme:" + th.color, lang: LANG }, th.title), " ", r.text,
           r.hidden ? h("em", null, " — ", t("masqué par l'animation")) : null,
           h("button", { type: "button", class: "link", disabled: !allowed("reve_withdraw"), on: { click: function () {
             act("reve", "reve_withdraw", { reve_id: r.id });

@@ -1,7 +1,7 @@
 /* Valeurs: points to allocate (or top-N), saved as they are placed, plus free words per value.
    Points placed are a draft until the server stores them: sent through the outbox a moment after
    the last change (and at once when the page is hidden), and shown as « non enregistré » until then. */
-import { act, allowed, clearDraft, draft, h, instructions, notice, plural, setDraft, state, t, template, ui } from "./core.js";
+import { LANG, act, allowed, around, clearDraft, draft, fromTemplate, h, instructions, notice, plural, setDraft, state, t, template, ui } from "./core.js";
 
 var timer = null;
 var AUTOSAVE_MS = 700;
@@ -66,8 +66,8 @@ export function valeurs(s) {
       var words = s.mine.words.filter(function (w) { return w.value_id === v.id; });
       var wordId = "word-" + v.id;
       return h("li", { class: "card value", "data-key": "value-" + v.id },
-        h("h2", { id: "value-title-" + v.id }, v.label),
-        v.ideas.length ? h("p", { class: "ideas" }, v.ideas.join(" · ")) : null,
+        h("h2", { id: "value-title-" + v.id, lang: LANG }, v.label),
+        v.ideas.length ? h("p", { class: "ideas", lang: LANG }, v.ideas.join(" · ")) : null,
         byPoints ? h("div", { class: "stepper", role: "group", "aria-labelledby": "value-title-" + v.id },
           h("button", { type: "button", id: "minus-" + v.id, "aria-label": t("Retirer un point à {v}", { v: v.label }),
             "aria-disabled": !can || !mine ? "true" : null, on: { click: function () { if (can && mine) change(v.id, -1); } } }, "−"),
@@ -93,7 +93,7 @@ export function valeurs(s) {
             setDraft(wordId, "");
             input.value = "";
           } } },
-            h("label", { for: wordId, class: "visually-hidden" }, t("Un mot que vous associez à {v}", { v: v.label })),
+            h("label", { for: wordId, class: "visually-hidden" }, around(t("Un mot que vous associez à {v}"), "v", fromTemplate(v.label))),
             h("input", { id: wordId, maxlength: 30, placeholder: t("Un mot associé"), value: draft(wordId, ""), disabled: !allowed("value_word_add"),
               on: { input: function (e) { setDraft(wordId, e.target.value); } } }),
             h("button", { type: "submit", disabled: !allowed("value_word_add") }, t("Ajouter"))),

@@ -1,6 +1,6 @@
 /* The projector's shared part: the template's lookups, images kept from one drawing to the next,
    bars, and the themed columns of the wall. */
-import { h, plural } from "../dom.js";
+import { h, inLang, plural, withWords } from "../dom.js";
 
 var F = window.Fabrique;
 var boot = F.boot;
@@ -10,6 +10,12 @@ var t = function (text, values) { return F.t(window.FabriqueVocabulary.fill(F.t(
 // Real frameworks have titles like "Cadre de vie et renouvellement urbain": smaller type on more
 // lines for them, so that no word is cut (screen.css, .titles-long).
 var LONG_TITLES = (template.themes || []).some(function (th) { return th.title.length > 24; }) ? " titles-long" : "";
+/* The template's texts are in its language: elements holding them carry `lang: LANG` (dom.js writes
+   it only when the page is in another language); fromTemplate() marks one among interface text. */
+var LANG = template.language || "fr";
+function fromTemplate(text) { return inLang(LANG, text); }
+/* t() for text shown in an element: the method words it puts in carry the template's language. */
+function tw(text, values) { return withWords(F.t(text), template.vocabulary, LANG, values); }
 var valuesById = F.byId(template.values);
 var paradoxesById = F.byId(template.paradoxes);
 var horizonsById = F.byId(template.horizons);
@@ -103,7 +109,7 @@ function nextPage() {
   return moved;
 }
 
-function empty(text) { return h("p", { class: "empty", text: text }); }
+function empty(text) { return h("p", { class: "empty" }, text); }
 
 function themeStyle(theme) { return "--theme:" + safeColor(theme && theme.color, "#3b5b92"); }
 
@@ -117,8 +123,8 @@ function columns(state) {
 
 function columnHead(theme, options) {
   return h("header", { class: "col-head" },
-    h(options.heading || "h2", { class: "col-title", text: theme.title }),
-    options.subtitle && theme.subtitle ? h("p", { class: "col-subtitle", text: theme.subtitle }) : null,
+    h(options.heading || "h2", { class: "col-title", lang: LANG, text: theme.title }),
+    options.subtitle && theme.subtitle ? h("p", { class: "col-subtitle", lang: LANG, text: theme.subtitle }) : null,
     options.head || null);
 }
 
@@ -145,4 +151,4 @@ function horizonLabel(id) {
   return label.split(/\s+[—–-]\s+/)[0] || label;
 }
 
-export { LONG_TITLES, empty, h, plural, paged, notePages, nextPage, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };
+export { LANG, fromTemplate, tw, LONG_TITLES, empty, h, plural, paged, notePages, nextPage, beginImages, endImages, F, t, boot, template, valuesById, paradoxesById, horizonsById, personas, personasById, JOIN_KINDS, MAX_CARDS, MAX_REVES, MAX_WORDS, ui, safeColor, count, breakable, hidden, image, qrImage, avatar, bar, themeStyle, columns, columnHead, column, setMore, horizonLabel };

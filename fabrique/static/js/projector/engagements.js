@@ -1,5 +1,5 @@
 /* Convergence: the engagements forming under each theme. */
-import { LONG_TITLES, column, columns, count, h, hidden, plural, t } from "./core.js";
+import { LONG_TITLES, column, columns, count, h, hidden, plural, t, tw } from "./core.js";
 import { topCards } from "./wall.js";
 
 function engagementCard(e) {
@@ -14,7 +14,7 @@ function engagementCard(e) {
       return h("li", { class: "eng-how-item", dir: "auto", text: item });
     }), h("li", { class: "eng-how-cut", hidden: true, "aria-hidden": "true", text: "…" })) : null,
     h("p", { class: "eng-meta" },
-      h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, t("{piste.sg}"), t("{piste.pl}"))),
+      h("span", { class: "eng-stat" }, h("strong", { text: String(pistes.length) }), " ", plural(pistes.length, tw("{piste.sg}"), tw("{piste.pl}"))),
       h("span", { class: "eng-stat eng-dots" }, h("span", { class: "eng-dot", "aria-hidden": "true" }),
         h("strong", { text: String(dots) }), " ", plural(dots, t("gommette"), t("gommettes"))),
       h("span", { class: "eng-stat eng-backers" + (backers ? "" : " is-zero") },
@@ -33,7 +33,7 @@ function renderConvergence(state) {
     if (!mine.length) {
       var top = topCards(c);
       if (any && top.length) top.unshift(h("li", { class: "col-note", text: t("Pas encore {engagement.de} : {piste.les} {piste|les plus soutenus|les plus soutenues}") }));
-      return column(c.theme, top, { empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
+      return column(c.theme, top, { empty: tw("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: !any, cls: "col-top", heading: "h3" });
     }
     return column(c.theme, mine.map(engagementCard), { ordered: true, cls: "col-eng", listCls: "eng-cards", heading: "h3" });
   });
@@ -57,9 +57,9 @@ function renderCloture(state) {
   });
   var figures = [
     [people, plural(people, t("participant"), t("participants"))],
-    [pistes, plural(pistes, t("{piste.sg}"), t("{piste.pl}"))],
+    [pistes, plural(pistes, tw("{piste.sg}"), tw("{piste.pl}"))],
     [dots, plural(dots, t("gommette placée"), t("gommettes placées"))],
-    [engagements.length, plural(engagements.length, t("{engagement.sg}"), t("{engagement.pl}"))]
+    [engagements.length, plural(engagements.length, tw("{engagement.sg}"), tw("{engagement.pl}"))]
   ];
   var byTheme = {};
   engagements.forEach(function (e) { (byTheme[e.theme_id] = byTheme[e.theme_id] || []).push(e); });
@@ -72,7 +72,7 @@ function renderCloture(state) {
   return h("div", { class: "view view-cloture" },
     h("h2", { class: "thanks", text: t("Merci à toutes et à tous !") }),
     h("ul", { class: "figures" }, figures.map(function (f) {
-      return h("li", { class: "figure" }, h("strong", { class: "figure-n", text: String(f[0]) }), h("span", { class: "figure-label", text: f[1] }));
+      return h("li", { class: "figure" }, h("strong", { class: "figure-n", text: String(f[0]) }), h("span", { class: "figure-label" }, f[1]));
     })),
     // « Et après » takes the engagements' place: both do not fit at a size read from 15 m, and the
     // engagements were on screen all through the convergence (their number stays in the figures).

@@ -1,5 +1,5 @@
 /* The projector's header: atelier, phase, instructions, lock and timer; the join strip of every phase. */
-import { F, breakable, count, h, plural, qrImage, t, ui } from "./core.js";
+import { F, LANG, breakable, count, h, plural, qrImage, t, ui } from "./core.js";
 
 var timerNode = null;
 
@@ -23,8 +23,8 @@ function header(state, withInstructions) {
         typeof stage.index === "number" && stage.count
           ? h("span", { class: "head-phase", text: t("Phase {i} / {n}", { i: stage.index + 1, n: stage.count }) })
           : null),
-      h("h1", { text: stage.title || "" }),
-      withInstructions && stage.instructions ? h("p", { class: "head-instructions", dir: "auto", text: stage.instructions }) : null),
+      h("h1", { lang: F.titleLang(stage.title), text: stage.title || "" }),
+      withInstructions && stage.instructions ? h("p", { class: "head-instructions", dir: "auto", lang: LANG, text: stage.instructions }) : null),
     right);
 }
 

@@ -1,5 +1,5 @@
 /* The join views (accueil, personas): the big QR code, the address, the code, who joined by persona. */
-import { avatar, breakable, count, h, hidden, personas, plural, qrImage, safeColor, t } from "./core.js";
+import { LANG, avatar, breakable, count, h, hidden, personas, plural, qrImage, safeColor, t } from "./core.js";
 
 /* ---- join view (accueil, personas) ------------------------------------------------------- */
 
@@ -35,7 +35,7 @@ function renderAccueil(state) {
       h("div", { class: "persona-chip-top" },
         avatar("strip-" + p.id, p, "", "avatar"),
         h("span", { class: "persona-chip-n", "aria-hidden": "true", text: String(n) })),
-      h("span", { class: "persona-chip-label", text: p.label || p.name }),
+      h("span", { class: "persona-chip-label", lang: p.label ? LANG : null, text: p.label || p.name }),
       hidden(" " + plural(n, t("{n} participant", { n: n }), t("{n} participants", { n: n }))));
   })) : null;
   return h("div", { class: "view view-accueil" }, joinPanel(state, false, strip));
@@ -58,9 +58,9 @@ function renderPersonas(state) {
             h("span", { "aria-hidden": "true", text: String(n) }),
             hidden(plural(n, t("{n} participant", { n: n }), t("{n} participants", { n: n }))))),
         h("h2", { class: "persona-card-name", text: p.name }),
-        h("p", { class: "persona-card-label", text: p.label }),
+        h("p", { class: "persona-card-label", lang: LANG, text: p.label }),
         meta.length ? h("p", { class: "persona-card-meta", text: meta.join(" · ") }) : null,
-        p.quote && !many ? h("blockquote", { class: "persona-card-quote", text: "« " + p.quote + " »" }) : null);
+        p.quote && !many ? h("blockquote", { class: "persona-card-quote", lang: LANG, text: "« " + p.quote + " »" }) : null);
     }));
   return h("div", { class: "view view-personas" },
     joinPanel(state, true),

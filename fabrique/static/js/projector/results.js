@@ -1,5 +1,5 @@
 /* Paradoxes ranking and values with their word cloud. */
-import { MAX_WORDS, bar, count, empty, h, hidden, paradoxesById, plural, t, valuesById } from "./core.js";
+import { LANG, MAX_WORDS, bar, count, empty, h, hidden, paradoxesById, plural, t, tw, valuesById } from "./core.js";
 import { overflows } from "./fit.js";
 
 function renderParadoxes(state) {
@@ -11,12 +11,12 @@ function renderParadoxes(state) {
     var n = count(item.count);
     return h("li", { class: "rank-row" + (i === 0 && n ? " is-first" : "") },
       h("span", { class: "rank-pos", "aria-hidden": "true", text: String(i + 1) }),
-      h("p", { class: "rank-title", text: title }),
+      h("p", { class: "rank-title", lang: paradox.title ? LANG : null, text: title }),
       bar(n, max, t("{title} : {n} choix", { title: title, n: n }), "rank-bar"),
       h("span", { class: "rank-n", "aria-hidden": "true", text: String(n) }));
   });
   return h("div", { class: "view view-paradoxes" },
-    list.length ? h("ol", { class: "rank-list", style: "--rows:" + list.length }, rows) : empty(t("{Paradox|Aucun|Aucune} {paradox.sg} dans ce modèle")),
+    list.length ? h("ol", { class: "rank-list", style: "--rows:" + list.length }, rows) : empty(tw("{Paradox|Aucun|Aucune} {paradox.sg} dans ce modèle")),
     max ? null : h("p", { class: "hint", text: t("En attente des choix des participants…") }));
 }
 
@@ -32,7 +32,7 @@ function renderValeurs(state) {
     var voters = count(item.voters);
     return h("li", { class: "value-row" + (i === 0 && points ? " is-first" : "") },
       h("div", { class: "value-line" },
-        h("p", { class: "value-label", text: label }),
+        h("p", { class: "value-label", lang: value.label ? LANG : null, text: label }),
         h("p", { class: "value-voters", text: plural(voters, t("{n} votant", { n: voters }), t("{n} votants", { n: voters })) })),
       h("div", { class: "value-line" },
         bar(points, max, t("{label} : {n} points", { label: label, n: points }), "value-bar"),
@@ -42,8 +42,8 @@ function renderValeurs(state) {
   });
   return h("div", { class: "view view-valeurs" },
     h("section", { class: "values", "aria-labelledby": "values-title" },
-      h("h2", { id: "values-title", class: "section-title", text: t("{Value.les}") }),
-      list.length ? h("ol", { class: "value-list" }, rows) : empty(t("{Value|Aucun|Aucune} {value.sg} dans ce modèle"))),
+      h("h2", { id: "values-title", class: "section-title" }, tw("{Value.les}")),
+      list.length ? h("ol", { class: "value-list" }, rows) : empty(tw("{Value|Aucun|Aucune} {value.sg} dans ce modèle"))),
     h("section", { class: "cloud-wrap", "aria-labelledby": "cloud-title" },
       h("h2", { id: "cloud-title", class: "section-title", text: t("Les mots des participants") }),
       wordCloud(state.words || [])));

@@ -1,5 +1,5 @@
 /* The wall: rêves, pistes with the coverage meter, and the dot vote's top pistes, one column per theme. */
-import { LONG_TITLES, MAX_CARDS, MAX_REVES, paged, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template } from "./core.js";
+import { LANG, LONG_TITLES, MAX_CARDS, MAX_REVES, paged, avatar, bar, column, columns, count, h, hidden, horizonLabel, personas, personasById, plural, t, template, tw } from "./core.js";
 
 function renderReves(state) {
   var prompt = template.vocabulary && template.vocabulary.reve_prompt;
@@ -11,10 +11,10 @@ function renderReves(state) {
       return h("li", { class: "card reve-card" },
         persona ? avatar("reve-" + r.id, persona, persona.label || persona.name, "avatar card-avatar") : null,
         h("blockquote", { class: "card-text", dir: "auto", text: r.text }));
-    }), { empty: t("{Reve|Aucun|Aucune} {reve.sg} pour l'instant"), hidden: total - reves.length, subtitle: true });
+    }), { empty: tw("{Reve|Aucun|Aucune} {reve.sg} pour l'instant"), hidden: total - reves.length, subtitle: true });
   });
   return h("div", { class: "view view-columns" + LONG_TITLES + " view-reves" },
-    prompt ? h("p", { class: "prompt", text: "« " + prompt + " »" }) : null,
+    prompt ? h("p", { class: "prompt", lang: LANG, text: "« " + prompt + " »" }) : null,
     h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
 }
 
@@ -27,8 +27,8 @@ function pisteCard(piste, withSupports) {
   return h("li", { class: "card piste-card" },
     h("p", { class: "card-text", dir: "auto", text: piste.text }),
     h("p", { class: "card-meta" },
-      piste.horizon ? h("span", { class: "horizon", text: horizonLabel(piste.horizon) }) : null,
-      tags ? h("span", { class: "tags", text: tags }) : null,
+      piste.horizon ? h("span", { class: "horizon", lang: LANG, text: horizonLabel(piste.horizon) }) : null,
+      tags ? h("span", { class: "tags", lang: LANG, text: tags }) : null,
       withSupports && supports ? h("span", { class: "supports" },
         h("span", { "aria-hidden": "true", text: "● " + supports }), hidden(plural(supports, t("{n} soutien", { n: supports }), t("{n} soutiens", { n: supports })))) : null));
 }
@@ -42,7 +42,7 @@ function renderPistes(state) {
       h("div", { class: "coverage-line" },
         h("p", { class: "coverage-n" },
           h("span", { class: "coverage-n-big", text: String(n) }),
-          " ", plural(n, t("{piste.sg}"), t("{piste.pl}"))),
+          " ", plural(n, tw("{piste.sg}"), tw("{piste.pl}"))),
         h("p", { class: "coverage-people", text: personas.length
           ? t("{n} / {total} habitants", { n: people, total: personas.length })
           : plural(people, t("{n} habitant", { n: people }), t("{n} habitants", { n: people })) })),
@@ -50,7 +50,7 @@ function renderPistes(state) {
       cov.thin ? h("p", { class: "thin-badge", text: t("À enrichir") }) : null);
     var shown = paged(c.theme.id, pistes).slice(0, MAX_CARDS);
     return column(c.theme, shown.map(function (p) { return pisteCard(p, false); }), {
-      empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
+      empty: tw("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), hidden: pistes.length - shown.length, cls: cov.thin ? "is-thin" : "", head: head });
   });
   return h("div", { class: "view view-columns" + LONG_TITLES + " view-pistes" },
     h("div", { class: "columns", style: "--cols:" + Math.max(1, cols.length) }, cols));
@@ -72,7 +72,7 @@ function topCards(c) {
 
 function topColumns(state, heading) {
   return columns(state).map(function (c) {
-    return column(c.theme, topCards(c), { empty: t("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: true, cls: "col-top", heading: heading });
+    return column(c.theme, topCards(c), { empty: tw("{Piste|Aucun|Aucune} {piste.sg} pour l'instant"), ordered: true, cls: "col-top", heading: heading });
   });
 }
 
