@@ -13,11 +13,8 @@ download per format, a 300 s limit per download.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -28,12 +25,14 @@ from pathlib import Path
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from fabrique import local_server  # noqa: E402
+
 FORMATS = ("json", "csv", "xlsx", "docx", "odt", "pdf")
 
 
 def seed(database_url: str, participants: int, pistes: int, votes: int) -> dict:
     """Fill one atelier with rows (set-up only: the app's actions are measured elsewhere)."""
-    sys.path.insert(0, str(ROOT))
     from fabrique import catalog, create_app
     from fabrique.actions.ateliers import create_atelier
     from fabrique.extensions import db
@@ -73,32 +72,12 @@ def seed(database_url: str, participants: int, pistes: int, votes: int) -> dict:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database_url: str, instance: Path, mode: str) -> tuple[subprocess.Popen, str]:
-    """Start `serve.py` on a free port of 127.0.0.1; return it and its base URL once it answers."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": str(instance),
-           "DATABASE_URL": database_url, "ASYNC_MODE": mode, "PYTHONUNBUFFERED": "1",
-           # The probe phone asks for a snapshot many times a second, far more than a phone may.
-           "FABRIQUE_RATE_LIMITS": "participant_syncs=100000:100000,connection_events=100000:100000"}
-    with open(instance / "server.log", "w") as log:  # the child keeps its own copy of the descriptor
-        server = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/socket.io/?EIO=4&transport=polling", timeout=2).read()
-            return server, base
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("the server did not start:\n" + (instance / "server.log").read_text())
-            time.sleep(0.2)
+def start_server(database_url: str, instance: Path, mode: str) -> local_server.LocalServer:
+    """Start `serve.py` on a free port of 127.0.0.1 on this database; return it once it answers."""
+    # The probe phone asks for a snapshot many times a second, far more than a phone may.
+    return local_server.start(instance, {"DATABASE_URL": database_url,
+                                         "FABRIQUE_RATE_LIMITS": "participant_syncs=100000:100000,connection_events=100000:100000"},
+                              mode=mode)
 
 
 def _p95(values: list[float]) -> float:
@@ -177,12 +156,8 @@ def main(argv=None) -> int:
         seeded = seed(url, args.participants, args.pistes, args.votes)
         print(f"Atelier : {args.participants} participants, {args.pistes} pistes, {args.votes} gommettes "
               f"(rempli en {time.perf_counter() - started:.1f} s) ; serveur {args.mode}")
-        server, base = start_server(url, instance, args.mode)
-        try:
-            results = measure(base, seeded)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        with start_server(url, instance, args.mode) as server:
+            results = measure(server.base, seeded)
     print(f"Accusé de réception d'un téléphone au repos : p95 {results['idle_p95']:.0f} ms, max {results['idle_max']:.0f} ms")
     print(f"{'format':<6} {'durée':>8} {'p95 pendant':>12} {'max pendant':>12} {'écart p95':>10}")
     for fmt, r in results["formats"].items():
