@@ -25,6 +25,7 @@ import json
 import os
 import random
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -110,6 +111,16 @@ def summarise(samples, meter: dict, projector: list[tuple[float, int]], span: fl
             "swarm_cpu_pct": 100 * meter["swarm_cpu"] / meter["wall"], "seconds": meter["wall"]}
 
 
+def profile(pid: int, args, name: str):
+    """Sample the server with py-spy during the closed loop (--profile DIR, product only); return the sampler."""
+    if args.profile is None or not name.startswith("product"):
+        return None
+    args.profile.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--nonblocking", "--rate", "250",
+                             "--duration", str(int(args.loop)), "--format", "raw", "--output", str(args.profile / f"{name}.txt")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def links(log: str) -> tuple[str, str, str]:
     """Return the join code, the facilitator token and the projector token the server printed."""
     return (re.search(r"/j/([A-Za-z0-9]+)", log).group(1), re.search(r"/facilitate/(\S+)", log).group(1),
@@ -162,8 +173,11 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
             await asyncio.sleep(1.0)  # the last coalesced aggregates
             figures = {"burst": summarise(samples, meter.read(), list(projector))}
             projector.clear()
+            profiler = profile(server.pid, args, f"{server.label}-{phones_n}-{kind_name}")
             meter = Meter(server.pid)
             samples, span = await closed_loop(live, kind, args.loop, args.timeout)
+            if profiler is not None:
+                profiler.wait(timeout=30)
             await asyncio.sleep(1.0)
             figures["loop"] = summarise(samples, meter.read(), list(projector), span)
             actions = figures["burst"]["actions"] + figures["loop"]["actions"]
@@ -271,6 +285,7 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=30, help="seconds an ack may take before it counts as lost")
     parser.add_argument("--only", choices=("floor", "product"), help="run one side only (no ratios)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--profile", type=Path, help="sample the product with py-spy during each closed loop into this folder")
     args = parser.parse_args(argv)
     sizes = args.phones or ([250, 1000, 2000] if args.full else [250])
     modes = args.modes or (["gevent", "eventlet"] if args.full else [DEFAULT_ASYNC_MODE])
@@ -293,6 +308,7 @@ def main(argv=None) -> int:
                 print(f"  {side}", flush=True)
                 with local_server.start(instance, PRODUCT_SETTINGS if side == "product" else {}, mode=mode, script=script,
                                         cpus=server_cores) as server:
+                    server.label = f"{side}-{mode}"
                     pair[side] = asyncio.run(room(server, n, args.kinds, args, template))
                 pair[side]["load"] = os.getloadavg()[0]
             results.setdefault(mode, {})[str(n)] = pair
