@@ -33,6 +33,8 @@ import uuid
 from bisect import bisect_left
 from pathlib import Path
 
+import aiohttp
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -142,10 +144,17 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
     out: dict = {"kinds": {}}
     async with http_session() as http:
         screen = await Socket.connect(http, server.base, {"role": "screen", "token": screen_token}, on_event=on_screen)
-        console = await Socket.connect(http, server.base, {"role": "facilitate", "token": facilitate})
+        console = [await Socket.connect(http, server.base, {"role": "facilitate", "token": facilitate})]
+        out["console_reconnects"] = 0
 
         async def facilitator(event: str, **data) -> dict:
-            return await console.call(event, {"op_id": str(uuid.uuid4()), **data}, timeout=60)
+            payload = {"op_id": str(uuid.uuid4()), **data}
+            try:
+                return await console[0].call(event, payload, timeout=60)
+            except (ConnectionError, aiohttp.ClientError):  # closed by a server too busy to see its pongs
+                out["console_reconnects"] += 1
+                console[0] = await Socket.connect(http, server.base, {"role": "facilitate", "token": facilitate})
+                return await console[0].call(event, payload, timeout=60)
 
         await facilitator("settings_update", settings={"dots": 3, "max_pistes_per_participant": 200, "value_method": "points",
                                                        "value_budget": 10, "max_participants": 0})
@@ -190,7 +199,7 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
         for phone in live:
             await phone.socket.close()
         await screen.close()
-        await console.close()
+        await console[0].close()
     return out
 
 
@@ -233,6 +242,9 @@ def report(mode: str, phones: int, floor: dict, product: dict) -> None:
               f"{sum(pl['errors'].values())} {pl['errors'] or ''} | |")
         print(f"| {kind} messages pushed to phones per action | {fmt(floor['kinds'][kind]['to_phones_per_action'], 2)} | "
               f"{fmt(product['kinds'][kind]['to_phones_per_action'], 2)} | |")
+    if floor.get("console_reconnects") or product.get("console_reconnects"):
+        print(f"| console connections closed by the server (reconnected) | {floor.get('console_reconnects', 0)} | "
+              f"{product.get('console_reconnects', 0)} | |")
     print(f"| server RSS, MiB (phones joined → end) | {fmt(floor['rss_joined'])} → {fmt(floor['rss'])} | "
           f"{fmt(product['rss_joined'])} → {fmt(product['rss'])} | {ratio(product['rss'], floor['rss'])} |")
 

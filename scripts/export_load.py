@@ -1,6 +1,6 @@
 """Measure what building each synthesis format does to a live room, on this machine only (127.0.0.1).
 
-    .venv/bin/python scripts/export_load.py [--participants 300] [--pistes 300] [--votes 2000] [--mode eventlet|threading]
+    .venv/bin/python scripts/export_load.py [--participants 300] [--pistes 300] [--votes 2000] [--mode gevent|eventlet|threading]
 
 Fills an atelier (participants with personas, pistes, dots, value votes), starts the server in a
 subprocess on a free port, connects one phone (its real participant cookie and Socket.IO
@@ -147,7 +147,7 @@ def main(argv=None) -> int:
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--pistes", type=int, default=300)
     parser.add_argument("--votes", type=int, default=2000)
-    parser.add_argument("--mode", choices=("eventlet", "threading"), default="eventlet")
+    parser.add_argument("--mode", choices=("gevent", "eventlet", "threading"), default="eventlet")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)

@@ -1,6 +1,6 @@
 """How much one flooding phone slows another phone down, on this machine only (127.0.0.1).
 
-    .venv/bin/python scripts/fairness.py [--mode eventlet|threading] [--syncs 5000] [--actions 40]
+    .venv/bin/python scripts/fairness.py [--mode gevent|eventlet|threading] [--syncs 5000] [--actions 40]
 
 Starts the server in a subprocess, creates an atelier in its pistes phase, joins two phones. The
 other phone writes `--actions` pistes at a brisk human pace, first alone, then while the flooding

@@ -111,6 +111,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     if op_id is not None and (not isinstance(op_id, str) or not 1 <= len(op_id) <= 64):
         raise Refused(_("Identifiant d'action invalide."), "invalid")
     job = _Job(atelier_id, actor, op_id, lambda atelier, change: action(atelier, change, *args, **kwargs), str(get_locale() or "fr"))
+    _release_reads()
     with _queue_lock:
         _queue.append(job)
     time.sleep(0)  # let actions that arrived at the same moment join the batch (yields under eventlet too)
@@ -138,6 +139,20 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
         # What the ack shows of the phone's own state: only the parts this action changed.
         result = {**result, "changed_mine": sorted(change.mine_parts().get(int(actor.split(":")[1]), ())) if change else []}
     return result
+
+
+def _release_reads() -> None:
+    """End the caller's read-only transaction, giving its pooled connection back before it queues.
+
+    A page or a handler that read (the atelier of a join code…) holds a connection until its
+    transaction ends; a whole room joining at once would then hold every connection of the pool
+    while waiting for the writer, and the others would time out. Nothing is lost: the caller's
+    objects are expired and read again if used, as they are after another caller's batch.
+    """
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted
+                                         or session.info.get("readmodel_pending")):
+        session.rollback()
 
 
 def _commit(batch: list[_Job]) -> None:
