@@ -143,7 +143,7 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
     rng = random.Random(7)
     out: dict = {"kinds": {}}
     async with http_session() as http:
-        screen = await Socket.connect(http, server.base, {"role": "screen", "token": screen_token}, on_event=on_screen)
+        screen = [await Socket.connect(http, server.base, {"role": "screen", "token": screen_token}, on_event=on_screen)]
         console = [await Socket.connect(http, server.base, {"role": "facilitate", "token": facilitate})]
         out["console_reconnects"] = 0
 
@@ -174,6 +174,9 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
                 state = (await live[0].socket.call("sync", None, timeout=60)).get("state", {})
                 ids = [entry["id"] for entry in state.get("board", []) if isinstance(entry, dict) and "id" in entry]
                 table["_board"]["piste_id" if kind_name == "dots" else "engagement_id"][:] = ids or list(range(1, 101))
+            if screen[0].reader.done():  # closed by a server too busy to see its pongs
+                out["console_reconnects"] += 1
+                screen[0] = await Socket.connect(http, server.base, {"role": "screen", "token": screen_token}, on_event=on_screen)
             await asyncio.sleep(1.0)
             received = sum(p.socket.received for p in live)
             projector.clear()
@@ -198,7 +201,7 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
         out["rss"] = rss_mib(server.pid)
         for phone in live:
             await phone.socket.close()
-        await screen.close()
+        await screen[0].close()
         await console[0].close()
     return out
 
@@ -243,7 +246,7 @@ def report(mode: str, phones: int, floor: dict, product: dict) -> None:
         print(f"| {kind} messages pushed to phones per action | {fmt(floor['kinds'][kind]['to_phones_per_action'], 2)} | "
               f"{fmt(product['kinds'][kind]['to_phones_per_action'], 2)} | |")
     if floor.get("console_reconnects") or product.get("console_reconnects"):
-        print(f"| console connections closed by the server (reconnected) | {floor.get('console_reconnects', 0)} | "
+        print(f"| console and projector connections closed by the server (reconnected) | {floor.get('console_reconnects', 0)} | "
               f"{product.get('console_reconnects', 0)} | |")
     print(f"| server RSS, MiB (phones joined → end) | {fmt(floor['rss_joined'])} → {fmt(floor['rss'])} | "
           f"{fmt(product['rss_joined'])} → {fmt(product['rss'])} | {ratio(product['rss'], floor['rss'])} |")
