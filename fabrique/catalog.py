@@ -397,7 +397,8 @@ def _describe(error: dict) -> str:
     if kind == "string_too_long":
         return f"texte trop long (au plus {ctx.get('max_length')} caractères)"
     if kind == "too_short":
-        return f"au moins {ctx.get('min_length')} élément(s) attendu(s)"
+        least = ctx.get("min_length") or 0
+        return f"au moins {least} {'élément attendu' if least < 2 else 'éléments attendus'}"
     if kind in ("greater_than_equal", "less_than_equal"):
         bound = ctx.get("ge", ctx.get("le"))
         word = "au moins" if kind == "greater_than_equal" else "au plus"

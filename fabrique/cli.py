@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from .catalog import load_catalog
 from .extensions import db
+from .synthesis.wording import plural
 
 
 @click.command("check")
@@ -21,8 +22,8 @@ def check_command(folders: tuple[Path, ...]) -> None:
     result = load_catalog(sessions_dir, personas_dir)
     for error in result.errors:
         click.echo(str(error), err=True)
-    click.echo(f"{len(result.templates)} modèle(s), {len(result.personas)} persona(s), {len(result.replays)} rejeu(x) valides ; "
-               f"{len(result.errors)} problème(s).")
+    click.echo(f"Valides : {plural(len(result.templates), 'modèle', 'modèles')}, {plural(len(result.personas), 'persona', 'personas')}, "
+               f"{plural(len(result.replays), 'rejeu', 'rejeux')} ; {plural(len(result.errors), 'problème', 'problèmes')}.")
     if result.errors:
         raise SystemExit(1)
 
@@ -158,12 +159,12 @@ def purge_command(atelier_id, demarche_id, expired, keep_synthesis, dry_run) -> 
     what = "anonymisé (synthèse gardée)" if keep_synthesis else "supprimé"
     for item in retention.describe(ateliers):
         click.echo(f"{item.atelier_id:>4}  {item.name}  —  dernière séance {item.last_session.isoformat()}, "
-                   f"{item.participants} participant(s) : {'serait ' if dry_run else ''}{what}")
+                   f"{plural(item.participants, 'participant', 'participants')} : {'serait ' if dry_run else ''}{what}")
     if dry_run:
-        click.echo(f"{len(ateliers)} atelier(s) concerné(s) ; rien n'a été supprimé (--dry-run).")
+        click.echo(f"{plural(len(ateliers), 'atelier concerné', 'ateliers concernés')} ; rien n'a été supprimé (--dry-run).")
         return
     done = retention.purge([a.id for a in ateliers], keep_synthesis)
-    click.echo(f"{done} atelier(s) purgé(s).")
+    click.echo(f"{plural(done, 'atelier purgé', 'ateliers purgés')}.")
 
 
 @click.command("backup")

@@ -81,6 +81,9 @@ console_syncs = Limiter("console_syncs", 20, 2)
 ip_joins = Limiter("ip_joins", 1000, 10)
 # Rejoin attempts (right or wrong) from one IP address: 10, then one every 6 s.
 ip_rejoins = Limiter("ip_rejoins", 10, 1 / 6)
+# Opinions sent through the review links from one IP address: a CODEV meeting reviews from one
+# room, so bursts of 30, then one every 2 s.
+ip_reviews = Limiter("ip_reviews", 30, 0.5)
 # Wrong rejoin codes in one atelier, whatever the addresses: 10 a second at most (see README).
 atelier_rejoin_failures = Limiter("atelier_rejoin_failures", 100, 10)
 
@@ -102,7 +105,7 @@ _FROM_ENVIRONMENT = parse_overrides(os.environ.get("FABRIQUE_RATE_LIMITS", ""))
 connection_events = Limiter("connection_events", 100, 25)
 
 ALL = (connection_events, participant_actions, participant_syncs, console_actions, console_syncs, ip_joins, ip_rejoins,
-       atelier_rejoin_failures)
+       atelier_rejoin_failures, ip_reviews)
 
 
 def client_ip() -> str:

@@ -59,6 +59,8 @@ class Demarche(db.Model):
     template_id: Mapped[str] = mapped_column(String(64))
     # The secret that adds an atelier to this démarche: only the organiser's consoles show it.
     token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=secret_token)
+    # The démarche's review link: reviewers give opinions on every atelier's engagements from one page.
+    review_token: Mapped[str] = mapped_column(String(64), unique=True, index=True, default=secret_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     ateliers: Mapped[list[Atelier]] = relationship(back_populates="demarche", order_by="Atelier.id")
@@ -90,6 +92,8 @@ class Atelier(db.Model):
     # What earlier ateliers of the démarche handed over: {"ateliers": [ids], "values": [{atelier_id,
     # label, ranking: [{value_id, points}]}]}. Pistes are copied as rows (see Piste.origin_*).
     carried: Mapped[dict] = mapped_column(JSON, default=dict)
+    # "Et après": what happens next, written by the facilitator at clôture (the carnet's last chapter).
+    after_text: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     demarche: Mapped[Demarche | None] = relationship(back_populates="ateliers")

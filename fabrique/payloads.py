@@ -188,6 +188,10 @@ class EngagementLink(Payload):
     piste_id: Id
 
 
+class AfterSet(Payload):
+    text: Annotated[Text, told(MESSAGES["after"]["not_text"])]
+
+
 class CarryOver(Payload):
     from_atelier_id: Id
 
@@ -202,7 +206,7 @@ EVENTS: dict[str, type[Payload]] = {
     "piste_merge": PisteMerge, "piste_unmerge": PisteId, "reve_hide": ReveHide,
     "engagement_create": EngagementCreate, "engagement_update": EngagementUpdate, "engagement_delete": EngagementId,
     "engagement_move": EngagementMove, "engagement_link": EngagementLink, "engagement_unlink": PisteId,
-    "carry_over": CarryOver,
+    "carry_over": CarryOver, "after_set": AfterSet,
 }
 
 

@@ -124,6 +124,9 @@ def _identity() -> Identity | None:
 def snapshot(identity: Identity) -> dict:
     """Return the snapshot for this connection's role."""
     public_url = current_app.config["PUBLIC_URL"]
+    # One cheap query: a change this process did not see (another process, `flask purge`) is
+    # rebuilt from the database rather than served from memory.
+    readmodel.check_seq(identity.atelier_id)
     if identity.role == "participant":
         return participant_state(db.session.get(Participant, identity.participant_id))
     atelier = db.session.get(Atelier, identity.atelier_id)

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from . import catalog, readmodel
 from .models import utcnow
 from .phases import allowed_actions, current_phase, phase_title
-from .readmodel.queries import demarche_token, earlier_ateliers, merge_roots, origin_label, piste_counts  # noqa: F401 (the synthesis counts through these)
+from .readmodel.queries import demarche_tokens, earlier_ateliers, merge_roots, origin_label, piste_counts  # noqa: F401 (the synthesis counts through these)
 from .vocabulary import words
 
 
@@ -152,6 +152,7 @@ def _screen(model: readmodel.AtelierModel, public_url: str) -> dict:
         "engagements": _engagements(model, supporters, authors, persona_of),
         "quota": template.engagements_per_theme,
         "carried_values": (atelier.carried or {}).get("values", []),
+        "after": atelier.after_text or "",  # "Et après": shown on the closing screen, edited in the console
         "atelier": {"id": atelier.id, "name": atelier.name, "join_code": atelier.join_code,
                     "join_url": f"{public_url}/j/{atelier.join_code}", "qr_url": f"/qr/{atelier.join_code}.svg"},
         "stage": stage(atelier),
@@ -249,13 +250,16 @@ def _facilitate(model, state: dict, online, public_url: str) -> dict:
 
     imported = (atelier.carried or {}).get("ateliers", [])
     state["carry_over"] = [{"id": a.id, "label": origin_label(a), "imported": a.id in imported} for a in earlier_ateliers(atelier)]
+    new_token, review_token = demarche_tokens(atelier.demarche_id) if atelier.demarche_id else (None, None)
     state["links"] = {
         "join": f"{public_url}/j/{atelier.join_code}",
         "screen": f"/screen/{atelier.screen_token}",
         "review": f"/synthese/{atelier.review_token}",
         "demarche_synthesis": f"/synthese/{atelier.review_token}?demarche=1" if atelier.demarche_id else None,
+        # The démarche's review link: opinions on every atelier's engagements from one page.
+        "demarche_review": f"/synthese/{review_token}" if review_token else None,
         # The démarche's secret: whoever holds it may add an atelier to the démarche (and read it through carry-over).
-        "demarche_new": f"/?demarche={demarche_token(atelier.demarche_id)}" if atelier.demarche_id else None,
+        "demarche_new": f"/?demarche={new_token}" if new_token else None,
     }
     return state
 

@@ -28,6 +28,7 @@ LIMITS = {
     "engagement_text": (0, 1000),
     "comment": (1, 2000),
     "reviewer": (2, 80),
+    "after": (0, 600),
 }
 
 # What a refused text is told, one complete sentence per kind of text and problem (French nouns
@@ -77,6 +78,10 @@ MESSAGES = {
         "not_text": N_("Le commentaire doit être un texte."),
         "empty": N_("Le commentaire est vide."),
         "too_long": N_("Le commentaire est trop long : %(n)s caractères pour %(max)s au plus."),
+    },
+    "after": {
+        "not_text": N_("« Et après » doit être un texte."),
+        "too_long": N_("« Et après » est trop long : %(n)s caractères pour %(max)s au plus."),
     },
     "reviewer": {
         "not_text": N_("Le nom doit être un texte."),

@@ -67,7 +67,7 @@ def test_each_territory_has_its_own_personas(shipped):
 
 
 @pytest.mark.parametrize("change,message", [
-    (lambda d: d.update(personas=[]), "au moins 1 élément(s) attendu(s)"),
+    (lambda d: d.update(personas=[]), "au moins 1 élément attendu"),
     (lambda d: d.pop("personas"), "champ obligatoire manquant"),
     (lambda d: d.update(borrowed_personas=[]), "« agricultrice » est un habitant de « Aix-Marseille-Provence », pas de « Ici »"),
     (lambda d: d.update(borrowed_personas=["retraite"]), "borrowed_personas : « retraite » n'est pas dans la liste « personas »"),
@@ -157,7 +157,7 @@ def test_the_minimal_template_is_valid(tmp_path):
     (["themes", 0, "title"], KeyError, "themes[0].title", "champ obligatoire manquant"),
     (["themes", 0, "titel"], "Vivre mieux", "themes[0].titel", "champ inconnu"),
     (["version"], 2, "version", "valeur attendue parmi : 1"),
-    (["horizons"], [], "horizons", "au moins 1 élément(s) attendu(s)"),
+    (["horizons"], [], "horizons", "au moins 1 élément attendu"),
     (["formats", 0, "phases", 1, "kind"], "debat", "formats[0].phases[1].kind", "valeur attendue parmi : 'accueil'"),
     (["formats", 0, "phases", 0, "timer_minutes"], "dix", "formats[0].phases[0].timer_minutes", "nombre entier attendu"),
     (["formats", 0, "phases", 0, "timer_minutes"], 0, "formats[0].phases[0].timer_minutes", "nombre au moins égal à 1"),
@@ -269,10 +269,10 @@ def test_check_command_reports_problems_and_fails(runner, tmp_path):
     result = runner.invoke(args=["check", str(tmp_path / "sessions"), str(PERSONAS)])
     assert result.exit_code == 1
     assert "sessions/essai.yaml: title: champ obligatoire manquant" in result.output
-    assert "1 problème(s)" in result.output
+    assert "; 1 problème." in result.output
 
 
 def test_check_command_passes_on_the_shipped_files(runner):
     result = runner.invoke(args=["check"])
     assert result.exit_code == 0, result.output
-    assert "4 modèle(s), 26 persona(s), 1 rejeu(x) valides ; 0 problème(s)." in result.output
+    assert "Valides : 4 modèles, 26 personas, 1 rejeu ; 0 problème." in result.output

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from .. import catalog
 from ..extensions import db
 from ..i18n import N_
 from ..models import Atelier, Demarche, short_code
 from . import Refused, write
+
+STARTUP_LOCK_KEY = 7_412_306  # beside the migrations' lock (fabrique.schema): any constant of Fabrique's own
 
 
 def default_settings(template) -> dict:
@@ -153,10 +155,26 @@ def demarche_by_secret(link: str | None) -> Demarche | None:
     return demarche
 
 
+def hold_startup_lock() -> None:
+    """Make processes starting together on one PostgreSQL database look and create one at a time.
+
+    The lock is the transaction's: it is released by the commit that makes the created atelier
+    visible, so the next process finds it instead of creating a second one. SQLite serves one
+    process, whose writes are serialised already.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STARTUP_LOCK_KEY})
+
+
 def ensure_default_atelier(template_id: str) -> Atelier:
     """Return the most recent live atelier, creating one from `template_id` on a fresh install."""
-    atelier = db.session.scalar(select(Atelier).where(Atelier.is_demo.is_(False)).order_by(Atelier.id.desc()))
-    if atelier is None:
-        template = catalog().templates[template_id]
-        atelier = create_atelier(template_id, f"{template.title} — {template.territory}")
-    return atelier
+
+    def find_or_create() -> Atelier:
+        hold_startup_lock()
+        atelier = db.session.scalar(select(Atelier).where(Atelier.is_demo.is_(False)).order_by(Atelier.id.desc()))
+        if atelier is None:
+            template = catalog().templates[template_id]
+            atelier = create_atelier(template_id, f"{template.title} — {template.territory}")
+        return atelier
+
+    return write(find_or_create)

@@ -16,6 +16,7 @@ from .ateliers import check_settings
 from .contributions import _int_id, _piste_fields
 
 FACILITATOR = "facilitator"
+AFTER_PARAGRAPHS = 4  # with at most 600 characters, what the closing screen shows whole at 28 px
 
 
 def facilitator_action(fn):
@@ -209,6 +210,19 @@ def reve_hide(atelier, template, change, data):
     change.content = True
 
 
+@facilitator_action
+def after_set(atelier, template, change, data):
+    """Write "Et après": what happens next (who carries the engagements, the next atelier, how people hear back)."""
+    # Any phase: it is written at clôture, and often corrected days later, before the synthesis goes out.
+    text = clean(data.get("text"), "after", multiline=True)
+    if sum(1 for line in text.split("\n") if line.strip()) > AFTER_PARAGRAPHS:
+        raise Refused(_("« Et après » : %(n)s paragraphes au plus (il doit tenir sur l'écran de clôture).", n=AFTER_PARAGRAPHS), "invalid")
+    if text != (atelier.after_text or ""):
+        atelier.after_text = text
+        change.content = True  # the console, the projector's closing screen and the synthesis' version follow
+    return {"ok": True, "text": text}
+
+
 FACILITATOR_ACTIONS = {fn.action_name: fn for fn in (
     phase_goto, phase_lock, timer_start, timer_pause, timer_stop, settings_update,
-    piste_hide, piste_update, piste_merge, piste_unmerge, reve_hide)}
+    piste_hide, piste_update, piste_merge, piste_unmerge, reve_hide, after_set)}

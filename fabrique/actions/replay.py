@@ -17,7 +17,7 @@ from .. import catalog
 from ..extensions import db
 from ..models import Atelier, Engagement, EngagementPiste, Piste, Reve
 from . import Refused, write
-from .ateliers import _unused_join_code, default_settings
+from .ateliers import _unused_join_code, default_settings, hold_startup_lock
 
 DEMO_REPLAY = "la-fabrique-amp-2017"
 PREFERRED_FORMAT = "atelier-complet"
@@ -72,7 +72,12 @@ def load_replay(replay_id: str, name: str | None = None) -> Atelier:
 
 def ensure_demo_atelier(replay_id: str = DEMO_REPLAY) -> Atelier | None:
     """Return the demonstration atelier, loading `replay_id` the first time (None if the replay is unavailable)."""
-    atelier = db.session.scalar(select(Atelier).where(Atelier.is_demo.is_(True)).order_by(Atelier.id))
-    if atelier is None and replay_id in catalog().replays:
-        atelier = load_replay(replay_id)
-    return atelier
+
+    def find_or_load() -> Atelier | None:
+        hold_startup_lock()  # two processes starting together load it once
+        atelier = db.session.scalar(select(Atelier).where(Atelier.is_demo.is_(True)).order_by(Atelier.id))
+        if atelier is None and replay_id in catalog().replays:
+            atelier = load_replay(replay_id)
+        return atelier
+
+    return write(find_or_load)

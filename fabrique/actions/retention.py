@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
-from ..models import AppliedAction, Atelier, Demarche, Participant, ReviewComment, secret_token
+from ..models import AppliedAction, Atelier, Demarche, Participant, ReviewComment, secret_token, utcnow
 from . import write
 
 ANONYMOUS_PREFIX = "Participant"
@@ -70,16 +70,23 @@ def purge(atelier_ids: list[int], keep_synthesis: bool) -> int:
             atelier = db.session.get(Atelier, atelier_id, with_for_update=True)
             if atelier is None:
                 continue
+            demarche_id = atelier.demarche_id
             if keep_synthesis:
                 _anonymise(atelier)
+                _changed(atelier)
             else:
-                demarche_id = atelier.demarche_id
                 # The database cascades to every row of the atelier (the ORM would try to orphan them).
                 db.session.execute(delete(AppliedAction).where(AppliedAction.atelier_id == atelier_id))
                 db.session.execute(delete(Atelier).where(Atelier.id == atelier_id))
                 if demarche_id is not None and db.session.scalar(
                         select(func.count()).where(Atelier.demarche_id == demarche_id)) == 0:
                     db.session.execute(delete(Demarche).where(Demarche.id == demarche_id))
+            if demarche_id is not None:
+                # The démarche's other ateliers changed too: their copies of its pistes lost their
+                # origin, and the démarche's synthesis lost rows.
+                others = select(Atelier).where(Atelier.demarche_id == demarche_id, Atelier.id != atelier_id)
+                for other in db.session.scalars(others):
+                    _changed(other)
             done += 1
         return done
 
@@ -98,4 +105,11 @@ def _anonymise(atelier: Atelier) -> None:
         db.session.execute(update(ReviewComment).where(ReviewComment.atelier_id == atelier.id, ReviewComment.reviewer == reviewer)
                            .values(reviewer=f"Relecture {number}"))
     db.session.execute(delete(AppliedAction).where(AppliedAction.atelier_id == atelier.id))
-    atelier.seq += 1  # a changed atelier: cached exports and screens built from the old names are stale
+
+
+def _changed(atelier: Atelier) -> None:
+    # A running server holds each atelier's rows in memory (readmodel) and rebuilds them once `seq`
+    # moved without it (`check_seq`); cached exports are keyed by the same number. Without this,
+    # its console and projector would go on showing purged names and texts.
+    atelier.seq += 1
+    atelier.changed_at = utcnow()

@@ -25,9 +25,10 @@ def earlier_ateliers(atelier) -> list[Atelier]:
         Atelier.demarche_id == atelier.demarche_id, Atelier.id != atelier.id).order_by(Atelier.id)))
 
 
-def demarche_token(demarche_id: int) -> str | None:
-    """Return a démarche's secret (the read model holds ateliers' rows, not their démarche's)."""
-    return db.session.scalar(select(Demarche.token).where(Demarche.id == demarche_id))
+def demarche_tokens(demarche_id: int) -> tuple[str | None, str | None]:
+    """Return a démarche's two secrets, to add an atelier and to review (the read model holds ateliers' rows, not their démarche's)."""
+    row = db.session.execute(select(Demarche.token, Demarche.review_token).where(Demarche.id == demarche_id)).first()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def merge_roots(pistes) -> dict[int, int]:

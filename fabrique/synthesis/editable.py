@@ -238,6 +238,18 @@ def write(w, doc: dict) -> None:
                 w.bullets((x["text"], x["theme"] + (f", {_plural(x['supports'], 'soutien', 'soutiens')}" if x["supports"] else ""))
                           for x in entry["pistes"])
 
+    # --- what happens next ----------------------------------------------------------------
+    if doc["after"]:
+        part += 1
+        w.page_break()
+        w.heading(f"{part}. La fabrique des suites : et après…", 1)
+        for x in doc["after"]:
+            if doc["kind"] == "demarche" or len(doc["after"]) > 1:
+                w.heading(" · ".join(filter(None, [fr_date(x["date"]), x["title"], x["audience"]])), 2)
+            for paragraph in x["text"].split("\n"):
+                if paragraph.strip():
+                    w.para(paragraph)
+
     # --- annexes -------------------------------------------------------------------------
     annexes = doc["annexes"]
     w.new_section()

@@ -488,8 +488,16 @@ def _assemble(kind: str, name: str, template, snapshots: list[Snapshot], cat, no
         "paradoxes": paradoxes,
         "themes": themes,
         "lens": lens,
+        "after": _after(ateliers),
         "annexes": annexes,
     }
+
+
+def _after(ateliers: list) -> list[dict]:
+    """Return each atelier's "Et après" in the démarche's timeline order (ateliers that wrote none are left out)."""
+    dated = sorted(ateliers, key=lambda a: (a.held_on or a.created_at.date().isoformat(), a.id))
+    return [{"atelier_id": a.id, "title": a.name, "audience": a.audience, "date": a.held_on or a.created_at.date().isoformat(),
+             "text": a.after_text} for a in dated if (a.after_text or "").strip()]
 
 
 def _format_title(template, format_id: str) -> str | None:

@@ -96,6 +96,8 @@ def tables(doc: dict) -> list[Table]:
             + ([("(non renseigné)", doc["participation"]["without_college"])] if doc["participation"]["without_college"] else [])),
         Table("participants_par_atelier", "Participants par atelier", ("atelier", "public", "participants"), [
             (a["name"], a["audience"], a["count"]) for a in doc["participation"]["by_atelier"]]),
+        Table("suites", "La fabrique des suites : et après…", ("date", "atelier", "public", "texte"), [
+            (fr_date(x["date"]), x["title"], x["audience"], x["text"]) for x in doc["after"]]),
         Table("avis", "Avis des relecteurs", ("engagement", "relecteur", "avis", "commentaire", "date"), [
             (f"{g['engagement_number']} {g['engagement_title']}" if g["engagement_id"] else "Ensemble de la synthèse",
              c["reviewer"], c["opinion_label"], c["text"], short_datetime(c["created_at"])) for g in annexes["reviews"] for c in g["comments"]]),
@@ -104,4 +106,4 @@ def tables(doc: dict) -> list[Table]:
 
 
 TABLE_NAMES = ("synthese", "chronologie", "themes", "engagements", "pistes", "reves", "valeurs", "votes", "mots", "paradoxes",
-               "choix_paradoxes", "soutiens", "soutiens_engagements", "participants_par_persona", "participants_par_college", "participants_par_atelier", "avis")
+               "choix_paradoxes", "soutiens", "soutiens_engagements", "participants_par_persona", "participants_par_college", "participants_par_atelier", "suites", "avis")

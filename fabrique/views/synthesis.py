@@ -17,8 +17,9 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Atelier
+from ..models import Atelier, Demarche
 from ..synthesis import FORMATS, build, build_for_demarche, content_disposition, exports, to_csv, to_html
+from .review import review_target
 
 bp = Blueprint("synthesis", __name__)
 
@@ -31,15 +32,20 @@ PAGE_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style
                "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 def _atelier(token: str) -> Atelier:
-    atelier = db.session.scalar(select(Atelier).where(Atelier.review_token == token))
-    if atelier is None:
+    target = review_target(token)
+    if target is None:
         abort(404)
-    return atelier
+    return target.atelier
+
+
+def _by_demarche_link(token: str) -> bool:
+    """Tell whether `token` is a démarche's review link (its synthesis, every atelier's engagements open to opinions)."""
+    return db.session.scalar(select(Demarche.id).where(Demarche.review_token == token)) is not None
 
 
 def _whole_demarche(atelier: Atelier) -> bool:
-    """Tell whether the synthesis asked for is the démarche's (`?demarche=1`), all its ateliers combined."""
-    return atelier.demarche_id is not None and request.args.get("demarche") == "1"
+    """Tell whether the synthesis asked for is the démarche's (its review link, or `?demarche=1`), all its ateliers combined."""
+    return atelier.demarche_id is not None and (request.args.get("demarche") == "1" or _by_demarche_link(request.view_args["token"]))
 
 
 def _document(atelier: Atelier) -> dict:
@@ -51,11 +57,13 @@ def page(token: str):
     """Show the synthesis as a web page, with its downloads (the démarche's with `?demarche=1`)."""
     atelier = _atelier(token)
     doc = _document(atelier)
-    scope = {"demarche": "1"} if _whole_demarche(atelier) else {}
+    by_demarche_link = _by_demarche_link(token)
+    scope = {"demarche": "1"} if _whole_demarche(atelier) and not by_demarche_link else {}
     downloads = [{"url": url_for("synthesis.download", token=token, fmt=fmt, **scope), "label": f.label} for fmt, f in FORMATS.items()]
-    # Opinions are given on one atelier's engagements: the combined démarche view is read-only.
+    # An atelier's link takes opinions on its engagements, the démarche's link on every atelier's;
+    # the combined view reached from an atelier's link (`?demarche=1`) is read-only.
     review = None if scope else {"action": url_for("review.submit", token=token), "op_id": uuid.uuid4().hex,
-                                 "csrf_token": generate_csrf(),
+                                 "csrf_token": generate_csrf(), "general": not by_demarche_link,
                                  "messages": get_flashed_messages(with_categories=True)}
     html = to_html.render(doc, downloads=downloads, review=review, script=url_for("static", filename="js/synthesis.js"))
     return Response(html, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})

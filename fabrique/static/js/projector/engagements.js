@@ -68,12 +68,24 @@ function renderCloture(state) {
       return h("li", { class: "card cloture-eng" }, h("p", { class: "card-text", dir: "auto", text: e.title }));
     }), { ordered: true, heading: "h3" });
   });
+  var after = afterBlock(state.after);
   return h("div", { class: "view view-cloture" },
     h("h2", { class: "thanks", text: t("Merci à toutes et à tous !") }),
     h("ul", { class: "figures" }, figures.map(function (f) {
       return h("li", { class: "figure" }, h("strong", { class: "figure-n", text: String(f[0]) }), h("span", { class: "figure-label", text: f[1] }));
     })),
-    cols.length ? h("div", { class: "columns", style: "--cols:" + cols.length }, cols) : null);
+    // « Et après » takes the engagements' place: both do not fit at a size read from 15 m, and the
+    // engagements were on screen all through the convergence (their number stays in the figures).
+    after || (cols.length ? h("div", { class: "columns", style: "--cols:" + cols.length }, cols) : null));
+}
+
+/* « Et après » : what happens next, as the facilitator wrote it (nothing when it is empty). */
+function afterBlock(text) {
+  var paragraphs = String(text || "").split("\n").filter(function (p) { return p.trim(); });
+  if (!paragraphs.length) return null;
+  return h("section", { class: "after", "aria-labelledby": "after-title" },
+    h("h3", { id: "after-title", class: "after-title", text: t("Et après…") }),
+    paragraphs.map(function (p) { return h("p", { class: "after-text", dir: "auto", text: p }); }));
 }
 
 export { renderCloture };
