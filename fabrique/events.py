@@ -2,7 +2,8 @@
 
 Rooms, one name per screen:
 - `atelier:<id>` every connected client of the atelier: phase changes (`stage`);
-- `atelier:<id>:screen` and `atelier:<id>:facilitate`: the aggregated state (`aggregate`);
+- `atelier:<id>:screen` and `atelier:<id>:facilitate`: what changed in the aggregated state
+  (`delta`, see `fabrique.aggregates`; a client takes a snapshot on connect and after a gap);
 - `atelier:<id>:participant` every phone: changes to the board they act on (`board`);
 - `participant:<id>` the devices of one participant: the parts of their own state an action
   changed (`me`) — their own action on another device, or the facilitator's moderation.
@@ -12,8 +13,9 @@ the facilitator's hand; those changes are coalesced like the aggregates and sent
 message per interval listing the entries to add or replace and the ids to remove.
 
 A participant's action never fans out to the other phones. It marks the atelier dirty; at most
-every `AGGREGATE_INTERVAL` seconds one refreshed aggregate is sent to the projector room and one to
-the facilitator room, so the cost of an action does not grow with the number of phones.
+every `AGGREGATE_INTERVAL` seconds one delta is sent to the projector room and one to the
+facilitator room, holding only the entries the actions since the last one changed: the cost of
+an action grows neither with the number of phones nor with the size of the atelier.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import threading
 
 from flask import current_app, has_request_context, request
 
+from . import aggregates, readmodel
 from .extensions import db, socketio
 from .presence import presence  # noqa: F401  (sockets and views import it from here)
 
@@ -47,7 +50,6 @@ class Broadcaster:
 
     def publish(self, change) -> None:
         """Send what a committed change calls for (called by actions after commit only)."""
-        from . import readmodel
         from .state import stage
 
         model = readmodel.model_for(change.atelier_id)
@@ -77,26 +79,49 @@ class Broadcaster:
             self._dirty.add(atelier_id)
 
     def flush(self) -> int:
-        """Send, per dirty atelier, one aggregate to its projector and facilitator rooms and at most
-        one board change to its phones; return how many ateliers."""
-        from . import readmodel
-        from .state import facilitate_state, screen_state
-
+        """Send, per dirty atelier, one delta to its projector and facilitator rooms and at most one
+        board change to its phones; return how many ateliers changed."""
         with self._lock:
             dirty, self._dirty = self._dirty, set()
             boards, self._board = self._board, {}
-        public_url = current_app.config["PUBLIC_URL"]
-        for atelier_id in sorted(dirty):
-            model = readmodel.check_seq(atelier_id)  # another process may have written: one cheap query
+        published = set(aggregates.published())
+        # An atelier with a projector or a console is checked even when this process wrote nothing
+        # to it: another process (or `flask purge`) may have, and its seq says so (one cheap query).
+        for atelier_id in sorted(dirty | published):
+            model = readmodel.check_seq(atelier_id)
             if model is None:
+                aggregates.forget(atelier_id)
                 continue
-            atelier = model.atelier
             if atelier_id in boards:
                 self._send_board(model, boards[atelier_id])
-            socketio.emit("aggregate", screen_state(atelier, public_url), to=room(atelier_id, "screen"))
-            socketio.emit("aggregate", facilitate_state(atelier, public_url, presence.online(atelier_id)),
-                          to=room(atelier_id, "facilitate"))
+            if atelier_id not in published:
+                model.drain()  # nobody watches: the first snapshot builds everything
+            elif atelier_id in dirty or model is not aggregates.publisher_for(atelier_id).model:
+                self._send_deltas(atelier_id, model)
         return len(dirty)
+
+    def _send_deltas(self, atelier_id: int, model) -> dict:
+        publisher = aggregates.publisher_for(atelier_id)
+        with publisher.lock:
+            deltas = publisher.refresh(model, presence.online(atelier_id), current_app.config["PUBLIC_URL"])
+            for role, delta in deltas.items():
+                socketio.emit("delta", delta, to=room(atelier_id, role))
+        return deltas
+
+    def snapshot(self, atelier_id: int, role: str) -> dict:
+        """Return the projector's or the console's state, as published: what was pending is sent first,
+        so that the snapshot's seq is the base of the next delta."""
+        model = readmodel.check_seq(atelier_id)
+        if model is None:
+            raise LookupError(f"no atelier {atelier_id}")
+        publisher = aggregates.publisher_for(atelier_id)
+        with publisher.lock:
+            self._send_deltas(atelier_id, model)
+            state = publisher.snapshot(role)
+        interval = current_app.config.get("AGGREGATE_INTERVAL", 0.2)
+        if interval is not None:  # from now on this atelier is followed, even if nothing is written here
+            self._ensure_loop(current_app._get_current_object(), interval)
+        return state
 
     def _send_board(self, model, touched: set[tuple[str, int]]) -> None:
         """Send phones what changed on the board they act on: entries to add or replace, ids to remove."""
@@ -143,3 +168,13 @@ class Broadcaster:
 
 
 broadcaster = Broadcaster()
+
+
+def screen_state(atelier) -> dict:
+    """Return everything the projector shows, aggregated (nothing personal)."""
+    return broadcaster.snapshot(atelier.id, aggregates.SCREEN)
+
+
+def facilitate_state(atelier) -> dict:
+    """Return the projector's state plus who is there, every piste (hidden ones too) and the links."""
+    return broadcaster.snapshot(atelier.id, aggregates.FACILITATE)

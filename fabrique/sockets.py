@@ -12,7 +12,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_socketio import ConnectionRefusedError, join_room
@@ -24,10 +24,10 @@ from .actions.contributions import PARTICIPANT_ACTIONS
 from .actions.carry_over import carry_over
 from .actions.convergence import CONVERGENCE_ACTIONS, engagement_support
 from .actions.facilitation import FACILITATOR_ACTIONS
-from .events import broadcaster, participant_room, presence, room
+from .events import broadcaster, facilitate_state, participant_room, presence, room, screen_state
 from .extensions import db, socketio
 from .models import Atelier, Participant
-from .state import facilitate_state, participant_state, screen_state
+from .state import participant_state
 from .vocabulary import in_words_of
 
 PARTICIPANT_COOKIE = "fabrique_{}"  # one cookie per atelier id, holding the participant's secret token
@@ -123,16 +123,13 @@ def _identity() -> Identity | None:
 
 def snapshot(identity: Identity) -> dict:
     """Return the snapshot for this connection's role."""
-    public_url = current_app.config["PUBLIC_URL"]
     # One cheap query: a change this process did not see (another process, `flask purge`) is
     # rebuilt from the database rather than served from memory.
     readmodel.check_seq(identity.atelier_id)
     if identity.role == "participant":
         return participant_state(db.session.get(Participant, identity.participant_id))
     atelier = db.session.get(Atelier, identity.atelier_id)
-    if identity.role == "screen":
-        return screen_state(atelier, public_url)
-    return facilitate_state(atelier, public_url, presence.online(atelier.id))
+    return screen_state(atelier) if identity.role == "screen" else facilitate_state(atelier)
 
 
 @socketio.on("sync")

@@ -44,12 +44,12 @@ def test_a_running_server_forgets_purged_names_at_the_next_snapshot(make_app, tm
         assert [p["pseudonym"] for p in shown["participants"]] == ["Participant 1"]
         assert PSEUDONYM not in str(shown)
         assert "Des navettes fluviales" in str(shown)  # what the synthesis keeps stays
-        # The projector and console aggregates, sent from memory, are rebuilt too.
+        # The projector and console deltas, sent from memory, follow the rebuilt model too.
         readmodel.model_for(atelier.id)  # loaded (stale or not) as a running server holds it
         broadcaster.mark_dirty(atelier.id)
         broadcaster.flush()
-        aggregates = [m["args"][0] for m in console.sio.get_received() if m["name"] == "aggregate"]
-        assert aggregates and PSEUDONYM not in str(aggregates[-1])
+        deltas = [m["args"][0] for m in console.sio.get_received() if m["name"] == "delta"]
+        assert deltas and PSEUDONYM not in str(deltas[-1])
 
 
 def test_purging_an_atelier_moves_the_other_ateliers_of_its_demarche_on(make_app, tmp_path):

@@ -1,9 +1,11 @@
 """Initial state + the events a client receives == a fresh snapshot, for each kind of event.
 
 The reducer below is the one the browser applies (static/js/live.js): `stage` replaces the
-stage, `aggregate` replaces the whole projector/facilitator state, `me` replaces the parts of the
-phone's own contributions it carries, `board` adds, replaces and removes entries of the board a
-phone acts on, and an action's ack carries the parts of the phone's contributions it changed.
+stage, `delta` patches the projector/facilitator state (values replaced, keyed lists patched by
+entry id in the snapshot's order; a delta whose `base` is not the client's `seq` is a gap: the
+client asks for a snapshot), `me` replaces the parts of the phone's own contributions it
+carries, `board` adds, replaces and removes entries of the board a phone acts on, and an
+action's ack carries the parts of the phone's contributions it changed.
 """
 
 import copy
@@ -11,23 +13,56 @@ import copy
 import pytest
 
 from fabrique import limits
+from fabrique.aggregates import LIST_ORDER
 from fabrique.events import broadcaster
 from fabrique.extensions import socketio
 from tests.factories import Console, Phone, new_atelier
 from tests.test_fuzz import UNLIMITED
 
 
+class Gap(Exception):
+    """The client missed a delta: it would ask for a snapshot."""
+
+
+ORDER = {"engagement": lambda e: (e["theme_id"], e["position"], e["id"]), "id": lambda e: e["id"], "-id": lambda e: -e["id"]}
+
+
+def _patch(target: dict, part: dict) -> None:
+    target.update(part.get("set", {}))
+    for name, change in part.get("lists", {}).items():
+        gone = set(change["remove"]) | {entry["id"] for entry in change["upsert"]}
+        kept = [entry for entry in target.get(name, []) if entry["id"] not in gone]
+        target[name] = sorted(kept + change["upsert"], key=ORDER[LIST_ORDER[name]])
+
+
+def apply_delta(state: dict, delta: dict) -> dict:
+    """Apply a delta as live.js's applyDelta does (raise Gap where it would ask for a snapshot)."""
+    if delta["src"] != state["src"] or delta["seq"] <= state["seq"]:
+        return state  # another process's stream, or already applied
+    if delta["base"] != state["seq"]:
+        raise Gap(f"delta {delta['base']}→{delta['seq']} on a state at {state['seq']}")
+    stage = state["stage"]
+    _patch(state, delta)
+    for theme in state["themes"]:
+        if theme["id"] in delta.get("themes", {}):
+            _patch(theme, delta["themes"][theme["id"]])
+    if state["stage"]["version"] < stage["version"]:
+        state["stage"] = stage
+    state["seq"] = delta["seq"]
+    return state
+
+
 def apply(state: dict, name: str, payload: dict) -> dict:
     """Apply one received event to a client's state, as live.js does."""
     state = copy.deepcopy(state)
+    screen = "themes" in state
     if name == "stage":
         if payload["stage"]["version"] > state["stage"]["version"]:
             state["stage"] = payload["stage"]
-            state["seq"] = max(state["seq"], payload["seq"])
-    elif name == "aggregate":
-        if payload["seq"] >= state["seq"]:
-            stage = state["stage"] if payload["stage"]["version"] < state["stage"]["version"] else payload["stage"]
-            state = {**payload, "stage": stage}
+            if not screen:
+                state["seq"] = max(state["seq"], payload["seq"])
+    elif name == "delta" and screen:
+        state = apply_delta(state, payload)
     elif name == "board" and "board" in state:
         gone = set(payload["remove"]) | {item["id"] for item in payload["upsert"]}
         board = [item for item in state["board"] if item["id"] not in gone] + payload["upsert"]
@@ -64,6 +99,8 @@ def room(app):
     piste_ids = [phones[i].act("piste_add", theme_id=theme, horizon="2024", text=f"Une piste sous {theme}", hashtags=[])["piste_id"]
                  for i, theme in enumerate(["vivre-mieux", "vivre-monde"])]
     console.goto("vote")
+    for client in (console, screen):
+        client.sync()  # as a browser does on connect: the projector's and console's states are published from now on
     broadcaster.flush()
     for client in (console, screen, *phones):
         client.sio.get_received()
@@ -86,7 +123,8 @@ def check_screens_converge(room, action) -> None:
 
 PARTICIPANT_ACTIONS = {
     "support_add": lambda r: r["phones"][0].act("support_add", piste_id=r["pistes"][1]),
-    "support_remove": lambda r: (r["phones"][0].act("support_add", piste_id=r["pistes"][1]),
+    # Two steps, one delta each (in one interval they would cancel out: nothing to send).
+    "support_remove": lambda r: (r["phones"][0].act("support_add", piste_id=r["pistes"][1]), broadcaster.flush(),
                                  r["phones"][0].act("support_remove", piste_id=r["pistes"][1])),
 }
 FACILITATOR_ACTIONS = {
@@ -100,7 +138,7 @@ FACILITATOR_ACTIONS = {
     "piste_update": lambda r: r["console"].act("piste_update", piste_id=r["pistes"][0], text="Texte modéré"),
     "piste_merge": lambda r: r["console"].act("piste_merge", piste_id=r["pistes"][1], into_id=r["pistes"][0]),
     "piste_unmerge": lambda r: (r["console"].act("piste_merge", piste_id=r["pistes"][1], into_id=r["pistes"][0]),
-                                r["console"].act("piste_unmerge", piste_id=r["pistes"][1])),
+                                broadcaster.flush(), r["console"].act("piste_unmerge", piste_id=r["pistes"][1])),
 }
 
 
@@ -157,14 +195,14 @@ def test_phones_are_not_sent_other_peoples_actions(room):
     assert received(ana) == []  # her own answers come as acks, not as broadcasts
 
 
-def test_many_actions_give_one_aggregate_per_screen_per_flush(room):
+def test_many_actions_give_one_delta_per_screen_per_flush(room):
     ana, bob = room["phones"]
     for phone in (ana, bob):
         for piste_id in room["pistes"]:
             phone.act("support_add", piste_id=piste_id)
     broadcaster.flush()
-    assert [name for name, _ in received(room["screen"])] == ["aggregate"]
-    assert [name for name, _ in received(room["console"])] == ["aggregate"]
+    assert [name for name, _ in received(room["screen"])] == ["delta"]
+    assert [name for name, _ in received(room["console"])] == ["delta"]
 
 
 def test_stage_versions_let_a_client_see_a_gap(room):
@@ -295,3 +333,40 @@ def test_dots_follow_a_merge_on_every_device_and_a_double_supporter_gets_one_bac
     assert "me" not in _replay(ana, before[ana])[1]  # none of her dots stands on either piste now
     state, names = _replay(bob, before[bob])
     assert "me" in names and state["mine"]["supports"] == [duplicate]
+
+
+def test_a_missed_delta_is_a_gap_and_a_snapshot_takes_up_the_stream(room):
+    console, (ana, bob) = room["console"], room["phones"]
+    before = console.sync()
+    for phone, piste_id in ((ana, room["pistes"][0]), (bob, room["pistes"][1])):
+        assert phone.act("support_add", piste_id=piste_id)["ok"]
+        broadcaster.flush()
+    deltas = [payload for name, payload in received(console) if name == "delta"]
+    assert [d["base"] for d in deltas] == [before["seq"], before["seq"] + 1]
+    with pytest.raises(Gap):
+        apply(before, "delta", deltas[1])  # the first one was missed: the console asks for a snapshot
+    state = console.sync()
+    assert state["seq"] == deltas[1]["seq"]  # the snapshot is where the stream is: the next delta follows it
+    assert ana.act("support_add", piste_id=room["pistes"][1])["ok"]
+    broadcaster.flush()
+    for name, payload in received(console):
+        state = apply(state, name, payload)
+    assert comparable(state) == comparable(console.sync())
+
+
+def test_a_change_written_by_another_process_reaches_the_projector(room):
+    from fabrique.extensions import db
+    from fabrique.models import Atelier, Piste
+
+    screen, atelier_id = room["screen"], room["atelier"].id
+    before = screen.sync()
+    db.session.execute(Piste.__table__.insert().values(atelier_id=atelier_id, theme_id="vivre-mieux", text="Écrite ailleurs",
+                                                        horizon="2040", hashtags=[], status="visible"))
+    db.session.execute(Atelier.__table__.update().where(Atelier.id == atelier_id).values(seq=Atelier.seq + 1))
+    db.session.commit()
+    broadcaster.flush()  # nothing was written through this process: the atelier's seq tells it
+    state = before
+    for name, payload in received(screen):
+        state = apply(state, name, payload)
+    assert "Écrite ailleurs" in [p["text"] for p in state["themes"][0]["pistes"]]
+    assert comparable(state) == comparable(screen.sync())

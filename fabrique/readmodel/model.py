@@ -53,9 +53,18 @@ class AtelierModel:
         self.tables: dict[str, dict[int, dict]] = defaultdict(dict)
         self._own: dict[str, dict[int, set[int]]] = {table: defaultdict(set) for table in OWNED}
         self._counts = None
+        # Indexes for what a refresh recomputes: the pistes merged into each piste, the supports
+        # and engagement links on each piste, an engagement's links and supports.
+        self._children: dict[int, set[int]] = defaultdict(set)
+        self._by_piste: dict[str, dict[int, set[int]]] = {"support": defaultdict(set), "engagement_piste": defaultdict(set)}
+        self._by_engagement: dict[str, dict[int, set[int]]] = {"engagement_piste": defaultdict(set),
+                                                               "engagement_support": defaultdict(set)}
+        # Every row written since the last `drain`, with what it was then (None: a new row).
+        self._journal: dict[tuple[str, int], dict | None] = {}
         for table, by_id in rows.items():
             for row in by_id.values():
                 self.put(table, row)
+        self._journal.clear()
 
     # --- keeping it up to date ------------------------------------------------------------------
 
@@ -63,11 +72,11 @@ class AtelierModel:
         """Insert or replace one committed row."""
         with self.lock:
             old = self.tables[table].get(row["id"])
+            self._journal.setdefault((table, row["id"]), old)
             if old is not None:
                 self._unindex(table, old)
             self.tables[table][row["id"]] = row
-            if table in self._own and row.get("participant_id") is not None:
-                self._own[table][row["participant_id"]].add(row["id"])
+            self._index(table, row)
             if table in _RECOUNT:
                 self._counts = None
 
@@ -76,17 +85,40 @@ class AtelierModel:
         with self.lock:
             old = self.tables[table].pop(row_id, None)
             if old is not None:
+                self._journal.setdefault((table, row_id), old)
                 self._unindex(table, old)
             if table == "engagement":
                 for child in ("engagement_piste", "engagement_support"):
-                    for child_id in [i for i, r in self.tables[child].items() if r["engagement_id"] == row_id]:
+                    for child_id in list(self._by_engagement[child].get(row_id, ())):
                         self.drop(child, child_id)
             if table in _RECOUNT:
                 self._counts = None
 
+    def _index(self, table: str, row: dict) -> None:
+        if table in self._own and row.get("participant_id") is not None:
+            self._own[table][row["participant_id"]].add(row["id"])
+        if table == "piste" and row["merged_into_id"] is not None:
+            self._children[row["merged_into_id"]].add(row["id"])
+        if table in self._by_piste:
+            self._by_piste[table][row["piste_id"]].add(row["id"])
+        if table in self._by_engagement:
+            self._by_engagement[table][row["engagement_id"]].add(row["id"])
+
     def _unindex(self, table: str, row: dict) -> None:
         if table in self._own and row.get("participant_id") is not None:
             self._own[table][row["participant_id"]].discard(row["id"])
+        if table == "piste" and row["merged_into_id"] is not None:
+            self._children[row["merged_into_id"]].discard(row["id"])
+        if table in self._by_piste:
+            self._by_piste[table][row["piste_id"]].discard(row["id"])
+        if table in self._by_engagement:
+            self._by_engagement[table][row["engagement_id"]].discard(row["id"])
+
+    def drain(self) -> dict[tuple[str, int], dict | None]:
+        """Return every (table, id) written since the last drain, with the row as it was then, and start afresh."""
+        with self.lock:
+            journal, self._journal = self._journal, {}
+            return journal
 
     # --- reading --------------------------------------------------------------------------------
 
@@ -118,6 +150,31 @@ class AtelierModel:
                 supports = [(s["participant_id"], s["piste_id"]) for s in self.tables["support"].values()]
                 self._counts = count_pistes(list(self.tables["piste"].values()), supports)
             return self._counts
+
+    def piste_counts(self, piste_id: int) -> tuple[set[int], set[int]]:
+        """Return one piste's supporters and authors through merges, counting only its own merge tree
+        (what `counts()` gives for it, at the cost of that tree: empty for a piste merged away)."""
+        with self.lock:
+            pistes = self.tables["piste"]
+            if piste_id not in pistes or pistes[piste_id]["merged_into_id"] is not None:
+                return set(), set()
+            tree, frontier = {piste_id}, [piste_id]
+            while frontier:
+                for child in self._children.get(frontier.pop(), ()):
+                    if child not in tree:
+                        tree.add(child)
+                        frontier.append(child)
+            supports = self.tables["support"]
+            pairs = [(supports[s]["participant_id"], p) for p in tree for s in self._by_piste["support"].get(p, ())]
+            supporters, authors = count_pistes([pistes[p] for p in tree], pairs)
+            return supporters.get(piste_id, set()), authors.get(piste_id, set())
+
+    def children(self, table: str, parent: str, parent_id: int) -> list[dict]:
+        """Return the rows of `table` (support, engagement_piste, engagement_support) under one piste or
+        engagement (`parent` is "piste" or "engagement"), in id order."""
+        index = (self._by_piste if parent == "piste" else self._by_engagement)[table]
+        by_id = self.tables[table]
+        return [by_id[i] for i in sorted(index.get(parent_id, ()))]
 
     def root(self, piste_id: int) -> int:
         """Return the id of the kept piste a piste counts under, following its merges."""

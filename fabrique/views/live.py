@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from flask import Blueprint, abort, g, redirect, render_template, url_for
 from sqlalchemy import select
 
 from .. import catalog
-from ..events import presence
+from ..events import facilitate_state, screen_state
 from ..extensions import db
 from ..models import Atelier
-from ..state import facilitate_state, participant_state, screen_state, template_payload
+from ..state import participant_state, template_payload
 from .join import atelier_by_code, current_participant
 
 bp = Blueprint("live", __name__)
@@ -46,12 +46,11 @@ def participant(code: str):
 def screen(token: str):
     """Show the projector view."""
     atelier = _by_token(Atelier.screen_token, token)
-    return _live_page("screen", atelier, {"token": token}, screen_state(atelier, current_app.config["PUBLIC_URL"]))
+    return _live_page("screen", atelier, {"token": token}, screen_state(atelier))
 
 
 @bp.get("/facilitate/<token>")
 def facilitate(token: str):
     """Show the facilitator's console."""
     atelier = _by_token(Atelier.facilitator_token, token)
-    state = facilitate_state(atelier, current_app.config["PUBLIC_URL"], presence.online(atelier.id))
-    return _live_page("facilitate", atelier, {"token": token}, state)
+    return _live_page("facilitate", atelier, {"token": token}, facilitate_state(atelier))

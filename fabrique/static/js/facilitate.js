@@ -1,7 +1,7 @@
 /* The facilitator's console: drive the phases and the timer, watch participation, moderate,
    and build the engagements (the convergence board, above the rest).
 
-   Drawn from the snapshot (boot.state, then each "aggregate" / "stage" from the server). Nothing
+   Drawn from the snapshot (boot.state, then each "delta" / "stage" from the server). Nothing
    is changed locally before the server answers: a click disables its button, sends the action
    with a fresh op_id, and shows the refusal (in French) next to the control; the next aggregate
    brings the truth. Aggregates arrive several times a second, so each panel is redrawn only when
@@ -39,7 +39,7 @@ root.insertBefore(convWrap, grid);
 function render(s, why) {
   ui.state = s;
   if (!s || !s.stage) return;
-  if (why === "aggregate" || why === "sync") { settleAwaiting(); settleEngagements(); }
+  if (why === "delta" || why === "sync") { settleAwaiting(); settleEngagements(); }
   var key = activeKey(), near = nearKeys(document.activeElement);
   renderBar(s);
   renderSteps(s);

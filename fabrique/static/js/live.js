@@ -55,24 +55,76 @@
     state.board = board;
   }
 
+  /* The projector's and the console's state arrives as a snapshot, then as deltas (see
+     fabrique/aggregates.py): values replaced whole, and keyed lists patched by entry id, each kept
+     in the snapshot's order; a theme's parts the same way. Lists and themes a delta does not
+     touch stay the same objects, so that a screen can tell what changed. */
+  function byIdUp(a, b) { return a.id - b.id; }
+  function byIdDown(a, b) { return b.id - a.id; }
+  function byThemePosition(a, b) {
+    if (a.theme_id !== b.theme_id) return a.theme_id < b.theme_id ? -1 : 1;
+    if (a.position !== b.position) return a.position - b.position;
+    return a.id - b.id;
+  }
+  var LIST_ORDER = { engagements: byThemePosition, participants: byIdUp, moderation: byIdUp, hidden_reves: byIdDown,
+                     reviews: byIdUp, pistes: byIdUp, reves: byIdDown };
+
+  function patchList(list, change, order) {
+    var gone = {};
+    (change.remove || []).forEach(function (id) { gone[id] = true; });
+    (change.upsert || []).forEach(function (entry) { gone[entry.id] = true; });
+    var out = (list || []).filter(function (entry) { return !gone[entry.id]; }).concat(change.upsert || []);
+    out.sort(order || byIdUp);
+    return out;
+  }
+
+  function patchParts(target, part) {
+    var values = part.set || {}, lists = part.lists || {};
+    Object.keys(values).forEach(function (name) { target[name] = values[name]; });
+    Object.keys(lists).forEach(function (name) { target[name] = patchList(target[name], lists[name], LIST_ORDER[name]); });
+  }
+
+  /* Return the state a delta leads to (a new object; `state` itself is left as it was). */
+  function applyDelta(state, delta) {
+    var next = Object.assign({}, state);
+    patchParts(next, delta);
+    if (delta.themes) {
+      next.themes = (state.themes || []).map(function (theme) {
+        var part = delta.themes[theme.id];
+        if (!part) return theme;
+        var copy = Object.assign({}, theme);
+        patchParts(copy, part);
+        return copy;
+      });
+    }
+    next.seq = delta.seq;
+    return next;
+  }
+
   /* The live connection. Re-identifies on every connect (auth), asks for a snapshot, and asks
-     again whenever a stage event shows a gap in stage versions. */
+     again whenever a stage event shows a gap in stage versions, or a delta one in seq. */
   function connect(options) {
     var socket = io({ auth: boot.auth, transports: ["websocket", "polling"], reconnectionDelayMax: 4000 });
     var state = options.state;
     var lastStage = state && state.stage ? state.stage.version : -1;
     var clockSkew = 0;
+    var syncing = false;
+    var followsDeltas = !!(state && state.themes);   // the projector and the console; phones do not
 
     function syncClock(stage) { if (stage && stage.server_time) clockSkew = stage.server_time - Date.now(); }
     syncClock(state && state.stage);
 
     function resync() {
+      syncing = true;
       socket.timeout(10000).emit("sync", function (err, answer) {
+        syncing = false;
         if (err || !answer || !answer.ok) return;
+        var stage = state && state.stage;
         state = answer.state;
         localStage(state.stage);
+        if (stage && followsDeltas && stage.version > state.stage.version) state.stage = stage;  // a stage event came first
         lastStage = state.stage.version;
-        syncClock(state.stage);
+        syncClock(answer.state.stage);
         options.onState(state, "sync");
       });
     }
@@ -88,7 +140,8 @@
       var gap = event.stage.version > lastStage + 1;
       var phaseChanged = !state.stage || state.stage.index !== event.stage.index;
       state.stage = event.stage;
-      state.seq = Math.max(state.seq || 0, event.seq);
+      // A phone's seq follows every event; the projector's and console's is their deltas' own.
+      if (!followsDeltas) state.seq = Math.max(state.seq || 0, event.seq);
       lastStage = event.stage.version;
       syncClock(event.stage);
       options.onState(state, "stage");
@@ -96,13 +149,19 @@
       // vote on): both call for a fresh snapshot. Phones spread their requests over a moment.
       if (gap || (phaseChanged && options.resyncOnPhase)) setTimeout(resync, gap ? 0 : Math.random() * 600);
     });
-    socket.on("aggregate", function (snapshot) {
-      if (state && snapshot.seq < state.seq) return;            // an older picture than ours
-      var stage = localStage(snapshot.stage);
-      if (stage.version < lastStage) snapshot.stage = state.stage;  // keep the newer stage we have
-      state = snapshot;
-      lastStage = Math.max(lastStage, snapshot.stage.version);
-      options.onState(state, "aggregate");
+    socket.on("delta", function (delta) {
+      if (!followsDeltas || syncing || !state) return;          // a snapshot is on its way
+      if (delta.src !== state.src) return;                       // another process's stream: ours follows its writes
+      if (delta.seq <= state.seq) return;                        // already in our state
+      if (delta.base !== state.seq) { resync(); return; }        // we missed one
+      var stage = state.stage;
+      state = applyDelta(state, delta);
+      if (delta.set && delta.set.stage) {
+        if (delta.set.stage.version < lastStage) state.stage = stage;  // keep the newer stage we have
+        else localStage(state.stage);
+        lastStage = Math.max(lastStage, state.stage.version);
+      }
+      options.onState(state, "delta");
     });
     socket.on("board", function (event) {
       if (!("board" in state)) return;                          // only phones vote
@@ -116,7 +175,7 @@
       options.onState(state, "me");
     });
 
-    return {
+    var live = {
       socket: socket,
       state: function () { return state; },
       setState: function (next) { state = next; },
@@ -136,6 +195,8 @@
         });
       }
     };
+    window.Fabrique.live = live;  // the page's one connection (browser tests look at it)
+    return live;
   }
 
   /* Actions waiting for the server's "stored": kept in localStorage, sent in order, each with
@@ -225,7 +286,7 @@
   }
 
   window.Fabrique = {
-    boot: boot, t: t, uuid: uuid, connect: connect, Outbox: Outbox,
+    boot: boot, t: t, uuid: uuid, connect: connect, Outbox: Outbox, applyDelta: applyDelta,
     formatTimer: formatTimer, timerRemaining: timerRemaining, byId: byId
   };
 })();
