@@ -99,7 +99,7 @@ def summarise(samples, meter: dict, projector: list[tuple[float, int]], span: fl
         if s.seq is None:
             continue
         at = bisect_left(times, s.acked)  # the aggregate must also arrive after the ack was built
-        k = next((j for j in range(at, len(seqs)) if seqs[j] >= s.seq), None) if at < len(seqs) else None
+        k = next((j for j in range(at, len(seqs)) if seqs[j] is None or seqs[j] >= s.seq), None)
         if k is None:
             unseen += 1
         else:
@@ -136,15 +136,25 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
     table = kinds([t.id for t in template.themes], [h.id for h in template.horizons], [v.id for v in template.values])
     projector: list[tuple[float, int]] = []
 
-    def on_screen(_name, payload) -> None:
-        if isinstance(payload, dict) and isinstance(payload.get("seq"), int):
+    def on_screen(name, payload) -> None:
+        # A full aggregate carries the atelier's seq (the floor's, the product's snapshots); a delta
+        # carries its own stream's seq, so it counts for every action acked before it arrived.
+        if name == "delta":
+            projector.append((time.perf_counter(), None))
+        elif isinstance(payload, dict) and isinstance(payload.get("seq"), int):
             projector.append((time.perf_counter(), payload["seq"]))
+
+    async def watch(role: str, token: str, on_event=None) -> Socket:
+        """Connect the projector or the console and take its snapshot, as live.js does."""
+        sock = await Socket.connect(http, server.base, {"role": role, "token": token}, on_event=on_event)
+        await sock.call("sync", None, timeout=60)
+        return sock
 
     rng = random.Random(7)
     out: dict = {"kinds": {}}
     async with http_session() as http:
-        screen = [await Socket.connect(http, server.base, {"role": "screen", "token": screen_token}, on_event=on_screen)]
-        console = [await Socket.connect(http, server.base, {"role": "facilitate", "token": facilitate})]
+        screen = [await watch("screen", screen_token, on_screen)]
+        console = [await watch("facilitate", facilitate)]
         out["console_reconnects"] = 0
 
         async def facilitator(event: str, **data) -> dict:
@@ -153,7 +163,7 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
                 return await console[0].call(event, payload, timeout=60)
             except (ConnectionError, aiohttp.ClientError):  # closed by a server too busy to see its pongs
                 out["console_reconnects"] += 1
-                console[0] = await Socket.connect(http, server.base, {"role": "facilitate", "token": facilitate})
+                console[0] = await watch("facilitate", facilitate)
                 return await console[0].call(event, payload, timeout=60)
 
         await facilitator("settings_update", settings={"dots": 3, "max_pistes_per_participant": 200, "value_method": "points",
@@ -176,7 +186,7 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
                 table["_board"]["piste_id" if kind_name == "dots" else "engagement_id"][:] = ids or list(range(1, 101))
             if screen[0].reader.done():  # closed by a server too busy to see its pongs
                 out["console_reconnects"] += 1
-                screen[0] = await Socket.connect(http, server.base, {"role": "screen", "token": screen_token}, on_event=on_screen)
+                screen[0] = await watch("screen", screen_token, on_screen)
             await asyncio.sleep(1.0)
             received = sum(p.socket.received for p in live)
             projector.clear()
