@@ -1,14 +1,28 @@
 """Start the Fabrique server (what `run.sh` and the Procfile run).
 
-With ASYNC_MODE=eventlet (the default), eventlet must patch the standard library before any
-other module imports it, so this entry point is the only place that imports eventlet.
+ASYNC_MODE picks the server: gevent's or eventlet's WSGI server (one process, thousands of
+WebSockets), or Werkzeug's threads (small rooms, tests). gevent and eventlet must patch the
+standard library before any other module imports it, so this entry point is the only place that
+imports them: it patches, builds their listening socket and server, and hands them to
+`fabrique.serving`, which knows nothing of either library.
 """
 
 import os
 import sys
 import warnings
 
-if os.environ.get("ASYNC_MODE", "eventlet") == "eventlet":
+DEFAULT_MODE = "eventlet"  # chosen by scripts/bench.py (see README, « Mesures »); config.py agrees
+MODE = os.environ.setdefault("ASYNC_MODE", DEFAULT_MODE)
+# A whole room scanning the QR code at once: the kernel's queue of connections not yet accepted
+# must hold them (eventlet's default is 50, gevent's 128). Linux caps it at net.core.somaxconn.
+BACKLOG = 4096
+MAX_CONNECTIONS = 10_000  # open connections at once (eventlet.wsgi accepts 1,024 by default)
+
+if MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
+elif MODE == "eventlet":
     # eventlet announces its own deprecation on import; the choice is deliberate and documented
     # in the README, so the room's facilitator should not see that notice at every start.
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
@@ -16,7 +30,43 @@ if os.environ.get("ASYNC_MODE", "eventlet") == "eventlet":
 
     eventlet.monkey_patch()
 
-from fabrique.serving import main  # noqa: E402  (must come after monkey_patch)
+import socket  # noqa: E402  (patched above)
+
+from fabrique import guard  # noqa: E402
+from fabrique.serving import main  # noqa: E402
+
+
+def run_gevent(app, host: str, port: int) -> None:
+    """Serve `app` with gevent's WSGI server until the process is stopped."""
+    import gevent
+    from gevent.pool import Pool
+    from gevent.pywsgi import WSGIHandler, WSGIServer
+
+    handler = guard.gevent_handler(os.environ, WSGIHandler, gevent.Timeout)
+    server = WSGIServer(_listener(host, port), app, spawn=Pool(MAX_CONNECTIONS), log=None, handler_class=handler)
+    server.serve_forever()
+
+
+def run_eventlet(app, host: str, port: int) -> None:
+    """Serve `app` with eventlet's WSGI server until the process is stopped."""
+    import eventlet.wsgi
+
+    protocol = guard.eventlet_protocol(os.environ, eventlet.wsgi.HttpProtocol, eventlet.Timeout)
+    eventlet.wsgi.server(_listener(host, port), app, log_output=False, max_size=MAX_CONNECTIONS, protocol=protocol,
+                         # bounds every later read and write (a body sent too slowly, a client gone
+                         # silent): longer than Engine.IO's 25 s ping interval, so a quiet WebSocket stays open.
+                         socket_timeout=60)
+
+
+def _listener(host: str, port: int) -> socket.socket:
+    """Return a socket listening on host:port (patched by the chosen library) with a room-sized backlog."""
+    family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(BACKLOG)
+    return sock
+
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(sys.argv[1:], {"gevent": run_gevent, "eventlet": run_eventlet}.get(MODE)))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what the tests need (Debian's chromium included) and run the whole suite,
-# once with ASYNC_MODE=threading and once with ASYNC_MODE=eventlet.
+# once in each server mode: ASYNC_MODE=threading, gevent, then eventlet.
 set -euo pipefail
 cd "$(dirname "$0")"
 . scripts/common.sh
@@ -32,7 +32,7 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v redis-s
 fi
 
 status=0
-for mode in threading eventlet; do
+for mode in threading gevent eventlet; do
   echo "== ASYNC_MODE=$mode"
   ASYNC_MODE=$mode .venv/bin/python -m pytest "$@" || status=$?
 done

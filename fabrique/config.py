@@ -8,7 +8,7 @@
 | PUBLIC_URL     | http://<LAN address>:<PORT>               | what QR codes and printed links point at       |
 | HOST / PORT    | 0.0.0.0 / 5000                            | where the server listens                       |
 | MESSAGE_QUEUE  | (none)                                    | redis://… to run several processes             |
-| ASYNC_MODE     | eventlet                                  | eventlet or threading                          |
+| ASYNC_MODE     | eventlet                                  | eventlet, gevent or threading                  |
 | SOCKET_TRANSPORTS | websocket,polling                      | "websocket" behind a proxy with several processes |
 | PROXY_HOPS | 0                                         | proxies in front (nginx: 1) whose X-Forwarded-* to trust |
 | RETENTION_DAYS | 365                                       | days personal data is kept after an atelier    |
@@ -28,7 +28,8 @@ import struct
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-ASYNC_MODES = ("eventlet", "threading")
+ASYNC_MODES = ("eventlet", "gevent", "threading")
+DEFAULT_ASYNC_MODE = "eventlet"  # serve.py's DEFAULT_MODE (a test keeps them equal)
 TRANSPORTS = ("websocket", "polling")
 # Keys that must never sign cookies in production (documentation examples, empty values).
 _UNSAFE_KEYS = {"", "dev", "change-me", "changeme", "secret"}
@@ -93,9 +94,9 @@ def from_environment(instance_path: Path, environ=None) -> dict:
     if secret_key is None:
         secret_key = _instance_secret_key(instance_path)
 
-    async_mode = env.get("ASYNC_MODE", "eventlet")
+    async_mode = env.get("ASYNC_MODE", DEFAULT_ASYNC_MODE)
     if async_mode not in ASYNC_MODES:
-        raise ConfigError(f"ASYNC_MODE doit valoir {' ou '.join(ASYNC_MODES)} (reçu : {async_mode!r}).")
+        raise ConfigError(f"ASYNC_MODE doit valoir {', '.join(ASYNC_MODES[:-1])} ou {ASYNC_MODES[-1]} (reçu : {async_mode!r}).")
 
     port = env.get("PORT", "5000")
     if not port.isdigit():

@@ -1,13 +1,13 @@
-"""Slow and greedy clients at the door of the eventlet server (the product's server).
+"""Slow and greedy clients at the door of the gevent and eventlet servers (the product's servers).
 
-eventlet.wsgi waits for a request's first line and headers as long as a client drips them, and
-accepts any number of connections from one address until its global cap. A few thousand slow
+Both WSGI servers wait for a request's first line and headers as long as a client drips them, and
+accept any number of connections from one address until their global cap. A few thousand slow
 sockets from one laptop would then starve every phone. Here each connection gets one deadline
 for its request line and headers, idle connections are dropped before their first byte, and
 one address may hold at most `per_address` connections at a time.
 
-Only the server start (`serving.py`, eventlet mode) calls this: it is the one place besides the
-entry point that imports eventlet. Threading mode (small rooms, tests) runs Werkzeug's server.
+The entry point (`serve.py`) passes in the library's handler class and its Timeout: it is the one
+module that imports gevent or eventlet. Threading mode (small rooms, tests) runs Werkzeug's server.
 """
 
 from __future__ import annotations
@@ -19,28 +19,48 @@ TOO_MANY = (b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-T
             b"Retry-After: 5\r\nContent-Length: 45\r\n\r\nTrop de connexions depuis cette adresse.\r\n")
 
 
-def server_options(environ) -> dict:
-    """Return the eventlet.wsgi.server options that bound what one client may hold.
+class AddressCap:
+    """How many connections each address holds; more than `per_address` are refused."""
+
+    def __init__(self, per_address: int):
+        self.per_address = per_address
+        self._open: Counter = Counter()
+        self._lock = threading.Lock()
+
+    def enter(self, address: str) -> bool:
+        """Count one more connection from `address`; False when it is one too many."""
+        with self._lock:
+            self._open[address] += 1
+            return self._open[address] <= self.per_address
+
+    def leave(self, address: str) -> None:
+        with self._lock:
+            self._open[address] -= 1
+            if self._open[address] <= 0:
+                del self._open[address]
+
+
+def settings(environ) -> tuple[AddressCap, float]:
+    """Return the cap per address and the header deadline in seconds.
 
     MAX_CONNECTIONS_PER_ADDRESS (default 2,000: a venue's Wi-Fi puts its phones behind one
     address) and HEADER_TIMEOUT (seconds for a request's first line and headers, default 10).
     """
-    per_address = int(environ.get("MAX_CONNECTIONS_PER_ADDRESS") or 2000)
-    header_seconds = float(environ.get("HEADER_TIMEOUT") or 10)
-    import eventlet
-    import eventlet.wsgi
+    return AddressCap(int(environ.get("MAX_CONNECTIONS_PER_ADDRESS") or 2000)), float(environ.get("HEADER_TIMEOUT") or 10)
 
-    open_connections: Counter = Counter()
-    lock = threading.Lock()
 
-    class GuardedProtocol(eventlet.wsgi.HttpProtocol):
-        """eventlet's HTTP protocol with a deadline on the headers and a cap per address."""
+def _address(client_address) -> str:
+    return client_address[0] if isinstance(client_address, tuple) else str(client_address)
 
+
+def eventlet_protocol(environ, http_protocol, timeout):
+    """Return eventlet.wsgi's `http_protocol` with a deadline on the headers and a cap per address."""
+    cap, header_seconds = settings(environ)
+
+    class GuardedProtocol(http_protocol):
         def setup(self):
-            self.address = self.client_address[0] if isinstance(self.client_address, tuple) else str(self.client_address)
-            with lock:
-                open_connections[self.address] += 1
-                self.refused = open_connections[self.address] > per_address
+            self.address = _address(self.client_address)
+            self.refused = not cap.enter(self.address)
             super().setup()
 
         def handle(self):
@@ -56,27 +76,60 @@ def server_options(environ) -> dict:
         def _read_request_line(self):
             # The first line, however slowly it drips, within the deadline (idle keep-alive included).
             try:
-                with eventlet.Timeout(header_seconds):
+                with timeout(header_seconds):
                     return super()._read_request_line()
-            except eventlet.Timeout:
+            except timeout:
                 self.close_connection = 1
                 return ""
 
         def parse_request(self):
             try:
-                with eventlet.Timeout(header_seconds):
+                with timeout(header_seconds):
                     return super().parse_request()
-            except eventlet.Timeout:
+            except timeout:
                 self.close_connection = 1
                 return False
 
         def finish(self):
-            with lock:
-                open_connections[self.address] -= 1
-                if open_connections[self.address] <= 0:
-                    del open_connections[self.address]
+            cap.leave(self.address)
             super().finish()
 
-    # socket_timeout bounds every later read and write (a body sent too slowly, a client gone
-    # silent): longer than Engine.IO's 25 s ping interval, so a quiet WebSocket stays open.
-    return {"protocol": GuardedProtocol, "socket_timeout": 60}
+    return GuardedProtocol
+
+
+def gevent_handler(environ, wsgi_handler, timeout):
+    """Return gevent.pywsgi's `wsgi_handler` with a deadline on the headers and a cap per address."""
+    cap, header_seconds = settings(environ)
+
+    class GuardedHandler(wsgi_handler):
+        def handle(self):
+            address = _address(self.client_address)
+            try:
+                if not cap.enter(address):
+                    try:
+                        self.socket.sendall(TOO_MANY)
+                    except OSError:
+                        pass
+                    return
+                super().handle()
+            finally:
+                cap.leave(address)
+
+        def read_requestline(self):
+            # The first line, however slowly it drips, within the deadline (idle keep-alive included).
+            try:
+                with timeout(header_seconds):
+                    return super().read_requestline()
+            except timeout:
+                self.close_connection = True
+                return None
+
+        def read_request(self, raw_requestline):
+            try:
+                with timeout(header_seconds):
+                    return super().read_request(raw_requestline)
+            except timeout:
+                self.close_connection = True
+                return False
+
+    return GuardedHandler

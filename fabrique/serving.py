@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import os
 import sys
 
 import qrcode
 
-from . import catalog, create_app, guard
+from . import catalog, create_app
 from .config import ConfigError
 from .extensions import socketio
 
@@ -48,8 +47,12 @@ def print_demo(app, atelier, out=sys.stdout) -> None:
     print(f"  Synthèse de démonstration (résultats 2017) : {app.config['PUBLIC_URL']}/synthese/{atelier.review_token}\n", file=out)
 
 
-def main(argv: list[str]) -> int:
-    """Start the server on HOST:PORT; return an exit code on a configuration error."""
+def main(argv: list[str], run=None) -> int:
+    """Start the server on HOST:PORT; return an exit code on a configuration error.
+
+    `run(app, host, port)` serves the app in gevent or eventlet mode: the entry point passes it,
+    being the one place that imports those libraries. Threading mode runs Werkzeug's server.
+    """
     try:
         app = create_app()
     except ConfigError as exc:
@@ -78,12 +81,11 @@ def main(argv: list[str]) -> int:
         if demo is not None:
             print_demo(app, demo)
 
-    options = {"host": app.config["HOST"], "port": app.config["PORT"]}
-    if app.config["ASYNC_MODE"] == "eventlet":
-        # eventlet.wsgi accepts 1,024 connections by default: too few for a big room.
-        options["max_size"] = 10_000
-        options.update(guard.server_options(os.environ))  # slow headers time out, a cap per address
-    else:
-        options["allow_unsafe_werkzeug"] = True  # threading mode is for small rooms and tests
-    socketio.run(app, **options)
+    if app.config["ASYNC_MODE"] != "threading":
+        if run is None:
+            print(f"ASYNC_MODE={app.config['ASYNC_MODE']} : démarrez le serveur par serve.py.", file=sys.stderr)
+            return 2
+        run(app, app.config["HOST"], app.config["PORT"])
+    else:  # threading mode is for small rooms and tests
+        socketio.run(app, host=app.config["HOST"], port=app.config["PORT"], allow_unsafe_werkzeug=True)
     return 0

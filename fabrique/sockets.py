@@ -181,7 +181,7 @@ def _participant_handler(name, action):
                 return _refusal(_("Cette action est réservée aux participants."), "forbidden")
             if not limits.allow_action(identity):
                 return _refusal(_("Trop d'actions d'un coup : patientez un instant."), "rate")
-            answer = _apply(name, identity, lambda op_id, payload: action(identity.participant_id, op_id, payload), data)
+            answer = _apply(name, identity, lambda op_id, payload: action(identity.participant_id, op_id, payload, identity.atelier_id), data)
             if answer["ok"]:
                 # The ack carries the parts of the phone's own state this action changed (all of
                 # them for a retried action, whose first answer was lost).

@@ -1,7 +1,7 @@
 """Measure what building each synthesis format does to a live room, on this machine only (127.0.0.1).
 
-    .venv/bin/python scripts/export_load.py [--participants 300] [--pistes 300] [--votes 2000] [--mode eventlet|threading]
-                                            [--profile DIR]
+    .venv/bin/python scripts/export_load.py [--participants 300] [--pistes 300] [--votes 2000] [--mode gevent|eventlet|threading]
+                                            [--busy N] [--profile DIR]
 
 Fills an atelier (participants with personas, pistes, dots, value votes), starts the server in a
 subprocess on a free port, connects one phone (its real participant cookie and Socket.IO
@@ -21,7 +21,6 @@ import argparse
 import os
 import random
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,9 @@ from pathlib import Path
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from fabrique import local_server  # noqa: E402
+
 # What a reader downloads: the name printed, and the end of the synthesis link.
 FORMATS = {"page": "", "json": ".json", "csv-table": ".csv?table=pistes", "csv": ".csv", "xlsx": ".xlsx", "docx": ".docx",
            "odt": ".odt", "pdf": ".pdf"}
@@ -41,7 +43,6 @@ FORMATS = {"page": "", "json": ".json", "csv-table": ".csv?table=pistes", "csv":
 
 def seed(database_url: str, participants: int, pistes: int, votes: int) -> dict:
     """Fill one atelier with rows (set-up only: the app's actions are measured elsewhere)."""
-    sys.path.insert(0, str(ROOT))
     from fabrique import catalog, create_app
     from fabrique.actions.ateliers import create_atelier
     from fabrique.extensions import db
@@ -81,32 +82,12 @@ def seed(database_url: str, participants: int, pistes: int, votes: int) -> dict:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(database_url: str, instance: Path, mode: str) -> tuple[subprocess.Popen, str]:
-    """Start `serve.py` on a free port of 127.0.0.1; return it and its base URL once it answers."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": str(instance),
-           "DATABASE_URL": database_url, "ASYNC_MODE": mode, "PYTHONUNBUFFERED": "1",
-           # The probe phone asks for a snapshot many times a second, far more than a phone may.
-           "FABRIQUE_RATE_LIMITS": "participant_syncs=100000:100000,connection_events=100000:100000"}
-    with open(instance / "server.log", "w") as log:  # the child keeps its own copy of the descriptor
-        server = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/socket.io/?EIO=4&transport=polling", timeout=2).read()
-            return server, base
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("the server did not start:\n" + (instance / "server.log").read_text())
-            time.sleep(0.2)
+def start_server(database_url: str, instance: Path, mode: str) -> local_server.LocalServer:
+    """Start `serve.py` on a free port of 127.0.0.1 on this database; return it once it answers."""
+    # The probe phone asks for a snapshot many times a second, far more than a phone may.
+    return local_server.start(instance, {"DATABASE_URL": database_url,
+                                         "FABRIQUE_RATE_LIMITS": "participant_syncs=100000:100000,connection_events=100000:100000"},
+                              mode=mode)
 
 
 def _p95(values: list[float]) -> float:
@@ -200,7 +181,7 @@ def main(argv=None) -> int:
     parser.add_argument("--participants", type=int, default=300)
     parser.add_argument("--pistes", type=int, default=300)
     parser.add_argument("--votes", type=int, default=2000)
-    parser.add_argument("--mode", choices=("eventlet", "threading"), default="eventlet")
+    parser.add_argument("--mode", choices=("gevent", "eventlet", "threading"), default="eventlet")
     parser.add_argument("--profile", type=Path, help="record the server with py-spy during each download, into this folder")
     parser.add_argument("--busy", type=int, default=0, help="other processes spinning on the CPU during the run")
     args = parser.parse_args(argv)
@@ -222,12 +203,8 @@ def _run(args) -> int:
         print(f"Atelier : {args.participants} participants, {args.pistes} pistes, {args.votes} gommettes "
               f"(rempli en {time.perf_counter() - started:.1f} s) ; serveur {args.mode} ; "
               f"{os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.1f}, {args.busy} processus occupés à côté")
-        server, base = start_server(url, instance, args.mode)
-        try:
-            results = measure(base, seeded, server_pid=server.pid, profile=args.profile)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        with start_server(url, instance, args.mode) as server:
+            results = measure(server.base, seeded, server_pid=server.pid, profile=args.profile)
     print(f"Accusé de réception d'un téléphone au repos : p95 {results['idle_p95']:.0f} ms, max {results['idle_max']:.0f} ms")
     print(f"{'format':<9} {'durée':>8} {'taille':>9} {'p95 avant':>10} {'p95 pendant':>12} {'max pendant':>12} {'écart p95':>10}")
     for fmt, r in results["formats"].items():

@@ -1,6 +1,6 @@
 """How much one flooding phone slows another phone down, on this machine only (127.0.0.1).
 
-    .venv/bin/python scripts/fairness.py [--mode eventlet|threading] [--syncs 5000] [--actions 40]
+    .venv/bin/python scripts/fairness.py [--mode gevent|eventlet|threading] [--syncs 5000] [--actions 40]
 
 Starts the server in a subprocess, creates an atelier in its pistes phase, joins two phones. The
 other phone writes `--actions` pistes at a brisk human pace, first alone, then while the flooding
@@ -17,7 +17,6 @@ import multiprocessing
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,7 +30,10 @@ import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT))
 from simulate import Phone  # noqa: E402
+
+from fabrique import local_server  # noqa: E402
 
 
 def new_atelier(base: str) -> tuple[str, str]:
@@ -136,78 +138,57 @@ def flood_in_another_process(base: str, code: str, cookie: str, syncs: int, acti
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--mode", default="eventlet", choices=["eventlet", "threading"])
+    parser.add_argument("--mode", default="eventlet", choices=["gevent", "eventlet", "threading"])
     parser.add_argument("--syncs", type=int, default=10000, help="snapshot requests the flooding phone sends")
     parser.add_argument("--flood-actions", type=int, default=2000, help="actions the flooding phone sends")
     parser.add_argument("--actions", type=int, default=40, help="pistes the other phone writes in each run")
     args = parser.parse_args()
 
-    from bench import free_port  # noqa: PLC0415  (the benchmark's own helper)
+    with local_server.start(Path(tempfile.mkdtemp(prefix="fabrique-fairness-")), mode=args.mode) as server:
+        return measure(server.base, args)
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    instance = tempfile.mkdtemp(prefix="fabrique-fairness-")
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": instance,
-           "ASYNC_MODE": args.mode, "PYTHONUNBUFFERED": "1"}
-    log_path = Path(instance) / "server.log"
-    server = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log_path.open("w"),
-                              stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/socket.io/?EIO=4&transport=polling", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    print(log_path.read_text())
-                    return 1
-                time.sleep(0.2)
-        code, token = new_atelier(base)
-        console = facilitator(base, token)
-        console.call("settings_update", {"op_id": str(uuid.uuid4()), "settings": {"max_pistes_per_participant": 200}})
-        console.call("phase_goto", {"op_id": str(uuid.uuid4()), "to": 5})
-        victim, flooder = Phone(base, code, "Patiente"), Phone(base, code, "Inondeur")
-        victim.join()
-        flooder.join()
-        # Ninety pistes on the wall make each snapshot cost what it costs in a real room.
-        for i in range(6):
-            author = Phone(base, code, f"Autrice{i}")
-            author.join()
-            write_pistes(author, 15)
-            author.client.disconnect()
 
-        # The other phone acts at a brisk human pace (5 a second), within its own fair share.
-        alone, _refused = write_pistes(victim, args.actions, pause=0.2)
-        cookie = "; ".join(f"{c.name}={c.value}" for c in flooder.jar)
-        flooder.client.disconnect()
-        report = multiprocessing.get_context("spawn").Queue()
-        flooding = multiprocessing.get_context("spawn").Process(
-            target=flood_in_another_process, args=(base, code, cookie, args.syncs, args.flood_actions, args.actions * 0.2 + 2, report))
-        flooding.start()
-        time.sleep(1.0)  # its connections are open and its first messages on their way
-        flooded, refused = write_pistes(victim, args.actions, pause=0.2)
-        answers, sent, connections, drained = report.get(timeout=120)
-        flooding.join(timeout=10)
+def measure(base: str, args) -> int:
+    """Run the other phone alone, then under the flood; print both and the difference."""
+    code, token = new_atelier(base)
+    console = facilitator(base, token)
+    console.call("settings_update", {"op_id": str(uuid.uuid4()), "settings": {"max_pistes_per_participant": 200}})
+    console.call("phase_goto", {"op_id": str(uuid.uuid4()), "to": 5})
+    victim, flooder = Phone(base, code, "Patiente"), Phone(base, code, "Inondeur")
+    victim.join()
+    flooder.join()
+    # Ninety pistes on the wall make each snapshot cost what it costs in a real room.
+    for i in range(6):
+        author = Phone(base, code, f"Autrice{i}")
+        author.join()
+        write_pistes(author, 15)
+        author.client.disconnect()
 
-        print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}, ASYNC_MODE={args.mode}")
-        print(f"other phone alone:        ack p50 {statistics.median(alone):.1f} ms, p95 {percentile(alone, 0.95):.1f} ms")
-        print(f"other phone under flood:  ack p50 {statistics.median(flooded):.1f} ms, p95 {percentile(flooded, 0.95):.1f} ms"
-              f" ({refused} refused)")
-        print(f"p95 raised by the flood:  {percentile(flooded, 0.95) - percentile(alone, 0.95):+.1f} ms (target < 50 ms)")
-        answered = sum(n for (_e, kind), n in answers.items() if kind != "closed")
-        print(f"flood: {args.syncs} snapshot requests + {args.flood_actions} actions over {connections} connections, "
-              f"{answered} answered, {sent - answered} dropped with their closed connection, in {drained:.1f} s: "
-              + ", ".join(f"{e} {k} {n}" for (e, k), n in sorted(answers.items())))
-        victim.client.disconnect()
-        console.disconnect()
-        return 0 if not refused else 1
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+    # The other phone acts at a brisk human pace (5 a second), within its own fair share.
+    alone, _refused = write_pistes(victim, args.actions, pause=0.2)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in flooder.jar)
+    flooder.client.disconnect()
+    report = multiprocessing.get_context("spawn").Queue()
+    flooding = multiprocessing.get_context("spawn").Process(
+        target=flood_in_another_process, args=(base, code, cookie, args.syncs, args.flood_actions, args.actions * 0.2 + 2, report))
+    flooding.start()
+    time.sleep(1.0)  # its connections are open and its first messages on their way
+    flooded, refused = write_pistes(victim, args.actions, pause=0.2)
+    answers, sent, connections, drained = report.get(timeout=120)
+    flooding.join(timeout=10)
+
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}, ASYNC_MODE={args.mode}")
+    print(f"other phone alone:        ack p50 {statistics.median(alone):.1f} ms, p95 {percentile(alone, 0.95):.1f} ms")
+    print(f"other phone under flood:  ack p50 {statistics.median(flooded):.1f} ms, p95 {percentile(flooded, 0.95):.1f} ms"
+          f" ({refused} refused)")
+    print(f"p95 raised by the flood:  {percentile(flooded, 0.95) - percentile(alone, 0.95):+.1f} ms (target < 50 ms)")
+    answered = sum(n for (_e, kind), n in answers.items() if kind != "closed")
+    print(f"flood: {args.syncs} snapshot requests + {args.flood_actions} actions over {connections} connections, "
+          f"{answered} answered, {sent - answered} dropped with their closed connection, in {drained:.1f} s: "
+          + ", ".join(f"{e} {k} {n}" for (e, k), n in sorted(answers.items())))
+    victim.client.disconnect()
+    console.disconnect()
+    return 0 if not refused else 1
 
 
 if __name__ == "__main__":

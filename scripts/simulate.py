@@ -4,7 +4,7 @@
 
 Each phone joins with a pseudonym, connects its socket with its cookie and, with --act, does what
 the current phase allows (mark paradoxes, vote on values, write a rêve and a piste per theme,
-place its dots). Only for loopback servers: used for demos, screenshots and the benchmark.
+place its dots). Only for loopback servers: used for demos, screenshots, fairness.py and the kill -9 test.
 """
 
 from __future__ import annotations

@@ -17,13 +17,9 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from fabrique.local_server import free_port  # noqa: F401  (the deployment tests import it from here)
+
 INSTALL_HINT = "./test.sh installs it (apt-get install postgresql redis-server nginx)"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float = 20, process: subprocess.Popen | None = None) -> None:

@@ -3,13 +3,13 @@
 import pytest
 
 from fabrique import catalog, create_app
-from fabrique.config import ConfigError, from_environment, lan_address
+from fabrique.config import DEFAULT_ASYNC_MODE, PROJECT_ROOT, ConfigError, from_environment, lan_address
 
 
 def test_defaults_give_a_sqlite_file_in_the_instance_folder_and_a_lan_public_url(tmp_path):
     config = from_environment(tmp_path, environ={})
     assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'fabrique.sqlite3'}"
-    assert config["ASYNC_MODE"] == "eventlet"
+    assert config["ASYNC_MODE"] == DEFAULT_ASYNC_MODE
     assert config["MESSAGE_QUEUE"] is None
     assert config["PUBLIC_URL"] == f"http://{lan_address()}:5000"
     assert config["ENV_NAME"] == "development"
@@ -60,7 +60,13 @@ def test_production_starts_with_a_real_key(tmp_path):
     assert config["ENV_NAME"] == "production"
 
 
-@pytest.mark.parametrize("name,value", [("ASYNC_MODE", "gevent"), ("PORT", "http")])
+def test_the_entry_point_and_the_settings_default_to_the_same_server():
+    # serve.py cannot import the settings before it patches the standard library: it names the default itself.
+    entry_point = (PROJECT_ROOT / "serve.py").read_text()
+    assert f'DEFAULT_MODE = "{DEFAULT_ASYNC_MODE}"' in entry_point
+
+
+@pytest.mark.parametrize("name,value", [("ASYNC_MODE", "asyncio"), ("PORT", "http")])
 def test_bad_values_are_refused_with_the_variable_named(tmp_path, name, value):
     with pytest.raises(ConfigError, match=name):
         from_environment(tmp_path, environ={name: value})

@@ -13,11 +13,8 @@ import os
 import re
 import signal
 import sqlite3
-import subprocess
 import sys
 import threading
-import time
-import urllib.request
 import uuid
 from pathlib import Path
 
@@ -28,27 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
 from simulate import Phone  # noqa: E402
 
-from tests.e2e.conftest import free_port  # noqa: E402
+from fabrique import local_server  # noqa: E402
 
 PHONES = 6
-
-
-def start(instance: Path, port: int) -> tuple[subprocess.Popen, str]:
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": str(instance),
-           "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"), "PYTHONUNBUFFERED": "1"}
-    with open(instance / f"server-{port}.log", "w") as log:  # the server keeps its own copy of the descriptor
-        server = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/socket.io/?EIO=4&transport=polling", timeout=1).read()
-            return server, base
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError((instance / f"server-{port}.log").read_text())
-            time.sleep(0.2)
 
 
 def reconnect(phone: Phone, base: str) -> None:
@@ -64,9 +43,10 @@ def reconnect(phone: Phone, base: str) -> None:
 def test_acked_pistes_survive_kill_9_and_retries_apply_once(tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
-    server, base = start(instance, free_port())
+    live = local_server.start(instance, log_name="server-before-kill.log")
+    server, base = live.process, live.base
     try:
-        log = (instance / next(instance.glob("server-*.log")).name).read_text()
+        log = live.log()
         token = re.search(r"/facilitate/(\S+)", log).group(1)
         code = re.search(r"/j/(\w+)", log).group(1)
         console = socketio.Client(reconnection=False)
@@ -117,7 +97,8 @@ def test_acked_pistes_survive_kill_9_and_retries_apply_once(tmp_path):
         if server.poll() is None:
             server.kill()
 
-    server, base = start(instance, free_port())
+    live = local_server.start(instance, log_name="server-after-restart.log")
+    base = live.base
     try:
         def stored() -> dict[str, int]:
             with sqlite3.connect(instance / "fabrique.sqlite3") as conn:
@@ -138,10 +119,6 @@ def test_acked_pistes_survive_kill_9_and_retries_apply_once(tmp_path):
         assert set(final) == {p["text"] for i in sent for p in sent[i]}  # every piste sent is there…
         assert all(n == 1 for n in final.values())  # …once
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        live.stop()
         phones = console = None
         gc.collect()  # here, where the warnings about the killed server's sockets are expected

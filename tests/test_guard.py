@@ -1,43 +1,23 @@
-"""The eventlet server against slow and greedy clients: headers dripped too slowly are cut off,
+"""The gevent and eventlet servers against slow and greedy clients: headers dripped too slowly are cut off,
 one address cannot hold more than its share of connections, and pages still answer meanwhile."""
 
 import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ROOT, free_port
+from fabrique import local_server
 
-pytestmark = pytest.mark.skipif(os.environ.get("ASYNC_MODE", "threading") != "eventlet",
-                                reason="the product's server (eventlet); threading mode runs Werkzeug's, for small rooms")
+pytestmark = pytest.mark.skipif(os.environ.get("ASYNC_MODE", "threading") not in ("gevent", "eventlet"),
+                                reason="the product's servers (gevent, eventlet); threading mode runs Werkzeug's, for small rooms")
 
 
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": str(tmp_path),
-           "ASYNC_MODE": "eventlet", "MAX_CONNECTIONS_PER_ADDRESS": "20", "HEADER_TIMEOUT": "1.5"}
-    log = open(tmp_path / "server.log", "w")
-    process = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/socket.io/?EIO=4&transport=polling", timeout=1).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError((tmp_path / "server.log").read_text())
-            time.sleep(0.2)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with local_server.start(tmp_path, {"MAX_CONNECTIONS_PER_ADDRESS": "20", "HEADER_TIMEOUT": "1.5"}) as live:
+        yield live.port
 
 
 def closed_by_server(sock, within: float) -> bytes | None:

@@ -36,10 +36,8 @@ def loaded_server(tmp_path_factory):
     instance = tmp_path_factory.mktemp("export-load")
     url = f"sqlite:///{instance / 'fabrique.sqlite3'}"
     seeded = export_load.seed(url, participants=100, pistes=120, votes=600)
-    server, base = export_load.start_server(url, instance, os.environ.get("ASYNC_MODE", "threading"))
-    yield base, seeded
-    server.terminate()
-    server.wait(timeout=10)
+    with export_load.start_server(url, instance, os.environ.get("ASYNC_MODE", "threading")) as server:
+        yield server.base, seeded
 
 
 def test_a_phone_is_answered_while_every_format_is_made(loaded_server):

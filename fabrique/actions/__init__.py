@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -111,6 +111,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     if op_id is not None and (not isinstance(op_id, str) or not 1 <= len(op_id) <= 64):
         raise Refused(_("Identifiant d'action invalide."), "invalid")
     job = _Job(atelier_id, actor, op_id, lambda atelier, change: action(atelier, change, *args, **kwargs), str(get_locale() or "fr"))
+    _release_reads()
     with _queue_lock:
         _queue.append(job)
     time.sleep(0)  # let actions that arrived at the same moment join the batch (yields under eventlet too)
@@ -140,6 +141,20 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     return result
 
 
+def _release_reads() -> None:
+    """End the caller's read-only transaction, giving its pooled connection back before it queues.
+
+    A page or a handler that read (the atelier of a join code…) holds a connection until its
+    transaction ends; a whole room joining at once would then hold every connection of the pool
+    while waiting for the writer, and the others would time out. Nothing is lost: the caller's
+    objects are expired and read again if used, as they are after another caller's batch.
+    """
+    session = db.session()
+    if session.in_transaction() and not (session.new or session.dirty or session.deleted
+                                         or session.info.get("readmodel_pending")):
+        session.rollback()
+
+
 def _commit(batch: list[_Job]) -> None:
     """Run the jobs in order in one transaction and commit; a job that fails is dropped and the
     others run again without it (refusals are rare, so the common batch runs once)."""
@@ -148,10 +163,11 @@ def _commit(batch: list[_Job]) -> None:
         while pending:
             failed = None
             ends = []
+            locked: dict[int, object] = {}  # ateliers already read FOR UPDATE in this transaction
             for job in pending:
                 try:
                     with force_locale(job.locale):
-                        job.result, job.change = _run(job)
+                        job.result, job.change = _run(job, locked)
                     db.session.flush()
                 except IntegrityError:
                     # Another process applied the same op_id (or an equivalent row) first.
@@ -185,16 +201,25 @@ def _commit(batch: list[_Job]) -> None:
             job.done = True
 
 
-def _run(job: _Job) -> tuple[dict, Change | None]:
-    """Check then write one action inside the batch's transaction (no commit)."""
+def _run(job: _Job, locked: dict) -> tuple[dict, Change | None]:
+    """Check then write one action inside the batch's transaction (no commit).
+
+    `locked` holds the ateliers this transaction has read FOR UPDATE already: the row stays
+    locked until the commit, so the batch's next actions on that atelier need not read it again.
+    """
     from ..models import AppliedAction, Atelier, utcnow
 
+    # The action ids are read and written with SQLAlchemy Core on the session's connection (same
+    # transaction): the ORM's unit of work cost more than the action itself, and the read model
+    # does not follow this table.
     if job.op_id is not None:
-        prior = db.session.scalar(select(AppliedAction).where(
-            AppliedAction.atelier_id == job.atelier_id, AppliedAction.actor == job.actor, AppliedAction.op_id == job.op_id))
+        prior = db.session.connection().execute(select(AppliedAction.result).where(
+            AppliedAction.atelier_id == job.atelier_id, AppliedAction.actor == job.actor, AppliedAction.op_id == job.op_id)).first()
         if prior is not None:
             return {**prior.result, "replayed": True}, None
-    atelier = db.session.get(Atelier, job.atelier_id, with_for_update=True)
+    atelier = locked.get(job.atelier_id)
+    if atelier is None:
+        atelier = locked[job.atelier_id] = db.session.get(Atelier, job.atelier_id, with_for_update=True)
     if atelier is None:
         raise Refused(_("Cet atelier n'existe plus."), "not_found")
     change = Change(job.atelier_id)
@@ -212,7 +237,8 @@ def _run(job: _Job) -> tuple[dict, Change | None]:
     if change.stage:
         atelier.stage_version += 1
     if job.op_id is not None:
-        db.session.add(AppliedAction(atelier_id=job.atelier_id, actor=job.actor, op_id=job.op_id, result=result))
+        db.session.connection().execute(insert(AppliedAction).values(
+            atelier_id=job.atelier_id, actor=job.actor, op_id=job.op_id, result=result, created_at=utcnow()))
     return result, change
 
 

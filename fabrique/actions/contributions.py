@@ -24,7 +24,9 @@ def participant_action(name: str):
 
     def decorate(fn):
         @wraps(fn)
-        def run(participant_id: int, op_id: str, data: dict) -> dict:
+        def run(participant_id: int, op_id: str, data: dict, atelier_id: int | None = None) -> dict:
+            # A socket knows its atelier from the connection: no query before the write lock,
+            # where a waiting handler would hold a database connection (the action checks again).
             if not isinstance(data, dict):
                 raise Refused(_("Requête invalide."), "invalid")
 
@@ -36,7 +38,7 @@ def participant_action(name: str):
                 participant = _participant(atelier, participant_id)
                 return fn(atelier, template, participant, change, data) or {"ok": True}
 
-            return perform(_atelier_of(participant_id), f"participant:{participant_id}", op_id, action)
+            return perform(atelier_id or _atelier_of(participant_id), f"participant:{participant_id}", op_id, action)
 
         run.action_name = name
         return run

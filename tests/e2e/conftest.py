@@ -7,15 +7,12 @@ the server runs `serve.py` in a subprocess, in the ASYNC_MODE of the run, on a f
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
+
+from fabrique import local_server
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -26,12 +23,6 @@ LAPTOP = {"viewport": {"width": 1440, "height": 900}}
 SHOTS = Path(os.environ.get("FABRIQUE_SCREENSHOTS", ROOT / "screenshots"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Start the app as `run.sh` does (minus the install), and stop it after the session."""
@@ -40,30 +31,8 @@ def live_server(tmp_path_factory):
 
 def serve(tmp_path_factory, **settings):
     """Run `serve.py` with these extra environment variables until the generator is closed; yield its base URL."""
-    port = free_port()
-    instance = tmp_path_factory.mktemp("instance")
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "PUBLIC_URL": base, "FABRIQUE_INSTANCE": str(instance),
-           "ASYNC_MODE": os.environ.get("ASYNC_MODE", "threading"), "PYTHONUNBUFFERED": "1", **settings}
-    log = open(instance / "server.log", "w")
-    server = subprocess.Popen([sys.executable, str(ROOT / "serve.py")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/socket.io/?EIO=4&transport=polling", timeout=1).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("the server did not start:\n" + (instance / "server.log").read_text())
-            time.sleep(0.2)
-    yield base
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with local_server.start(tmp_path_factory.mktemp("instance"), settings) as server:
+        yield server.base
 
 
 @pytest.fixture(scope="session")
