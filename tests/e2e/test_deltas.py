@@ -13,7 +13,8 @@ import requests
 import socketio
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LAPTOP, PROJECTOR, page_errors, shoot
+from tests.e2e.conftest import PROJECTOR, page_errors, shoot
+from tests.e2e.test_screens import create
 from tests.factories import PHASES
 
 pytestmark = pytest.mark.e2e
@@ -81,13 +82,8 @@ def same_after_reload(page, screen: str, name: str) -> None:
 
 
 def test_projector_and_console_show_after_deltas_what_a_reload_shows(contexts, live_server):
-    console = contexts(**LAPTOP).new_page()
-    console.goto(live_server + "/")
-    console.get_by_label("Nom de l'atelier").fill("Atelier des deltas")
-    console.get_by_role("button", name="Créer l'atelier").click()
-    expect(console).to_have_url(re.compile(r"/facilitate/"))
-    page_boot = json.loads(console.locator("#boot").text_content())
-    boot, template = page_boot["state"], page_boot["template"]
+    console, boot = create(contexts, live_server, "Atelier des deltas")
+    template = json.loads(console.locator("#boot").text_content())["template"]
     paradoxes, values = [p["id"] for p in template["paradoxes"]], [v["id"] for v in template["values"]]
     themes = [t["id"] for t in template["themes"]]
     horizon = template["horizons"][-1]["id"]

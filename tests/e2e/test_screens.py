@@ -58,10 +58,11 @@ def sideways(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-def create(contexts, live_server):
+def create(contexts, live_server, name: str = "Atelier : « mobilités » ?"):
+    """Create an atelier through the home page's form; return the console and its boot state."""
     page = contexts(**LAPTOP).new_page()
     page.goto(live_server + "/")
-    page.get_by_label("Nom de l'atelier").fill("Atelier : « mobilités » ?")
+    page.get_by_label("Nom de l'atelier").fill(name)
     page.get_by_role("button", name="Créer l'atelier").click()
     expect(page).to_have_url(re.compile(r"/facilitate/"))
     return page, json.loads(page.locator("#boot").text_content())["state"]
