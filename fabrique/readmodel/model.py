@@ -71,25 +71,24 @@ class AtelierModel:
             if table in _RECOUNT:
                 self._counts = None
 
-    def _index(self, table: str, row: dict) -> None:
+    def _buckets(self, table: str, row: dict):
+        """Yield the index sets that hold `row`'s id (one list, so indexing and unindexing agree)."""
         if table in self._own and row.get("participant_id") is not None:
-            self._own[table][row["participant_id"]].add(row["id"])
+            yield self._own[table][row["participant_id"]]
         if table == "piste" and row["merged_into_id"] is not None:
-            self._children[row["merged_into_id"]].add(row["id"])
+            yield self._children[row["merged_into_id"]]
         if table in self._by_piste:
-            self._by_piste[table][row["piste_id"]].add(row["id"])
+            yield self._by_piste[table][row["piste_id"]]
         if table in self._by_engagement:
-            self._by_engagement[table][row["engagement_id"]].add(row["id"])
+            yield self._by_engagement[table][row["engagement_id"]]
+
+    def _index(self, table: str, row: dict) -> None:
+        for bucket in self._buckets(table, row):
+            bucket.add(row["id"])
 
     def _unindex(self, table: str, row: dict) -> None:
-        if table in self._own and row.get("participant_id") is not None:
-            self._own[table][row["participant_id"]].discard(row["id"])
-        if table == "piste" and row["merged_into_id"] is not None:
-            self._children[row["merged_into_id"]].discard(row["id"])
-        if table in self._by_piste:
-            self._by_piste[table][row["piste_id"]].discard(row["id"])
-        if table in self._by_engagement:
-            self._by_engagement[table][row["engagement_id"]].discard(row["id"])
+        for bucket in self._buckets(table, row):
+            bucket.discard(row["id"])
 
     def drain(self) -> dict[tuple[str, int], dict | None]:
         """Return every (table, id) written since the last drain, with the row as it was then, and start afresh."""
