@@ -6,7 +6,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, abort, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .catalog import Catalog, load_catalog
@@ -49,6 +49,14 @@ def create_app(config: dict | None = None) -> Flask:
         # session would need every request to reach the same process (sticky sessions).
         transports=app.config["SOCKET_TRANSPORTS"],
     )
+    # Flask-SocketIO runs each event in a request context made from the connection's first
+    # request, on the Socket.IO path. Without a route there, every event's URL match raised a
+    # NotFound whose traceback held the context in a reference cycle: some 70 objects of cyclic
+    # garbage per event for the collector to find. The Engine.IO middleware answers that path
+    # before Flask does, so this route only ever serves as the events' match.
+    for websocket in (True, False):  # the WebSocket transport and long polling
+        app.add_url_rule("/socket.io/", endpoint="socketio_events", view_func=_not_a_page,
+                         websocket=websocket, strict_slashes=False)
     from . import limits
 
     limits.gate.install(socketio.server, lambda sid: sockets.gate_refusal(app, sid))
@@ -70,6 +78,10 @@ def create_app(config: dict | None = None) -> Flask:
     with app.app_context():
         schema.upgrade(db.engine)
     return app
+
+
+def _not_a_page():
+    abort(404)
 
 
 def catalog() -> Catalog:

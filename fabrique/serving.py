@@ -7,7 +7,7 @@ import sys
 
 import qrcode
 
-from . import catalog, create_app
+from . import catalog, collector, create_app
 from .config import ConfigError
 from .extensions import socketio
 
@@ -81,6 +81,7 @@ def main(argv: list[str], run=None) -> int:
         if demo is not None:
             print_demo(app, demo)
 
+    collector.install(socketio.start_background_task, socketio.sleep)
     if app.config["ASYNC_MODE"] != "threading":
         if run is None:
             print(f"ASYNC_MODE={app.config['ASYNC_MODE']} : démarrez le serveur par serve.py.", file=sys.stderr)

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gc
 import json
 import os
 import random
@@ -123,6 +125,18 @@ def profile(pid: int, args, name: str):
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+@contextlib.contextmanager
+def phones_never_pause():
+    """Keep the swarm's own garbage collector out of a measured span (its full collections of
+    2,000 phones' objects took up to 300 ms, which would count as the server's latency)."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def links(log: str) -> tuple[str, str, str]:
     """Return the join code, the facilitator token and the projector token the server printed."""
     return (re.search(r"/j/([A-Za-z0-9]+)", log).group(1), re.search(r"/facilitate/(\S+)", log).group(1),
@@ -170,7 +184,8 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
                                                        "value_budget": 10, "max_participants": 0})
         phones = [Phone(f"Banc{i:04d}") for i in range(phones_n)]
         meter = Meter(server.pid)
-        out["join"] = await join_all(http, server.base, code, phones, min(phones_n, args.stampede))
+        with phones_never_pause():
+            out["join"] = await join_all(http, server.base, code, phones, min(phones_n, args.stampede))
         out["join"].update(meter.read())
         live = [p for p in phones if p.socket is not None]
         out["rss_joined"] = rss_mib(server.pid)
@@ -191,13 +206,15 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
             received = sum(p.socket.received for p in live)
             projector.clear()
             meter = Meter(server.pid)
-            samples = await burst(live, kind, args.burst, args.timeout, rng)
-            await asyncio.sleep(1.0)  # the last coalesced aggregates
+            with phones_never_pause():
+                samples = await burst(live, kind, args.burst, args.timeout, rng)
+                await asyncio.sleep(1.0)  # the last coalesced aggregates
             figures = {"burst": summarise(samples, meter.read(), list(projector))}
             projector.clear()
             profiler = profile(server.pid, args, f"{server.label}-{phones_n}-{kind_name}")
             meter = Meter(server.pid)
-            samples, span = await closed_loop(live, kind, args.loop, args.timeout)
+            with phones_never_pause():
+                samples, span = await closed_loop(live, kind, args.loop, args.timeout)
             if profiler is not None:
                 profiler.wait(timeout=30)
             await asyncio.sleep(1.0)

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from .. import collector
 from ..extensions import db
 
 COMMITTED_ROWS = "committed_rows"  # session.info key: the rows the last commit wrote (see readmodel)
@@ -111,6 +112,7 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     if op_id is not None and (not isinstance(op_id, str) or not 1 <= len(op_id) <= 64):
         raise Refused(_("Identifiant d'action invalide."), "invalid")
     job = _Job(atelier_id, actor, op_id, lambda atelier, change: action(atelier, change, *args, **kwargs), str(get_locale() or "fr"))
+    collector.note_action()
     _release_reads()
     with _queue_lock:
         _queue.append(job)
