@@ -40,6 +40,12 @@ def test_postgresql_urls_name_the_driver_that_works_under_eventlet(tmp_path, url
     assert from_environment(tmp_path, environ={"DATABASE_URL": url})["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg2://u@h/db"
 
 
+def test_only_a_database_server_s_connections_are_tested_as_they_leave_the_pool(tmp_path):
+    assert from_environment(tmp_path, environ={})["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+    server = from_environment(tmp_path, environ={"DATABASE_URL": "postgresql://fabrique@localhost/fabrique"})
+    assert server["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
 def test_psycopg3_is_refused_with_the_variable_named(tmp_path):
     with pytest.raises(ConfigError, match="DATABASE_URL"):
         from_environment(tmp_path, environ={"DATABASE_URL": "postgresql+psycopg://u@h/db"})
