@@ -13,8 +13,9 @@ soon as it is answered). Printed for both servers and as product/floor ratios: t
 p50/p95/p99, action→projector p95 (until the projector receives an aggregate whose `seq` covers
 the action), acks later than 2 s and 8 s (a phone shows "Hors ligne" after 8 s), errors, server
 CPU per action (from /proc/<pid>/stat), server RSS, and the swarm's own CPU share (near 100 %,
-the swarm and not the server would be the limit). Bounded: every wait has a timeout, every loop
-a deadline. Needs the `bench` extra: `.venv/bin/pip install -e '.[bench]'`.
+the swarm and not the server would be the limit). The swarm's own garbage collector is held
+off during every measured span, so that its pauses never count as the server's. Bounded: every
+wait has a timeout, every loop a deadline. Needs the `bench` extra: `.venv/bin/pip install -e '.[bench]'`.
 """
 
 from __future__ import annotations
