@@ -158,17 +158,19 @@ def _release_reads() -> None:
 def _commit(batch: list[_Job]) -> None:
     """Run the jobs in order in one transaction and commit; a job that fails is dropped and the
     others run again without it (refusals are rare, so the common batch runs once)."""
+    global _transaction
     pending = list(batch)
     try:
         while pending:
             failed = None
             ends = []
-            locked: dict[int, object] = {}  # ateliers already read FOR UPDATE in this transaction
+            _transaction = _Transaction()
             for job in pending:
                 try:
                     with force_locale(job.locale):
-                        job.result, job.change = _run(job, locked)
-                    db.session.flush()
+                        job.result, job.change = _run(job, _transaction)
+                    if not _transaction.contained:
+                        db.session.flush()  # one by one, so that a conflict names the job that caused it
                 except IntegrityError:
                     # Another process applied the same op_id (or an equivalent row) first.
                     with force_locale(job.locale):
@@ -197,18 +199,53 @@ def _commit(batch: list[_Job]) -> None:
         for job in pending:
             job.error, job.done = error, True
     finally:
+        _transaction = None
         for job in batch:
             job.done = True
 
 
-def _run(job: _Job, locked: dict) -> tuple[dict, Change | None]:
-    """Check then write one action inside the batch's transaction (no commit).
+@dataclass
+class _Transaction:
+    """What the batch's transaction has done so far that the next action's checks depend on."""
 
-    `locked` holds the ateliers this transaction has read FOR UPDATE already: the row stays
-    locked until the commit, so the batch's next actions on that atelier need not read it again.
+    # Ateliers read FOR UPDATE already: the row stays locked until the commit, so the batch's
+    # next actions on that atelier need not read it again.
+    locked: dict = field(default_factory=dict)
+    # Each locked atelier's read model, when its seq matched the database's as it was locked.
+    models: dict = field(default_factory=dict)
+    participants: set[int] = field(default_factory=set)  # whose own rows its contained actions wrote
+    shared: bool = False  # some action wrote through the ORM: anything may have changed
+    contained: bool = False  # the action running wrote only its participant's own rows, through `rows`
+
+
+_transaction: _Transaction | None = None  # the batch being written (one writer at a time: `_write_lock`)
+
+
+def checks_for(atelier_id: int, participant_id: int):
+    """Return where a contained action reads its checks: the read model when it is exactly what
+    this transaction sees, else the database.
+
+    A contained action writes only its participant's own rows, through `rows`. The read model is
+    then exact for it when it matched the database as the atelier was locked, no earlier action
+    of the batch wrote through the ORM, and none wrote this participant's rows; a row written by
+    another participant in the batch (a new piste) is missing from it and read from the database.
     """
+    from ..readmodel.checks import DatabaseChecks, ModelChecks
+
+    transaction = _transaction
+    transaction.contained = True
+    model = transaction.models.get(atelier_id)
+    exact = model is not None and not transaction.shared and participant_id not in transaction.participants
+    transaction.participants.add(participant_id)
+    return ModelChecks(model) if exact else DatabaseChecks()
+
+
+def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
+    """Check then write one action inside the batch's transaction (no commit)."""
+    from .. import readmodel
     from ..models import AppliedAction, Atelier, utcnow
 
+    transaction.contained = False
     # The action ids are read and written with SQLAlchemy Core on the session's connection (same
     # transaction): the ORM's unit of work cost more than the action itself, and the read model
     # does not follow this table.
@@ -217,14 +254,18 @@ def _run(job: _Job, locked: dict) -> tuple[dict, Change | None]:
             AppliedAction.atelier_id == job.atelier_id, AppliedAction.actor == job.actor, AppliedAction.op_id == job.op_id)).first()
         if prior is not None:
             return {**prior.result, "replayed": True}, None
-    atelier = locked.get(job.atelier_id)
+    atelier = transaction.locked.get(job.atelier_id)
     if atelier is None:
-        atelier = locked[job.atelier_id] = db.session.get(Atelier, job.atelier_id, with_for_update=True)
+        atelier = transaction.locked[job.atelier_id] = db.session.get(
+            Atelier, job.atelier_id, with_for_update=True, populate_existing=True)
+        model = readmodel.loaded(job.atelier_id) if atelier is not None else None
+        transaction.models[job.atelier_id] = model if model is not None and model.seq == atelier.seq else None
     if atelier is None:
         raise Refused(_("Cet atelier n'existe plus."), "not_found")
     change = Change(job.atelier_id)
     try:
         result = job.run(atelier, change) or {}
+        transaction.shared = transaction.shared or not transaction.contained
     except Refused as refused:
         from ..vocabulary import in_words_of
 
@@ -232,7 +273,8 @@ def _run(job: _Job, locked: dict) -> tuple[dict, Change | None]:
         refused.args = (refused.reason,)
         raise
     if change:
-        atelier.seq += 1
+        atelier.seq += 1  # flushed with the batch's next ORM write, or at the commit
+        readmodel.stepped(db.session, job.atelier_id)
         atelier.changed_at = utcnow()  # the synthesis' version is dated from the last change
     if change.stage:
         atelier.stage_version += 1
