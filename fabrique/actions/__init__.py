@@ -8,13 +8,15 @@ commit, as in Zulip's event system).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -167,7 +169,7 @@ def _commit(batch: list[_Job]) -> None:
             _transaction = _Transaction()
             for job in pending:
                 try:
-                    with force_locale(job.locale):
+                    with _speaking(job.locale):
                         job.result, job.change = _run(job, _transaction)
                     if not _transaction.contained:
                         db.session.flush()  # one by one, so that a conflict names the job that caused it
@@ -202,6 +204,11 @@ def _commit(batch: list[_Job]) -> None:
         _transaction = None
         for job in batch:
             job.done = True
+
+
+def _speaking(locale: str):
+    """Word refusals in `locale` (switching only when the job's caller speaks another language)."""
+    return contextlib.nullcontext() if str(get_locale() or "fr") == locale else force_locale(locale)
 
 
 @dataclass
@@ -243,15 +250,16 @@ def checks_for(atelier_id: int, participant_id: int):
 def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
     """Check then write one action inside the batch's transaction (no commit)."""
     from .. import readmodel
-    from ..models import AppliedAction, Atelier, utcnow
+    from ..models import Atelier, utcnow
 
     transaction.contained = False
     # The action ids are read and written with SQLAlchemy Core on the session's connection (same
-    # transaction): the ORM's unit of work cost more than the action itself, and the read model
-    # does not follow this table.
+    # transaction), with statements built once: the ORM's unit of work cost more than the action
+    # itself, and the read model does not follow this table.
+    prior_result, record = _applied_statements()
     if job.op_id is not None:
-        prior = db.session.connection().execute(select(AppliedAction.result).where(
-            AppliedAction.atelier_id == job.atelier_id, AppliedAction.actor == job.actor, AppliedAction.op_id == job.op_id)).first()
+        prior = db.session.connection().execute(prior_result, {"atelier_id": job.atelier_id, "actor": job.actor,
+                                                               "op_id": job.op_id}).first()
         if prior is not None:
             return {**prior.result, "replayed": True}, None
     atelier = transaction.locked.get(job.atelier_id)
@@ -279,9 +287,20 @@ def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
     if change.stage:
         atelier.stage_version += 1
     if job.op_id is not None:
-        db.session.connection().execute(insert(AppliedAction).values(
-            atelier_id=job.atelier_id, actor=job.actor, op_id=job.op_id, result=result, created_at=utcnow()))
+        db.session.connection().execute(record, {"atelier_id": job.atelier_id, "actor": job.actor, "op_id": job.op_id,
+                                                 "result": result, "created_at": utcnow()})
     return result, change
+
+
+@functools.cache
+def _applied_statements():
+    """Return the statements that read a prior answer to an action id and record a new one."""
+    from ..models import AppliedAction
+
+    table = AppliedAction.__table__
+    prior = select(table.c.result).where(table.c.atelier_id == bindparam("atelier_id"), table.c.actor == bindparam("actor"),
+                                         table.c.op_id == bindparam("op_id"))
+    return prior, insert(table)
 
 
 def write(fn):
