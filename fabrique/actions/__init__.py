@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -162,11 +162,12 @@ def _commit(batch: list[_Job]) -> None:
     others run again without it (refusals are rare, so the common batch runs once)."""
     global _transaction
     pending = list(batch)
+    one_by_one = False  # after the batch's action ids conflicted: record each with its action, to know whose
     try:
         while pending:
             failed = None
             ends = []
-            _transaction = _Transaction()
+            _transaction = _Transaction(answers=_prior_answers(pending), one_by_one=one_by_one)
             for job in pending:
                 try:
                     with _speaking(job.locale):
@@ -182,6 +183,13 @@ def _commit(batch: list[_Job]) -> None:
                 if failed is not None:
                     break
                 ends.append(len(db.session.info.get("readmodel_pending", [])))
+            if failed is None and _transaction.records:
+                try:
+                    db.session.connection().execute(_applied_statements()[1], _transaction.records)
+                except IntegrityError:  # another process applied one of these ids meanwhile
+                    db.session.rollback()
+                    one_by_one = True
+                    continue
             if failed is not None:
                 db.session.rollback()
                 failed.done = True
@@ -223,6 +231,11 @@ class _Transaction:
     participants: set[int] = field(default_factory=set)  # whose own rows its contained actions wrote
     shared: bool = False  # some action wrote through the ORM: anything may have changed
     contained: bool = False  # the action running wrote only its participant's own rows, through `rows`
+    # The first answer to each (atelier, actor, op_id) of the batch: as recorded before it, read in
+    # one query, then as given by this transaction's actions, recorded together before the commit.
+    answers: dict = field(default_factory=dict)
+    records: list[dict] = field(default_factory=list)
+    one_by_one: bool = False  # record each action id as its action runs (a conflict then names its job)
 
 
 _transaction: _Transaction | None = None  # the batch being written (one writer at a time: `_write_lock`)
@@ -256,12 +269,9 @@ def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
     # The action ids are read and written with SQLAlchemy Core on the session's connection (same
     # transaction), with statements built once: the ORM's unit of work cost more than the action
     # itself, and the read model does not follow this table.
-    prior_result, record = _applied_statements()
-    if job.op_id is not None:
-        prior = db.session.connection().execute(prior_result, {"atelier_id": job.atelier_id, "actor": job.actor,
-                                                               "op_id": job.op_id}).first()
-        if prior is not None:
-            return {**prior.result, "replayed": True}, None
+    key = (job.atelier_id, job.actor, job.op_id)
+    if job.op_id is not None and key in transaction.answers:
+        return {**transaction.answers[key], "replayed": True}, None
     atelier = transaction.locked.get(job.atelier_id)
     if atelier is None:
         atelier = transaction.locked[job.atelier_id] = db.session.get(
@@ -287,19 +297,36 @@ def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
     if change.stage:
         atelier.stage_version += 1
     if job.op_id is not None:
-        db.session.connection().execute(record, {"atelier_id": job.atelier_id, "actor": job.actor, "op_id": job.op_id,
-                                                 "result": result, "created_at": utcnow()})
+        transaction.answers[key] = result
+        record = {"atelier_id": job.atelier_id, "actor": job.actor, "op_id": job.op_id, "result": result, "created_at": utcnow()}
+        if transaction.one_by_one:
+            db.session.connection().execute(_applied_statements()[1], record)
+        else:
+            transaction.records.append(record)
     return result, change
 
 
+def _prior_answers(jobs: list[_Job]) -> dict:
+    """Return the recorded answers to the jobs' action ids, read in one query."""
+    keys = list({(job.atelier_id, job.actor, job.op_id) for job in jobs if job.op_id is not None})
+    if not keys:
+        return {}
+    params = {f"{name}{i}": value for i, key in enumerate(keys) for name, value in zip("aco", key)}
+    rows = db.session.connection().execute(_applied_statements(len(keys))[0], params)
+    return {(row.atelier_id, row.actor, row.op_id): row.result for row in rows}
+
+
 @functools.cache
-def _applied_statements():
-    """Return the statements that read a prior answer to an action id and record a new one."""
+def _applied_statements(count: int = 1):
+    """Return the statements that read the answers to `count` action ids and record a new one."""
     from ..models import AppliedAction
 
+    # One (atelier, actor, op_id) = … per id, joined by OR: every database answers it from the
+    # unique index, where a row-value IN is a whole-table scan in SQLite. Built once per count.
     table = AppliedAction.__table__
-    prior = select(table.c.result).where(table.c.atelier_id == bindparam("atelier_id"), table.c.actor == bindparam("actor"),
-                                         table.c.op_id == bindparam("op_id"))
+    prior = select(table.c.atelier_id, table.c.actor, table.c.op_id, table.c.result).where(or_(*(and_(
+        table.c.atelier_id == bindparam(f"a{i}"), table.c.actor == bindparam(f"c{i}"), table.c.op_id == bindparam(f"o{i}"))
+        for i in range(count))))
     return prior, insert(table)
 
 
