@@ -266,9 +266,9 @@ def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
     from ..models import Atelier, utcnow
 
     transaction.contained = False
-    # The action ids are read and written with SQLAlchemy Core on the session's connection (same
-    # transaction), with statements built once: the ORM's unit of work cost more than the action
-    # itself, and the read model does not follow this table.
+    # The action ids are read (`_prior_answers`) and recorded with SQLAlchemy Core on the session's
+    # connection, in the same transaction: the ORM's unit of work cost more than the action itself,
+    # and the read model does not follow this table.
     key = (job.atelier_id, job.actor, job.op_id)
     if job.op_id is not None and key in transaction.answers:
         return {**transaction.answers[key], "replayed": True}, None
