@@ -99,7 +99,7 @@ def clean(value, kind: str, multiline: bool = False) -> str:
     if multiline:
         text = "\n".join(_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").split("\n"))
         text = re.sub(r"\n{3,}", "\n\n", text)
-        text = "".join(ch for ch in text if ch == "\n" or not _CONTROL.match(ch))
+        text = _CONTROL.sub("", text)  # line breaks are not control characters here
     else:
         text = _CONTROL.sub(" ", text.replace("\n", " "))
         text = _SPACES.sub(" ", text)

@@ -64,3 +64,30 @@ def test_a_phone_gets_the_same_refusal_and_nothing_is_stored(any_app):
     assert phone.act("value_word_add", value_id="innovation", word="au\x00dace")["ok"]  # control characters become spaces
     assert db.session.scalars(select(ValueWord.word)).all() == ["au dace"]
     assert db.session.scalar(select(Participant.pseudonym)) == "Léa"
+
+
+def test_the_most_frequent_actions_store_what_the_read_model_holds_on_both_databases(any_app):
+    from fabrique import readmodel
+
+    atelier = new_atelier()
+    console = Console(any_app, atelier)
+    lea, tom = Phone(any_app, atelier, "Léa"), Phone(any_app, atelier, "Tom")
+    console.goto("valeurs")
+    assert lea.act("values_set", points={"innovation": 3})["ok"]
+    assert lea.act("values_set", points={"innovation": 1, "solidarite": 2})["mine"]["values"] == {"innovation": 1, "solidarite": 2}
+    console.goto("pistes")
+    answer = lea.act("piste_add", theme_id="vivre-mieux", horizon="2040", text="Des bancs", hashtags=[])
+    assert answer["ok"] and [p["text"] for p in answer["mine"]["pistes"]] == ["Des bancs"]
+    console.goto("vote")
+    assert tom.act("support_add", piste_id=answer["piste_id"])["mine"]["supports"] == [answer["piste_id"]]
+    assert lea.act("support_add", piste_id=answer["piste_id"])["ok"]
+    assert tom.act("support_remove", piste_id=answer["piste_id"])["mine"]["supports"] == []
+    console.goto("convergence")
+    engagement = console.act("engagement_create", theme_id="vivre-mieux", title="Des bancs partout")["engagement_id"]
+    assert tom.act("engagement_support", engagement_id=engagement, supported=True)["mine"]["engagement_supports"] == [engagement]
+    assert lea.act("engagement_support", engagement_id=engagement, supported=True)["ok"]
+    assert lea.act("engagement_support", engagement_id=engagement, supported=False)["mine"]["engagement_supports"] == []
+    model, rebuilt = readmodel.model_for(atelier.id), readmodel.build(atelier.id)
+    assert model.seq == rebuilt.seq
+    for table in ("value_vote", "piste", "support", "engagement_support", "participant"):
+        assert model.tables[table] == rebuilt.tables[table], table

@@ -11,7 +11,7 @@ from fabrique import actions, readmodel
 from fabrique.actions import Refused, _Job, perform
 from fabrique.actions.participation import join
 from fabrique.extensions import db
-from fabrique.models import AppliedAction, Piste
+from fabrique.models import AppliedAction, Piste, Support
 from tests.factories import new_atelier
 
 
@@ -57,3 +57,64 @@ def test_waiting_actions_share_one_commit_and_a_refusal_costs_the_others_nothing
     model = readmodel.model_for(atelier.id)
     assert sorted(p["text"] for p in model.rows("piste")) == texts and model.seq == readmodel.build(atelier.id).seq
     assert [len(job.change.rows) > 0 for job in (waiting[0], waiting[2])] == [True, True]
+
+
+def test_an_action_id_recorded_elsewhere_while_the_batch_ran_is_answered_with_the_first_answer(app, monkeypatch):
+    atelier = new_atelier()
+    person = join(atelier.id, "Ana").id
+    readmodel.model_for(atelier.id)
+    ops = [str(uuid.uuid4()) for _ in range(2)]
+    # Another process applies ops[0] first, after this batch read the recorded answers.
+    with db.engine.begin() as other:
+        other.execute(AppliedAction.__table__.insert().values(
+            atelier_id=atelier.id, actor=f"participant:{person}", op_id=ops[0], result={"ok": True, "elsewhere": True}))
+    reads = []
+    real = actions._prior_answers
+    monkeypatch.setattr(actions, "_prior_answers", lambda jobs: reads.append(1) or ({} if len(reads) == 1 else real(jobs)))
+    first = _Job(atelier.id, f"participant:{person}", ops[0], lambda a, c: _piste(a, c, person, "une"), "fr")
+    actions._queue.append(first)
+    answer = perform(atelier.id, f"participant:{person}", ops[1], lambda a, c: _piste(a, c, person, "deux"))
+    assert answer["ok"] and first.error is None
+    assert first.result == {"ok": True, "elsewhere": True, "replayed": True}
+    assert list(db.session.scalars(select(Piste.text).where(Piste.atelier_id == atelier.id))) == ["deux"]
+    assert db.session.scalar(select(func.count()).select_from(AppliedAction)) == 2
+    model = readmodel.model_for(atelier.id)
+    assert [p["text"] for p in model.rows("piste")] == ["deux"] and model.seq == readmodel.build(atelier.id).seq
+
+
+def test_checks_in_one_batch_see_what_the_batch_wrote_before_them(app, monkeypatch):
+    from fabrique.actions import contributions, facilitation
+    from fabrique.actions.contributions import piste_add, support_add
+    from fabrique.actions.facilitation import FACILITATOR_ACTIONS
+    from tests.factories import PHASES
+
+    atelier = new_atelier()
+    ana, bob, cyd, dan = (join(atelier.id, name).id for name in ("Ana", "Bob", "Cyd", "Dan"))
+    FACILITATOR_ACTIONS["settings_update"](atelier.id, str(uuid.uuid4()), {"settings": {"dots": 1}})
+    FACILITATOR_ACTIONS["phase_goto"](atelier.id, str(uuid.uuid4()), {"to": PHASES["pistes"]})
+    one, two = (piste_add(ana, str(uuid.uuid4()), {"theme_id": "vivre-mieux", "horizon": "2040", "text": text}, atelier.id)["piste_id"]
+                for text in ("Des bancs", "Des arbres"))
+    FACILITATOR_ACTIONS["phase_goto"](atelier.id, str(uuid.uuid4()), {"to": PHASES["vote"]})
+    readmodel.model_for(atelier.id)
+    queued = []
+
+    def queue(atelier_id, actor, op_id, action, *args):
+        queued.append(_Job(atelier_id, actor, op_id, lambda a, c: action(a, c, *args), "fr"))
+        actions._queue.append(queued[-1])
+        return {}
+
+    monkeypatch.setattr(contributions, "perform", queue)
+    monkeypatch.setattr(facilitation, "perform", queue)
+    support_add(ana, str(uuid.uuid4()), {"piste_id": one}, atelier.id)  # from the read model
+    support_add(ana, str(uuid.uuid4()), {"piste_id": two}, atelier.id)  # her dot is already placed, in this batch
+    support_add(bob, str(uuid.uuid4()), {"piste_id": 99999}, atelier.id)  # no such piste
+    FACILITATOR_ACTIONS["piste_hide"](atelier.id, str(uuid.uuid4()), {"piste_id": two, "hidden": True})
+    support_add(cyd, str(uuid.uuid4()), {"piste_id": two}, atelier.id)  # hidden earlier in this batch
+    monkeypatch.undo()
+    assert support_add(dan, str(uuid.uuid4()), {"piste_id": one}, atelier.id)["ok"]
+    outcomes = [job.error.code if job.error else "ok" for job in queued]
+    assert outcomes == ["ok", "budget", "state", "ok", "state"]
+    supports = sorted((s.participant_id, s.piste_id) for s in db.session.scalars(select(Support)))
+    assert supports == sorted([(ana, one), (dan, one)])
+    model, rebuilt = readmodel.model_for(atelier.id), readmodel.build(atelier.id)
+    assert model.tables["support"] == rebuilt.tables["support"] and model.seq == rebuilt.seq

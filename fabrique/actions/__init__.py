@@ -8,13 +8,15 @@ commit, as in Zulip's event system).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import collector
@@ -160,17 +162,20 @@ def _release_reads() -> None:
 def _commit(batch: list[_Job]) -> None:
     """Run the jobs in order in one transaction and commit; a job that fails is dropped and the
     others run again without it (refusals are rare, so the common batch runs once)."""
+    global _transaction
     pending = list(batch)
+    one_by_one = False  # after the batch's action ids conflicted: record each with its action, to know whose
     try:
         while pending:
             failed = None
             ends = []
-            locked: dict[int, object] = {}  # ateliers already read FOR UPDATE in this transaction
+            _transaction = _Transaction(answers=_prior_answers(pending), one_by_one=one_by_one)
             for job in pending:
                 try:
-                    with force_locale(job.locale):
-                        job.result, job.change = _run(job, locked)
-                    db.session.flush()
+                    with _speaking(job.locale):
+                        job.result, job.change = _run(job, _transaction)
+                    if not _transaction.contained:
+                        db.session.flush()  # one by one, so that a conflict names the job that caused it
                 except IntegrityError:
                     # Another process applied the same op_id (or an equivalent row) first.
                     with force_locale(job.locale):
@@ -180,6 +185,13 @@ def _commit(batch: list[_Job]) -> None:
                 if failed is not None:
                     break
                 ends.append(len(db.session.info.get("readmodel_pending", [])))
+            if failed is None and _transaction.records:
+                try:
+                    db.session.connection().execute(_applied_statements()[1], _transaction.records)
+                except IntegrityError:  # another process applied one of these ids meanwhile
+                    db.session.rollback()
+                    one_by_one = True
+                    continue
             if failed is not None:
                 db.session.rollback()
                 failed.done = True
@@ -199,34 +211,81 @@ def _commit(batch: list[_Job]) -> None:
         for job in pending:
             job.error, job.done = error, True
     finally:
+        _transaction = None
         for job in batch:
             job.done = True
 
 
-def _run(job: _Job, locked: dict) -> tuple[dict, Change | None]:
-    """Check then write one action inside the batch's transaction (no commit).
+def _speaking(locale: str):
+    """Word refusals in `locale` (switching only when the job's caller speaks another language)."""
+    return contextlib.nullcontext() if str(get_locale() or "fr") == locale else force_locale(locale)
 
-    `locked` holds the ateliers this transaction has read FOR UPDATE already: the row stays
-    locked until the commit, so the batch's next actions on that atelier need not read it again.
+
+@dataclass
+class _Transaction:
+    """What the batch's transaction has done so far that the next action's checks depend on."""
+
+    # Ateliers read FOR UPDATE already: the row stays locked until the commit, so the batch's
+    # next actions on that atelier need not read it again.
+    locked: dict = field(default_factory=dict)
+    # Each locked atelier's read model, when its seq matched the database's as it was locked.
+    models: dict = field(default_factory=dict)
+    participants: set[int] = field(default_factory=set)  # whose own rows its contained actions wrote
+    shared: bool = False  # some action wrote through the ORM: anything may have changed
+    contained: bool = False  # the action running wrote only its participant's own rows, through `rows`
+    # The first answer to each (atelier, actor, op_id) of the batch: as recorded before it, read in
+    # one query, then as given by this transaction's actions, recorded together before the commit.
+    answers: dict = field(default_factory=dict)
+    records: list[dict] = field(default_factory=list)
+    one_by_one: bool = False  # record each action id as its action runs (a conflict then names its job)
+
+
+_transaction: _Transaction | None = None  # the batch being written (one writer at a time: `_write_lock`)
+
+
+def checks_for(atelier_id: int, participant_id: int):
+    """Return where a contained action reads its checks: the read model when it is exactly what
+    this transaction sees, else the database.
+
+    A contained action writes only its participant's own rows, through `rows`. The read model is
+    then exact for it when it matched the database as the atelier was locked, no earlier action
+    of the batch wrote through the ORM, and none wrote this participant's rows; a row written by
+    another participant in the batch (a new piste) is missing from it and read from the database.
     """
-    from ..models import AppliedAction, Atelier, utcnow
+    from ..readmodel.checks import DatabaseChecks, ModelChecks
 
-    # The action ids are read and written with SQLAlchemy Core on the session's connection (same
-    # transaction): the ORM's unit of work cost more than the action itself, and the read model
-    # does not follow this table.
-    if job.op_id is not None:
-        prior = db.session.connection().execute(select(AppliedAction.result).where(
-            AppliedAction.atelier_id == job.atelier_id, AppliedAction.actor == job.actor, AppliedAction.op_id == job.op_id)).first()
-        if prior is not None:
-            return {**prior.result, "replayed": True}, None
-    atelier = locked.get(job.atelier_id)
+    transaction = _transaction
+    transaction.contained = True
+    model = transaction.models.get(atelier_id)
+    exact = model is not None and not transaction.shared and participant_id not in transaction.participants
+    transaction.participants.add(participant_id)
+    return ModelChecks(model) if exact else DatabaseChecks()
+
+
+def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
+    """Check then write one action inside the batch's transaction (no commit)."""
+    from .. import readmodel
+    from ..models import Atelier, utcnow
+
+    transaction.contained = False
+    # The action ids are read (`_prior_answers`) and recorded with SQLAlchemy Core on the session's
+    # connection, in the same transaction: the ORM's unit of work cost more than the action itself,
+    # and the read model does not follow this table.
+    key = (job.atelier_id, job.actor, job.op_id)
+    if job.op_id is not None and key in transaction.answers:
+        return {**transaction.answers[key], "replayed": True}, None
+    atelier = transaction.locked.get(job.atelier_id)
     if atelier is None:
-        atelier = locked[job.atelier_id] = db.session.get(Atelier, job.atelier_id, with_for_update=True)
+        atelier = transaction.locked[job.atelier_id] = db.session.get(
+            Atelier, job.atelier_id, with_for_update=True, populate_existing=True)
+        model = readmodel.loaded(job.atelier_id) if atelier is not None else None
+        transaction.models[job.atelier_id] = model if model is not None and model.seq == atelier.seq else None
     if atelier is None:
         raise Refused(_("Cet atelier n'existe plus."), "not_found")
     change = Change(job.atelier_id)
     try:
         result = job.run(atelier, change) or {}
+        transaction.shared = transaction.shared or not transaction.contained
     except Refused as refused:
         from ..vocabulary import in_words_of
 
@@ -234,14 +293,43 @@ def _run(job: _Job, locked: dict) -> tuple[dict, Change | None]:
         refused.args = (refused.reason,)
         raise
     if change:
-        atelier.seq += 1
+        atelier.seq += 1  # flushed with the batch's next ORM write, or at the commit
+        readmodel.stepped(db.session, job.atelier_id)
         atelier.changed_at = utcnow()  # the synthesis' version is dated from the last change
     if change.stage:
         atelier.stage_version += 1
     if job.op_id is not None:
-        db.session.connection().execute(insert(AppliedAction).values(
-            atelier_id=job.atelier_id, actor=job.actor, op_id=job.op_id, result=result, created_at=utcnow()))
+        transaction.answers[key] = result
+        record = {"atelier_id": job.atelier_id, "actor": job.actor, "op_id": job.op_id, "result": result, "created_at": utcnow()}
+        if transaction.one_by_one:
+            db.session.connection().execute(_applied_statements()[1], record)
+        else:
+            transaction.records.append(record)
     return result, change
+
+
+def _prior_answers(jobs: list[_Job]) -> dict:
+    """Return the recorded answers to the jobs' action ids, read in one query."""
+    keys = list({(job.atelier_id, job.actor, job.op_id) for job in jobs if job.op_id is not None})
+    if not keys:
+        return {}
+    params = {f"{name}{i}": value for i, key in enumerate(keys) for name, value in zip("aco", key)}
+    rows = db.session.connection().execute(_applied_statements(len(keys))[0], params)
+    return {(row.atelier_id, row.actor, row.op_id): row.result for row in rows}
+
+
+@functools.cache
+def _applied_statements(count: int = 1):
+    """Return the statements that read the answers to `count` action ids and record a new one."""
+    from ..models import AppliedAction
+
+    # One (atelier, actor, op_id) = … per id, joined by OR: every database answers it from the
+    # unique index, where a row-value IN is a whole-table scan in SQLite. Built once per count.
+    table = AppliedAction.__table__
+    prior = select(table.c.atelier_id, table.c.actor, table.c.op_id, table.c.result).where(or_(*(and_(
+        table.c.atelier_id == bindparam(f"a{i}"), table.c.actor == bindparam(f"c{i}"), table.c.op_id == bindparam(f"o{i}"))
+        for i in range(count))))
+    return prior, insert(table)
 
 
 def write(fn):

@@ -13,14 +13,20 @@ from .. import catalog
 from ..extensions import db
 from ..models import ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
 from ..phases import refusal
-from ..readmodel.queries import dots_placed, roots_of
+from ..readmodel.checks import DatabaseChecks, NotLoaded
 from ..text import clean, key
-from . import Refused, perform
+from . import Refused, checks_for, perform
 from .participation import _atelier_of, _participant
+from .rows import delete_rows, insert_row
 
 
-def participant_action(name: str):
-    """Make `fn(atelier, template, participant, change, data)` a gated, idempotent participant action."""
+def participant_action(name: str, contained: bool = False):
+    """Make `fn(atelier, template, participant, change, data)` a gated, idempotent participant action.
+
+    A `contained` action writes only its participant's own rows, through `rows`, and reads what it
+    checks through `checks` (`fn(…, data, checks)`), from the read model where that is exact
+    (`checks_for`): no SQL but its writes. Its participant is then the row as a plain dict.
+    """
 
     def decorate(fn):
         @wraps(fn)
@@ -35,8 +41,13 @@ def participant_action(name: str):
                 reason = refusal(atelier, template, name)
                 if reason:
                     raise Refused(reason, "phase")
-                participant = _participant(atelier, participant_id)
-                return fn(atelier, template, participant, change, data) or {"ok": True}
+                if not contained:
+                    return fn(atelier, template, _participant(atelier, participant_id), change, data) or {"ok": True}
+                checks = checks_for(atelier.id, participant_id)
+                try:
+                    return _checked(fn, atelier, template, participant_id, change, data, checks)
+                except NotLoaded:
+                    return _checked(fn, atelier, template, participant_id, change, data, DatabaseChecks())
 
             return perform(atelier_id or _atelier_of(participant_id), f"participant:{participant_id}", op_id, action)
 
@@ -44,6 +55,15 @@ def participant_action(name: str):
         return run
 
     return decorate
+
+
+def _checked(fn, atelier, template, participant_id, change, data, checks) -> dict:
+    # Every read of a contained action comes before its first write, so that one the read model
+    # cannot answer (`NotLoaded`) is asked again of the database with nothing written twice.
+    participant = checks.row("participant", participant_id)
+    if participant is None or participant["atelier_id"] != atelier.id:
+        raise Refused(_("Participant inconnu : rejoignez l'atelier à nouveau."), "not_found")
+    return fn(atelier, template, participant, change, data, checks) or {"ok": True}
 
 
 def _one_of(value, allowed, refusal: str):
@@ -91,8 +111,8 @@ def paradox_toggle(atelier, template, participant, change, data):
         change.content = True
 
 
-@participant_action("values_set")
-def values_set(atelier, template, participant, change, data):
+@participant_action("values_set", contained=True)
+def values_set(atelier, template, participant, change, data, checks):
     """Replace the participant's value vote: points per value, or a top-N pick (one point each)."""
     points = data.get("points")
     if not isinstance(points, dict):
@@ -117,13 +137,10 @@ def values_set(atelier, template, participant, change, data):
             raise Refused(_("Choisissez des {value.pl}, sans leur donner de points."), "invalid")
         if len(allocation) > top_n:
             raise Refused(ngettext("Choisissez %(num)s {value.sg} au plus.", "Choisissez %(num)s {value.pl} au plus.", top_n), "budget")
-    # Row by row through the session, so the read model sees each removed vote.
-    for vote in db.session.scalars(select(ValueVote).where(ValueVote.participant_id == participant.id)):
-        db.session.delete(vote)
-    db.session.flush()
+    delete_rows(ValueVote, checks.own("value_vote", participant["id"]))
     for value_id, amount in allocation.items():
-        db.session.add(ValueVote(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id,
-                                 value_id=value_id, points=amount))
+        insert_row(ValueVote, atelier_id=atelier.id, participant_id=participant["id"], persona_id=participant["persona_id"],
+                   value_id=value_id, points=amount)
     change.content = True
 
 
@@ -198,20 +215,17 @@ def _piste_fields(template, data) -> dict:
     return {"theme_id": theme_id, "horizon": horizon, "hashtags": tags, "text": clean(data.get("text"), "piste", multiline=True)}
 
 
-@participant_action("piste_add")
-def piste_add(atelier, template, participant, change, data):
+@participant_action("piste_add", contained=True)
+def piste_add(atelier, template, participant, change, data, checks):
     """Propose a piste under a theme, with an horizon and hashtags."""
     fields = _piste_fields(template, data)
-    count = db.session.scalar(select(func.count()).where(Piste.participant_id == participant.id, Piste.status != "withdrawn"))
     limit = atelier.settings["max_pistes_per_participant"]
-    if count >= limit:
+    if checks.live_pistes(participant["id"]) >= limit:
         raise Refused(ngettext("Vous avez déjà proposé %(num)s {piste.sg} : c'est le maximum dans cet atelier.",
                                "Vous avez déjà proposé %(num)s {piste.pl} : c'est le maximum dans cet atelier.", limit), "budget")
-    piste = Piste(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, **fields)
-    db.session.add(piste)
-    db.session.flush()
+    piste = insert_row(Piste, atelier_id=atelier.id, participant_id=participant["id"], persona_id=participant["persona_id"], **fields)
     change.content = True
-    return {"ok": True, "piste_id": piste.id}
+    return {"ok": True, "piste_id": piste["id"]}
 
 
 def _own_piste(participant, data) -> Piste:
@@ -240,37 +254,37 @@ def piste_withdraw(atelier, template, participant, change, data):
     change.content = True
 
 
-@participant_action("support_add")
-def support_add(atelier, template, participant, change, data):
+@participant_action("support_add", contained=True)
+def support_add(atelier, template, participant, change, data, checks):
     """Place one dot on a piste (at most one per piste, at most the atelier's number of dots).
 
     Dots count through merges: a dot on a duplicate stands on the piste it was merged into, and
     a participant who dotted both pistes of a merge holds one dot there and gets the other back.
     """
-    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
-    if piste is None or piste.atelier_id != atelier.id or piste.status != "visible":
+    piste = checks.row("piste", _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
+    if piste is None or piste["atelier_id"] != atelier.id or piste["status"] != "visible":
         raise Refused(_("{Piste.ce} n'est plus {piste|proposé|proposée} au vote."), "state")
-    placed = dots_placed(participant.id)
-    if piste.id in placed:
+    placed = checks.dots(participant["id"])
+    if piste["id"] in placed:
         return  # already there: placing it again changes nothing
     dots = atelier.settings["dots"]
     if len(placed) >= dots:
         raise Refused(ngettext("Vous avez placé votre gommette : retirez-la pour la déplacer.",
                                "Vous avez placé vos %(num)s gommettes : retirez-en une pour la déplacer.", dots), "budget")
-    db.session.add(Support(atelier_id=atelier.id, participant_id=participant.id, persona_id=participant.persona_id, piste_id=piste.id))
+    insert_row(Support, atelier_id=atelier.id, participant_id=participant["id"], persona_id=participant["persona_id"], piste_id=piste["id"])
     change.content = True
 
 
-@participant_action("support_remove")
-def support_remove(atelier, template, participant, change, data):
+@participant_action("support_remove", contained=True)
+def support_remove(atelier, template, participant, change, data, checks):
     """Take a dot back from a piste (with the dots that stand on it through merges)."""
     piste_id = _int_id(data.get("piste_id"), _("{Piste.sg} invalide."))
-    supports = list(db.session.scalars(select(Support).where(Support.participant_id == participant.id)))
-    roots = roots_of({support.piste_id for support in supports})
-    for support in supports:
-        if roots[support.piste_id] == piste_id:
-            db.session.delete(support)
-            change.content = True
+    supports = checks.own("support", participant["id"])
+    roots = checks.roots({support["piste_id"] for support in supports})
+    taken = [support for support in supports if roots[support["piste_id"]] == piste_id]
+    delete_rows(Support, taken)
+    if taken:
+        change.content = True
 
 
 PARTICIPANT_ACTIONS = {fn.action_name: fn for fn in (

@@ -12,6 +12,7 @@ from ..models import Engagement, EngagementPiste, EngagementSupport, Piste
 from ..text import clean
 from . import Refused
 from .contributions import _int_id, _one_of, participant_action
+from .rows import delete_rows, insert_row
 from .facilitation import facilitator_action
 
 
@@ -137,20 +138,21 @@ def engagement_unlink(atelier, template, change, data):
     _touched(change)
 
 
-@participant_action("engagement_support")
-def engagement_support(atelier, template, participant, change, data):
+@participant_action("engagement_support", contained=True)
+def engagement_support(atelier, template, participant, change, data, checks):
     """Support an engagement, or withdraw that support (one per person per engagement)."""
-    engagement = _engagement(atelier, data.get("engagement_id"))
+    engagement = checks.row("engagement", _int_id(data.get("engagement_id"), _("{Engagement.sg} invalide.")))
+    if engagement is None or engagement["atelier_id"] != atelier.id:
+        raise Refused(_("{Engagement.sg} introuvable dans cet atelier."), "not_found")
     supported = data.get("supported")
     if not isinstance(supported, bool):
         raise Refused(_("Requête invalide."), "invalid")
-    existing = db.session.scalar(select(EngagementSupport).where(
-        EngagementSupport.engagement_id == engagement.id, EngagementSupport.participant_id == participant.id))
-    if supported and existing is None:
-        db.session.add(EngagementSupport(engagement_id=engagement.id, participant_id=participant.id, persona_id=participant.persona_id))
+    existing = [row for row in checks.own("engagement_support", participant["id"]) if row["engagement_id"] == engagement["id"]]
+    if supported and not existing:
+        insert_row(EngagementSupport, engagement_id=engagement["id"], participant_id=participant["id"], persona_id=participant["persona_id"])
         _touched(change)
-    elif not supported and existing is not None:
-        db.session.delete(existing)
+    elif not supported and existing:
+        delete_rows(EngagementSupport, existing)
         _touched(change)
 
 

@@ -1,8 +1,9 @@
 """The one read model per atelier: its truth held in memory, updated from each committed change.
 
-Every write goes through the ORM session (`actions`), so the rows a transaction inserted, changed
-or deleted are taken from the session as it flushes and applied to the loaded models once the
-commit succeeded — never before, so a refused or rolled-back action leaves no trace. A model is
+Every write goes through the session (`actions`): the rows a transaction inserted, changed or
+deleted are taken from the ORM session as it flushes, or handed over by `written` for rows the
+actions write with SQLAlchemy Core, and applied to the loaded models once the commit succeeded —
+never before, so a refused or rolled-back action leaves no trace. A model is
 built from the database (`rows.load_rows`) the first time an atelier is read, and again whenever
 its `seq` shows a change this process did not see (another process, or a write outside the ORM).
 Models live per app, so two apps (tests, several databases) never share one.
@@ -20,10 +21,11 @@ from ..models import Atelier
 from .model import OWNED, AtelierModel
 from .rows import TABLES, load_rows, row_of
 
-__all__ = ["AtelierModel", "OWNED", "model_for", "build", "check_seq", "forget"]
+__all__ = ["AtelierModel", "OWNED", "model_for", "loaded", "build", "check_seq", "forget", "written", "stepped"]
 
 _PENDING = "readmodel_pending"
 _BULK = "readmodel_bulk"
+_STEPS = "readmodel_steps"  # atelier id → how many times this transaction moved its seq on
 
 
 class Registry:
@@ -56,6 +58,11 @@ def model_for(atelier_id: int) -> AtelierModel | None:
         return model
 
 
+def loaded(atelier_id: int) -> AtelierModel | None:
+    """Return the atelier's model if this app holds one already (never reads the database)."""
+    return _registry().models.get(atelier_id)
+
+
 def check_seq(atelier_id: int) -> AtelierModel | None:
     """Rebuild the atelier's model if the database moved on without it (one cheap query)."""
     registry = _registry()
@@ -83,6 +90,18 @@ def forget(atelier_id: int | None = None) -> None:
 # --- following the session ---------------------------------------------------------------------
 
 
+def written(session, table: str, row: dict, deleted: bool = False) -> None:
+    """Hand over a row the transaction wrote without the ORM (the whole row, or the deleted row's parents)."""
+    entry = {"id": row["id"], **{key: row[key] for key in _PARENTS if key in row}} if deleted else row
+    session.info.setdefault(_PENDING, []).append((table, entry, deleted))
+
+
+def stepped(session, atelier_id: int) -> None:
+    """Note that the transaction moved an atelier's seq on by one (checked against the row committed)."""
+    steps = session.info.setdefault(_STEPS, {})
+    steps[atelier_id] = steps.get(atelier_id, 0) + 1
+
+
 @event.listens_for(db.session, "after_flush")
 def _collect(session, _flush_context):
     pending = session.info.setdefault(_PENDING, [])
@@ -94,8 +113,11 @@ def _collect(session, _flush_context):
             pending.append((obj.__tablename__, {"id": obj.id, **_parent_of(obj)}, True))
 
 
+_PARENTS = ("atelier_id", "engagement_id", "participant_id")
+
+
 def _parent_of(obj) -> dict:
-    return {key: getattr(obj, key) for key in ("atelier_id", "engagement_id", "participant_id") if hasattr(obj, key)}
+    return {key: getattr(obj, key) for key in _PARENTS if hasattr(obj, key)}
 
 
 @event.listens_for(db.session, "do_orm_execute")
@@ -110,11 +132,13 @@ def _bulk(orm_execute_state):
 def _discard(session, _previous_transaction):
     session.info.pop(_PENDING, None)
     session.info.pop(_BULK, None)
+    session.info.pop(_STEPS, None)
 
 
 @event.listens_for(db.session, "after_commit")
 def _apply(session):
     pending = session.info.pop(_PENDING, None)
+    steps = session.info.pop(_STEPS, None) or {}
     session.info["committed_rows"] = pending or []  # for the events of the action that committed
     if session.info.pop(_BULK, False):
         try:
@@ -140,12 +164,13 @@ def _apply(session):
                 touched.setdefault(atelier_id, []).append((table, row, deleted))
         for atelier_id, changes in touched.items():
             model = registry.models[atelier_id]
-            last, gap = model.seq, False
+            # One commit may hold several actions (group commit), each moving seq on by one, and the
+            # atelier's row may be flushed once for all of them: the last one written must be the
+            # model's seq plus the steps this transaction made, or some change was made elsewhere.
+            expected, last, gap = model.seq + steps.get(atelier_id, 0), None, False
             try:
                 for table, row, deleted in changes:
                     if table == "atelier":
-                        # One commit may hold several actions (group commit): each bumps seq by one.
-                        gap = gap or row["seq"] not in (last, last + 1)
                         last = row["seq"]
                     if deleted:
                         model.drop(table, row["id"])
@@ -154,5 +179,5 @@ def _apply(session):
             except Exception:  # never fail a committed action: the next read rebuilds from the database
                 current_app.logger.exception("read model update failed; rebuilding")
                 gap = True
-            if gap:
+            if gap or (last is not None and last != expected):
                 registry.models.pop(atelier_id, None)  # a change made elsewhere: rebuild on next read

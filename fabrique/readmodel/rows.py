@@ -34,7 +34,7 @@ def load_rows(atelier_id: int) -> dict[str, dict[int, dict]] | None:
     atelier = db.session.execute(select(*TABLES["atelier"].__table__.c).where(Atelier.id == atelier_id)).mappings().first()
     if atelier is None:
         return None
-    rows: dict[str, dict[int, dict]] = {"atelier": {atelier_id: _plain("atelier", atelier)}}
+    rows: dict[str, dict[int, dict]] = {"atelier": {atelier_id: plain("atelier", atelier)}}
     for model in BY_ATELIER:
         rows[model.__tablename__] = _read(model, model.atelier_id == atelier_id)
     engagement_ids = select(Engagement.id).where(Engagement.atelier_id == atelier_id).scalar_subquery()
@@ -45,8 +45,8 @@ def load_rows(atelier_id: int) -> dict[str, dict[int, dict]] | None:
 
 def _read(model, where) -> dict[int, dict]:
     table = model.__tablename__
-    return {r["id"]: _plain(table, r) for r in db.session.execute(select(*model.__table__.c).where(where)).mappings()}
+    return {r["id"]: plain(table, r) for r in db.session.execute(select(*model.__table__.c).where(where)).mappings()}
 
 
-def _plain(table: str, mapping) -> dict:
+def plain(table: str, mapping) -> dict:
     return {name: mapping[name] for name in _COLUMNS[table]}

@@ -1,0 +1,37 @@
+"""Rows written with SQLAlchemy Core on the transaction's connection, each handed to the read model.
+
+The participant actions that run most (values, pistes, dots, engagement supports) write through
+here: one statement per write, no unit of work, and the row the database stored (read back with
+RETURNING, defaults included) is what the read model receives once the commit succeeded.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, insert
+
+from .. import readmodel
+from ..extensions import db
+from ..readmodel.rows import plain
+
+_INSERTS: dict[str, object] = {}
+
+
+def insert_row(model, **values) -> dict:
+    """Insert one row of `model`'s table and return it as stored."""
+    table = model.__table__
+    statement = _INSERTS.get(table.name)
+    if statement is None:
+        statement = _INSERTS[table.name] = insert(table).returning(*table.c)
+    row = plain(table.name, db.session.connection().execute(statement, values).mappings().one())
+    readmodel.written(db.session, table.name, row)
+    return row
+
+
+def delete_rows(model, rows: list[dict]) -> None:
+    """Delete these rows of `model`'s table (as read by the action's checks)."""
+    if not rows:
+        return
+    table = model.__table__
+    db.session.connection().execute(delete(table).where(table.c.id.in_([row["id"] for row in rows])))
+    for row in rows:
+        readmodel.written(db.session, table.name, row, deleted=True)
