@@ -24,10 +24,20 @@ def least_represented_persona(atelier: Atelier) -> str | None:
     persona_ids = [p.id for p in catalog().personas_for(template)]
     if not persona_ids:
         return None
-    counts = Counter(dict(db.session.execute(
+    counts = Counter(dict(_read().execute(
         select(Participant.persona_id, func.count()).where(Participant.atelier_id == atelier.id).group_by(Participant.persona_id)
     ).all()))
     return min(persona_ids, key=lambda pid: (counts[pid], persona_ids.index(pid)))
+
+
+def _read():
+    """Return the write transaction's connection, for the checks of a join (a whole room joins at once).
+
+    Plain statements on it skip the ORM's per-query cost; they see every row of the batch so far,
+    since the batch flushes after each action (`actions._commit`) and a join reads before it adds.
+    """
+    db.session.flush()
+    return db.session.connection()
 
 
 def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=None) -> Participant:
@@ -39,11 +49,11 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
     def action(atelier, change):
         template = catalog().templates[atelier.template_id]
         cap = atelier.settings.get("max_participants") or 0
-        if cap and db.session.scalar(select(func.count()).where(Participant.atelier_id == atelier_id)) >= cap:
+        if cap and _read().scalar(select(func.count()).where(Participant.atelier_id == atelier_id)) >= cap:
             raise Refused(_("Cet atelier est complet (%(cap)s participants) : adressez-vous à l'animation.", cap=cap), "full")
         if college is not None and template.colleges and college not in template.colleges:
             raise Refused(_("Choisissez un collège dans la liste."), "invalid")
-        if db.session.scalar(select(Participant.id).where(
+        if _read().scalar(select(Participant.id).where(
                 Participant.atelier_id == atelier_id, Participant.pseudonym_key == key(pseudonym))) is not None:
             raise Refused(_("Le pseudonyme « %(pseudonym)s » est déjà pris dans cet atelier : choisissez-en un autre.",
                              pseudonym=pseudonym), "taken")
@@ -65,7 +75,7 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
 def _unused_rejoin_code(atelier_id: int) -> str:
     while True:
         code = short_code(REJOIN_CODE_LENGTH)
-        if db.session.scalar(select(Participant.id).where(Participant.atelier_id == atelier_id, Participant.rejoin_code == code)) is None:
+        if _read().scalar(select(Participant.id).where(Participant.atelier_id == atelier_id, Participant.rejoin_code == code)) is None:
             return code
 
 

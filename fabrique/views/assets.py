@@ -13,7 +13,7 @@ from pathlib import Path
 import brotli
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Response, abort, current_app, redirect, request, send_from_directory, url_for
+from flask import Blueprint, Response, abort, current_app, has_request_context, redirect, request, send_from_directory, url_for
 from flask_compress import Compress
 from sqlalchemy import select
 
@@ -80,7 +80,13 @@ def datetime_filter(moment):
 @bp.app_template_global()
 def asset(filename: str) -> str:
     """Return the fingerprinted URL of a static file (cached by browsers for a year)."""
-    return url_for("assets.fingerprinted", version=static_version(current_app.static_folder), filename=filename)
+    # Built once per file and site prefix: every page names several, and a room loads its pages at once.
+    urls = current_app.extensions.setdefault("fabrique.asset_urls", {})
+    place = (request.script_root if has_request_context() else None, filename)
+    url = urls.get(place)
+    if url is None:
+        url = urls[place] = url_for("assets.fingerprinted", version=static_version(current_app.static_folder), filename=filename)
+    return url
 
 
 @bp.get("/s/<version>/<path:filename>")
