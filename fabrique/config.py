@@ -120,7 +120,9 @@ def from_environment(instance_path: Path, environ=None) -> dict:
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server's connection may drop (PostgreSQL restarted): test it before use. A SQLite file's
+        # never does, and the test would cost a statement per request.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": not database_url.startswith("sqlite")},
         "PUBLIC_URL": (env.get("PUBLIC_URL") or f"http://{lan_address()}:{port}").rstrip("/"),
         "HOST": env.get("HOST", "0.0.0.0"),
         "PORT": int(port),

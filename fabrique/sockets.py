@@ -26,7 +26,8 @@ from .actions.convergence import CONVERGENCE_ACTIONS, engagement_support
 from .actions.facilitation import FACILITATOR_ACTIONS
 from .events import broadcaster, facilitate_state, participant_room, presence, room, screen_state
 from .extensions import db, socketio
-from .models import Atelier, Participant
+from .lookups import atelier_of_code, participant_of_token
+from .models import Atelier
 from .state import phone_state
 from .vocabulary import in_words_of
 
@@ -73,15 +74,12 @@ def identify(auth) -> Identity:
         raise ConnectionRefusedError(_("Identification manquante."))
     role = auth.get("role")
     if role == "participant":
-        # Columns, not objects: a whole room connects at once, and the ORM's loading would cost more than the look-up.
-        connection = db.session.connection()
-        atelier_id = connection.scalar(select(Atelier.id).where(Atelier.join_code == str(auth.get("code", ""))))
-        token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier_id)) if atelier_id is not None else None
-        participant = connection.execute(select(Participant.id, Participant.atelier_id, Participant.language)
-                                         .where(Participant.token == token)).first() if token else None
-        if participant is None or participant.atelier_id != atelier_id:
+        atelier = atelier_of_code(str(auth.get("code", "")))
+        token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier.id)) if atelier is not None else None
+        participant = participant_of_token(token) if token else None
+        if participant is None or participant.atelier_id != atelier.id:
             raise ConnectionRefusedError(_("Vous n'avez pas encore rejoint cet atelier."))
-        return Identity("participant", atelier_id, participant.id, participant.language)
+        return Identity("participant", atelier.id, participant.id, participant.language)
     if role in ("screen", "facilitate"):
         column = Atelier.screen_token if role == "screen" else Atelier.facilitator_token
         token = auth.get("token")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from .. import catalog, limits, payloads, readmodel
 from ..actions import Refused
 from ..actions.ateliers import create_atelier, demarche_by_secret, new_demarche
 from ..actions.participation import find_by_rejoin_code, join
-from ..extensions import db
+from ..lookups import atelier_of_code, participant_of_token
 from ..models import Atelier, Participant
 from ..sockets import PARTICIPANT_COOKIE
 from ..vocabulary import fill, words
@@ -27,7 +26,7 @@ def atelier_by_code(code: str):
         return None
     # Every phone of a room loads three pages at once: two columns from the database, the rest
     # from memory, rebuilt when the database moved on without it (another process, `flask purge`).
-    found = db.session.connection().execute(select(Atelier.id, Atelier.seq).where(Atelier.join_code == code)).first()
+    found = atelier_of_code(code)
     if found is None:
         return None
     model = readmodel.model_for(found.id)
@@ -42,8 +41,7 @@ def current_participant(atelier: Atelier):
     if not token or len(token) > 64:
         return None
     # Columns, not an object: every phone of a room opens its page at once, and what the pages need is these three.
-    participant = db.session.connection().execute(
-        select(Participant.id, Participant.atelier_id, Participant.language).where(Participant.token == token)).first()
+    participant = participant_of_token(token)
     return participant if participant is not None and participant.atelier_id == atelier.id else None
 
 
