@@ -71,7 +71,7 @@ def test_the_join_page_shows_what_the_database_says_even_when_another_process_ch
     assert gone.status_code == 302 and gone.location.endswith("/j")
 
 
-def test_static_files_are_sent_compressed_once_at_brotli_best_and_revalidate(app, client):
+def test_static_files_are_sent_compressed_once_and_revalidate(app, client):
     from fabrique.views.assets import asset
 
     with app.test_request_context():

@@ -39,14 +39,19 @@ def _set_up(state) -> None:
     app.config.setdefault("COMPRESS_MIN_SIZE", 500)
     # Pages are compressed as they are sent, a whole room's at once when it joins: brotli's
     # lightest level costs a fifth of its default for a tenth more bytes. Static files, the bulk
-    # of a first visit, are compressed once at its best level (`fingerprinted`).
+    # of a first visit, are compressed once per process (`fingerprinted`).
     app.config.setdefault("COMPRESS_BR_LEVEL", 1)
     compress.init_app(app)
 
 
+# Denser than the default level, and still quick (the largest file: ~60 ms, once); the best
+# level (11) would hold the event loop up to a second on the first request for a large file.
+STATIC_BROTLI_LEVEL = 5
+
+
 @lru_cache(maxsize=128)
-def _brotli_best(body: bytes) -> bytes:
-    return brotli.compress(body, quality=11)
+def _brotli_once(body: bytes) -> bytes:
+    return brotli.compress(body, quality=STATIC_BROTLI_LEVEL)
 
 
 @lru_cache(maxsize=4)
@@ -102,7 +107,7 @@ def fingerprinted(version: str, filename: str):
             and len(body) >= current_app.config["COMPRESS_MIN_SIZE"]
             and request.accept_encodings.best_match(current_app.config["COMPRESS_ALGORITHM"]) == "br"):
         # Compressed here once (flask-compress leaves an encoded response alone), tagged as it tags its own.
-        response.set_data(_brotli_best(body))
+        response.set_data(_brotli_once(body))
         response.headers["Content-Encoding"] = "br"
         etag, weak = response.get_etag()
         if etag and not weak:
