@@ -26,8 +26,9 @@ from .actions.convergence import CONVERGENCE_ACTIONS, engagement_support
 from .actions.facilitation import FACILITATOR_ACTIONS
 from .events import broadcaster, facilitate_state, participant_room, presence, room, screen_state
 from .extensions import db, socketio
-from .models import Atelier, Participant
-from .state import participant_state
+from .lookups import atelier_of_code, participant_of_token
+from .models import Atelier
+from .state import phone_state
 from .vocabulary import in_words_of
 
 PARTICIPANT_COOKIE = "fabrique_{}"  # one cookie per atelier id, holding the participant's secret token
@@ -73,9 +74,9 @@ def identify(auth) -> Identity:
         raise ConnectionRefusedError(_("Identification manquante."))
     role = auth.get("role")
     if role == "participant":
-        atelier = db.session.scalar(select(Atelier).where(Atelier.join_code == str(auth.get("code", ""))))
-        token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier.id)) if atelier else None
-        participant = db.session.scalar(select(Participant).where(Participant.token == token)) if token else None
+        atelier = atelier_of_code(str(auth.get("code", "")))
+        token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier.id)) if atelier is not None else None
+        participant = participant_of_token(token) if token else None
         if participant is None or participant.atelier_id != atelier.id:
             raise ConnectionRefusedError(_("Vous n'avez pas encore rejoint cet atelier."))
         return Identity("participant", atelier.id, participant.id, participant.language)
@@ -127,7 +128,7 @@ def snapshot(identity: Identity) -> dict:
     # rebuilt from the database rather than served from memory.
     readmodel.check_seq(identity.atelier_id)
     if identity.role == "participant":
-        return participant_state(db.session.get(Participant, identity.participant_id))
+        return phone_state(identity.atelier_id, identity.participant_id)
     atelier = db.session.get(Atelier, identity.atelier_id)
     return screen_state(atelier) if identity.role == "screen" else facilitate_state(atelier)
 

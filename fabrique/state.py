@@ -92,10 +92,15 @@ def _model(atelier_id: int) -> readmodel.AtelierModel:
 
 def participant_state(participant) -> dict:
     """Return what a phone needs: where the atelier is, who I am, what I did, and what to vote on."""
-    model = _model(participant.atelier_id)
+    return phone_state(participant.atelier_id, participant.id)
+
+
+def phone_state(atelier_id: int, participant_id: int) -> dict:
+    """Return `participant_state` of a participant known by id (a connection's identity): no row is loaded."""
+    model = _model(atelier_id)
     with model.lock:
         atelier = model.atelier
-        me = model.tables["participant"][participant.id]
+        me = model.tables["participant"][participant_id]
         persona = catalog().personas.get(me["persona_id"])
         return {
             "seq": atelier.seq,
@@ -104,7 +109,7 @@ def participant_state(participant) -> dict:
             "me": {"id": me["id"], "pseudonym": me["pseudonym"], "college": me["college"],
                    "language": me["language"], "rejoin_code": me["rejoin_code"],
                    "persona": persona_payload(persona) if persona else None},
-            "mine": model.mine(participant.id),
+            "mine": model.mine(participant_id),
             "board": _board(model),
         }
 

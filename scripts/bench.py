@@ -116,13 +116,13 @@ def summarise(samples, meter: dict, projector: list[tuple[float, int]], span: fl
             "swarm_cpu_pct": 100 * meter["swarm_cpu"] / meter["wall"], "seconds": meter["wall"]}
 
 
-def profile(pid: int, args, name: str):
-    """Sample the server with py-spy during the closed loop (--profile DIR, product only); return the sampler."""
+def profile(pid: int, args, name: str, seconds: float | None = None):
+    """Sample the server with py-spy during a closed loop or the join stampede (--profile DIR, product only); return the sampler."""
     if args.profile is None or not name.startswith("product"):
         return None
     args.profile.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(pid), "--nonblocking", "--rate", "250",
-                             "--duration", str(int(args.loop)), "--format", "raw", "--output", str(args.profile / f"{name}.txt")],
+                             "--duration", str(int(seconds or args.loop)), "--format", "raw", "--output", str(args.profile / f"{name}.txt")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -185,8 +185,11 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
                                                        "value_budget": 10, "max_participants": 0})
         phones = [Phone(f"Banc{i:04d}") for i in range(phones_n)]
         meter = Meter(server.pid)
+        profiler = profile(server.pid, args, f"{server.label}-{phones_n}-join", seconds=15)
         with phones_never_pause():
             out["join"] = await join_all(http, server.base, code, phones, min(phones_n, args.stampede))
+        if profiler is not None:
+            profiler.wait(timeout=30)
         out["join"].update(meter.read())
         live = [p for p in phones if p.socket is not None]
         out["rss_joined"] = rss_mib(server.pid)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from .. import catalog
 from ..extensions import db
@@ -17,6 +17,14 @@ LANGUAGES = ("fr", "en")
 # 31 symbols ** 10 ≈ 8.2e14 codes: guessing one of 2,000 at 10 tries a second takes ~1,300 years (README).
 REJOIN_CODE_LENGTH = 10
 
+# A join's checks, built once: a whole room joins at once, and building a statement costs more than running it.
+_p = Participant.__table__.c
+_in_atelier = _p.atelier_id == bindparam("atelier_id")
+_PERSONA_COUNTS = select(_p.persona_id, func.count()).where(_in_atelier).group_by(_p.persona_id)
+_HOW_MANY = select(func.count()).select_from(Participant.__table__).where(_in_atelier)
+_PSEUDONYM_TAKEN = select(_p.id).where(_in_atelier, _p.pseudonym_key == bindparam("key"))
+_REJOIN_CODE_TAKEN = select(_p.id).where(_in_atelier, _p.rejoin_code == bindparam("code"))
+
 
 def least_represented_persona(atelier: Atelier) -> str | None:
     """Return the template persona fewest participants hold (the template's order breaks ties)."""
@@ -24,10 +32,18 @@ def least_represented_persona(atelier: Atelier) -> str | None:
     persona_ids = [p.id for p in catalog().personas_for(template)]
     if not persona_ids:
         return None
-    counts = Counter(dict(db.session.execute(
-        select(Participant.persona_id, func.count()).where(Participant.atelier_id == atelier.id).group_by(Participant.persona_id)
-    ).all()))
+    counts = Counter(dict(_read().execute(_PERSONA_COUNTS, {"atelier_id": atelier.id}).all()))
     return min(persona_ids, key=lambda pid: (counts[pid], persona_ids.index(pid)))
+
+
+def _read():
+    """Return the write transaction's connection, for the checks of a join (a whole room joins at once).
+
+    Plain statements on it skip the ORM's per-query cost; what the batch has not flushed yet is
+    flushed first (as the ORM's autoflush would), so they see every row of the batch so far.
+    """
+    db.session.flush()
+    return db.session.connection()
 
 
 def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=None) -> Participant:
@@ -39,12 +55,11 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
     def action(atelier, change):
         template = catalog().templates[atelier.template_id]
         cap = atelier.settings.get("max_participants") or 0
-        if cap and db.session.scalar(select(func.count()).where(Participant.atelier_id == atelier_id)) >= cap:
+        if cap and _read().scalar(_HOW_MANY, {"atelier_id": atelier_id}) >= cap:
             raise Refused(_("Cet atelier est complet (%(cap)s participants) : adressez-vous à l'animation.", cap=cap), "full")
         if college is not None and template.colleges and college not in template.colleges:
             raise Refused(_("Choisissez un collège dans la liste."), "invalid")
-        if db.session.scalar(select(Participant.id).where(
-                Participant.atelier_id == atelier_id, Participant.pseudonym_key == key(pseudonym))) is not None:
+        if _read().scalar(_PSEUDONYM_TAKEN, {"atelier_id": atelier_id, "key": key(pseudonym)}) is not None:
             raise Refused(_("Le pseudonyme « %(pseudonym)s » est déjà pris dans cet atelier : choisissez-en un autre.",
                              pseudonym=pseudonym), "taken")
         chosen = persona_id if atelier.settings.get("persona_assignment") == "choice" and persona_id else None
@@ -65,7 +80,7 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
 def _unused_rejoin_code(atelier_id: int) -> str:
     while True:
         code = short_code(REJOIN_CODE_LENGTH)
-        if db.session.scalar(select(Participant.id).where(Participant.atelier_id == atelier_id, Participant.rejoin_code == code)) is None:
+        if _read().scalar(_REJOIN_CODE_TAKEN, {"atelier_id": atelier_id, "code": code}) is None:
             return code
 
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from .. import catalog, limits, payloads
+from .. import catalog, limits, payloads, readmodel
 from ..actions import Refused
 from ..actions.ateliers import create_atelier, demarche_by_secret, new_demarche
 from ..actions.participation import find_by_rejoin_code, join
-from ..extensions import db
+from ..lookups import atelier_of_code, participant_of_token
 from ..models import Atelier, Participant
 from ..sockets import PARTICIPANT_COOKIE
 from ..vocabulary import fill, words
@@ -20,19 +19,29 @@ bp = Blueprint("join", __name__)
 COOKIE_AGE = 30 * 24 * 3600
 
 
-def atelier_by_code(code: str) -> Atelier | None:
+def atelier_by_code(code: str):
+    """Return the atelier of a join code, read like the ORM object (`atelier.settings`…) from its read model; None if none."""
     code = code.strip().upper()
     if len(code) > 12:  # the column's length: a longer code names no atelier
         return None
-    return db.session.scalar(select(Atelier).where(Atelier.join_code == code))
+    # Every phone of a room loads three pages at once: two columns from the database, the rest
+    # from memory, rebuilt when the database moved on without it (another process, `flask purge`).
+    found = atelier_of_code(code)
+    if found is None:
+        return None
+    model = readmodel.model_for(found.id)
+    if model is not None and model.seq < found.seq:
+        model = readmodel.check_seq(found.id)
+    return model.atelier if model is not None else None
 
 
-def current_participant(atelier: Atelier) -> Participant | None:
-    """Return the participant this browser joined as, from the atelier's cookie."""
+def current_participant(atelier: Atelier):
+    """Return the participant this browser joined as, from the atelier's cookie: its `id`, `atelier_id` and `language`."""
     token = request.cookies.get(PARTICIPANT_COOKIE.format(atelier.id))
     if not token or len(token) > 64:
         return None
-    participant = db.session.scalar(select(Participant).where(Participant.token == token))
+    # Columns, not an object: every phone of a room opens its page at once, and what the pages need is these three.
+    participant = participant_of_token(token)
     return participant if participant is not None and participant.atelier_id == atelier.id else None
 
 

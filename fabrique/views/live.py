@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 from sqlalchemy import select
 
 from .. import catalog
@@ -25,8 +27,24 @@ def _by_token(column, token: str) -> Atelier:
 def _live_page(page: str, atelier: Atelier, auth: dict, state: dict):
     """Render a live screen with what its script starts from: who to connect as, the template, a snapshot."""
     template = catalog().templates[atelier.template_id]
-    return render_template("live.html", page=page, atelier=atelier, boot={
-        "role": page, "auth": {"role": page, **auth}, "template": template_payload(template), "state": state})
+    return render_template("live.html", page=page, atelier=atelier, boot=boot_json(page, {"role": page, **auth}, template, state))
+
+
+def boot_json(page: str, auth: dict, template, state: dict) -> Markup:
+    """Return what a live screen's script starts from as HTML-safe JSON, as `tojson` writes it (keys sorted).
+
+    The template's part is most of it (personas, themes, paradoxes) and the same for every
+    screen of the app's catalog: it is serialised once, not again for each phone that joins.
+    """
+    cache = current_app.extensions.setdefault("fabrique.template_json", {})
+    template_json = cache.get(template.id)
+    if template_json is None:
+        template_json = cache[template.id] = _json(template_payload(template))
+    return Markup(f'{{"auth": {_json(auth)}, "role": {_json(page)}, "state": {_json(state)}, "template": {template_json}}}')
+
+
+def _json(value) -> Markup:
+    return htmlsafe_json_dumps(value, dumps=current_app.json.dumps)
 
 
 @bp.get("/participant/<code>")
