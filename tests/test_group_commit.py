@@ -118,3 +118,16 @@ def test_checks_in_one_batch_see_what_the_batch_wrote_before_them(app, monkeypat
     assert supports == sorted([(ana, one), (dan, one)])
     model, rebuilt = readmodel.model_for(atelier.id), readmodel.build(atelier.id)
     assert model.tables["support"] == rebuilt.tables["support"] and model.seq == rebuilt.seq
+
+
+def test_recorded_answers_are_found_for_any_batch_size_with_a_handful_of_statements(app):
+    atelier = new_atelier()
+    ops = [str(uuid.uuid4()) for _ in range(40)]
+    with db.engine.begin() as other:
+        other.execute(AppliedAction.__table__.insert(), [
+            {"atelier_id": atelier.id, "actor": "participant:1", "op_id": op, "result": {"n": n}} for n, op in enumerate(ops)])
+    for size in (1, 3, 5, 6, 7, 9, 17, 33, 40):
+        jobs = [_Job(atelier.id, "participant:1", op, None, "fr") for op in ops[:size]]
+        assert actions._prior_answers(jobs) == {(atelier.id, "participant:1", op): {"n": n} for n, op in enumerate(ops[:size])}
+    # Statements for 1, 2, 4… 64 ids (and the recording one), not one per batch size.
+    assert actions._applied_statements.cache_info().currsize <= 8
