@@ -30,6 +30,14 @@ elif MODE == "eventlet":
 
     eventlet.monkey_patch()
 
+# python-socketio imports the libraries it would use as a client (requests, websocket-client,
+# aiohttp) whenever they are installed, as they are with the test and benchmark extras; redis
+# is needed only for a MESSAGE_QUEUE. A server never acts as a client: keep them out of its
+# memory (13–16 MiB), as on a machine where only the product's own dependencies are installed.
+_NEVER_USED = ("requests", "websocket", "aiohttp") + (() if os.environ.get("MESSAGE_QUEUE", "").startswith("redis") else ("redis",))
+for _name in _NEVER_USED:
+    sys.modules.setdefault(_name, None)  # `import _name` then raises ImportError, as when it is absent
+
 import socket  # noqa: E402  (patched above)
 
 from fabrique import guard  # noqa: E402
