@@ -118,13 +118,16 @@ class SnapshotSlot:
 
     A request that arrives while a snapshot is being built is answered by the next build, which
     starts after it arrived, so it never gets a state older than its request; however many
-    arrive meanwhile, that next build is made once.
+    arrive meanwhile, that next build is made once. A slot holds a snapshot only while someone
+    waits for it, and every slot shares one condition: a room holds 2,000 of them.
     """
 
     MAX_WAITING = 16
+    _changed = threading.Condition()  # a build ended, in some slot (waiters check their own)
+
+    __slots__ = ("_building", "_started", "_done", "_waiting", "_latest")
 
     def __init__(self):
-        self._cond = threading.Condition()
         self._building = False
         self._started = 0
         self._done = 0
@@ -133,18 +136,21 @@ class SnapshotSlot:
 
     def get(self, build):
         """Return a snapshot built after this call started, sharing builds; None when too many wait."""
-        with self._cond:
+        with self._changed:
             wanted = self._started + 1
             while self._done < wanted and self._building:
                 if self._waiting >= self.MAX_WAITING:
                     return None
                 self._waiting += 1
                 try:
-                    self._cond.wait(timeout=30)
+                    self._changed.wait(timeout=30)
                 finally:
                     self._waiting -= 1
             if self._done >= wanted:
-                return self._latest
+                latest = self._latest
+                if not self._waiting:  # the last of those who waited for it
+                    self._latest = None
+                return latest
             self._building = True
             self._started += 1
             ticket = self._started
@@ -153,11 +159,12 @@ class SnapshotSlot:
             value = build()
             return value
         finally:
-            with self._cond:
+            with self._changed:
                 self._building = False
                 if value is not None:
-                    self._latest, self._done = value, ticket
-                self._cond.notify_all()
+                    self._done = ticket
+                    self._latest = value if self._waiting else None
+                self._changed.notify_all()
 
 
 def forget_all() -> None:
