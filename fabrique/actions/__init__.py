@@ -255,11 +255,16 @@ def checks_for(atelier_id: int, participant_id: int):
     from ..readmodel.checks import DatabaseChecks, ModelChecks
 
     transaction = _transaction
-    transaction.contained = True
     model = transaction.models.get(atelier_id)
     exact = model is not None and not transaction.shared and participant_id not in transaction.participants
-    transaction.participants.add(participant_id)
+    own_rows_only(participant_id)
     return ModelChecks(model) if exact else DatabaseChecks()
+
+
+def own_rows_only(participant_id: int) -> None:
+    """Note that the running action writes only this participant's own rows, through `rows`."""
+    _transaction.contained = True
+    _transaction.participants.add(participant_id)
 
 
 def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
@@ -11,7 +12,8 @@ from .. import catalog
 from ..extensions import db
 from ..models import Atelier, Participant, short_code
 from ..text import clean, key
-from . import Refused, perform
+from . import Refused, own_rows_only, perform
+from .rows import insert_row
 
 LANGUAGES = ("fr", "en")
 # 31 symbols ** 10 ≈ 8.2e14 codes: guessing one of 2,000 at 10 tries a second takes ~1,300 years (README).
@@ -42,12 +44,19 @@ def _read():
     Plain statements on it skip the ORM's per-query cost; what the batch has not flushed yet is
     flushed first (as the ORM's autoflush would), so they see every row of the batch so far.
     """
-    db.session.flush()
-    return db.session.connection()
+    session = db.session
+    # Only rows of participants matter to a join's checks: the atelier's new seq need not be flushed for them.
+    if session.new or session.deleted or any(not isinstance(obj, Atelier) for obj in session.dirty):
+        session.flush()
+    return session.connection()
 
 
-def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=None) -> Participant:
-    """Add a participant under a pseudonym and give them a persona (balanced unless they may choose)."""
+def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=None) -> SimpleNamespace:
+    """Add a participant under a pseudonym and give them a persona (balanced unless they may choose).
+
+    Return the participant as stored (`id`, `token`, `persona_id`…). A whole room joins at once:
+    the row is written with SQLAlchemy Core and read back with RETURNING, not through the ORM.
+    """
     pseudonym = clean(pseudonym, "pseudonym")
     college = clean(college, "college") if college not in (None, "") else None
     language = language if language in LANGUAGES else "fr"
@@ -65,16 +74,14 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
         chosen = persona_id if atelier.settings.get("persona_assignment") == "choice" and persona_id else None
         if chosen is not None and chosen not in {p.id for p in catalog().personas_for(template)}:
             raise Refused(_("Cet habitant fictif n'existe pas dans cet atelier."), "invalid")
-        participant = Participant(atelier_id=atelier_id, pseudonym=pseudonym, pseudonym_key=key(pseudonym), college=college,
-                                  language=language, persona_id=chosen or least_represented_persona(atelier),
-                                  rejoin_code=_unused_rejoin_code(atelier_id))
-        db.session.add(participant)
-        db.session.flush()
+        row = insert_row(Participant, atelier_id=atelier_id, pseudonym=pseudonym, pseudonym_key=key(pseudonym),
+                         college=college, language=language, persona_id=chosen or least_represented_persona(atelier),
+                         rejoin_code=_unused_rejoin_code(atelier_id))
+        own_rows_only(row["id"])  # a new participant's row: no other participant's checks depend on it
         change.content = True
-        return {"participant_id": participant.id}
+        return {"participant": row}
 
-    result = perform(atelier_id, "join", None, action)
-    return db.session.get(Participant, result["participant_id"])
+    return SimpleNamespace(**perform(atelier_id, "join", None, action)["participant"])
 
 
 def _unused_rejoin_code(atelier_id: int) -> str:
