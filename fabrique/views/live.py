@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, g, make_response, redirect, render_template, request, url_for
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from ..extensions import db
 from ..models import Atelier
 from ..state import participant_state, template_payload
 from .join import atelier_by_code, current_participant
+from .spliced import Piece, gzip_around
 
 bp = Blueprint("live", __name__)
 
@@ -25,9 +26,19 @@ def _by_token(column, token: str) -> Atelier:
 
 
 def _live_page(page: str, atelier: Atelier, auth: dict, state: dict):
-    """Render a live screen with what its script starts from: who to connect as, the template, a snapshot."""
+    """Render a live screen with what its script starts from: who to connect as, the template, a snapshot.
+
+    Gzip-compressed around the template's data, which is compressed once (`spliced`), for a
+    browser that takes gzip: every phone of a room loads this page at once.
+    """
     template = catalog().templates[atelier.template_id]
-    return render_template("live.html", page=page, atelier=atelier, boot=boot_json(page, {"role": page, **auth}, template, state))
+    html = render_template("live.html", page=page, atelier=atelier, boot=boot_json(page, {"role": page, **auth}, template, state))
+    if not request.accept_encodings.quality("gzip"):
+        return html
+    response = make_response(gzip_around(html, _template_json(template)[1]))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def boot_json(page: str, auth: dict, template, state: dict) -> Markup:
@@ -36,11 +47,18 @@ def boot_json(page: str, auth: dict, template, state: dict) -> Markup:
     The template's part is most of it (personas, themes, paradoxes) and the same for every
     screen of the app's catalog: it is serialised once, not again for each phone that joins.
     """
-    cache = current_app.extensions.setdefault("fabrique.template_json", {})
-    template_json = cache.get(template.id)
-    if template_json is None:
-        template_json = cache[template.id] = _json(template_payload(template))
+    template_json = _template_json(template)[0]
     return Markup(f'{{"auth": {_json(auth)}, "role": {_json(page)}, "state": {_json(state)}, "template": {template_json}}}')
+
+
+def _template_json(template) -> tuple[Markup, Piece]:
+    """Return the template's part of the boot data, serialised and deflated once per template."""
+    cache = current_app.extensions.setdefault("fabrique.template_json", {})
+    found = cache.get(template.id)
+    if found is None:
+        text = _json(template_payload(template))
+        found = cache[template.id] = (text, Piece(str(text)))
+    return found
 
 
 def _json(value) -> Markup:
