@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from .. import catalog, limits, payloads, readmodel
 from ..actions import Refused
@@ -122,9 +124,34 @@ def join_form(code: str):
         return redirect(url_for("join.enter_code"))
     if current_participant(atelier) is not None:
         return redirect(url_for("live.participant", code=atelier.join_code))
+    return _join_page(atelier)
+
+
+# Where each page's CSRF token goes: the form is rendered once, the token filled in per phone.
+_TOKEN_SLOT = "\x00csrf-token\x00"
+_PAGES_KEPT = 256  # bounded: the address is part of the key, and anyone may vary its query
+
+
+def _join_page(atelier) -> str:
+    """Return the empty join form, rendered once per atelier name, persona choice, language and address.
+
+    A whole room opens it at once. What join.html and base.html show depends on these alone (and
+    on the app's settings and catalog, fixed for the process), but for the CSRF token, the one
+    part of the page written per phone, and a message flashed to this browser, never kept.
+    """
     template = catalog().templates[atelier.template_id]
     personas = catalog().personas_for(template) if atelier.settings.get("persona_assignment") == "choice" else []
-    return render_template("join.html", atelier=atelier, template=template, personas=personas, form={})
+    if session.get("_flashes"):
+        return render_template("join.html", atelier=atelier, template=template, personas=personas, form={})
+    pages = current_app.extensions.setdefault("fabrique.join_pages", {})
+    key = (atelier.id, atelier.name, template.id, bool(personas), str(get_locale()), request.full_path)
+    page = pages.get(key)
+    if page is None:
+        if len(pages) >= _PAGES_KEPT:
+            pages.clear()
+        page = pages[key] = render_template("join.html", atelier=atelier, template=template, personas=personas, form={},
+                                            csrf_token=lambda: _TOKEN_SLOT)
+    return page.replace(_TOKEN_SLOT, generate_csrf())
 
 
 @bp.post("/j/<code>")
