@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 from flask import render_template, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -57,8 +58,23 @@ def configure_screen(app) -> None:
         app.view_functions[endpoint].talisman_view_options = options
 
 
+class KeptSigningSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, their signing serializer made once per key rather than twice
+    per request (opened, then saved): a room's phones all load their pages at once."""
+
+    def __init__(self):
+        self._kept = (None, None)
+
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if self._kept[0] != keys:
+            self._kept = (keys, super().get_signing_serializer(app))
+        return self._kept[1]
+
+
 def init_app(app) -> None:
     """Protect every form against cross-site posts and give every response the security headers."""
+    app.session_interface = KeptSigningSessions()
     # The token is the check; Flask-WTF's HTTPS Referer check would refuse every form, since pages
     # send no Referer at all (Referrer-Policy: no-referrer keeps secret links out of other sites' logs).
     app.config.setdefault("WTF_CSRF_SSL_STRICT", False)

@@ -4,7 +4,8 @@ as a room joining at once needs and exactly what it was: the same data, the same
 import re
 
 import brotli
-from flask import json
+import pytest
+from flask import g, json
 from jinja2.utils import htmlsafe_json_dumps
 from sqlalchemy import text
 
@@ -88,3 +89,109 @@ def test_static_files_are_sent_compressed_once_and_revalidate(app, client):
     plain = client.get(url)
     assert "Content-Encoding" not in plain.headers and plain.get_data() == body
     assert client.get(url, headers={"Accept-Encoding": "gzip"}).headers["Content-Encoding"] == "gzip"
+
+
+def test_the_phone_page_in_gzip_is_the_page_itself_and_its_constant_parts_are_compressed_once(app):
+    import gzip
+
+    from fabrique.views import spliced
+
+    atelier = new_atelier()
+    phone = Phone(app, atelier, "Léa")
+    page = f"/participant/{atelier.join_code}"
+    plain = phone.http.get(page)
+    assert "Content-Encoding" not in plain.headers
+    calls = []
+    original = spliced.Piece.__init__
+    spliced.Piece.__init__ = lambda self, text: (calls.append(len(text)), original(self, text))[1]
+    try:
+        app.extensions.pop("fabrique.template_json", None)  # as in a fresh process
+        spliced._tails.clear()
+        answers = [phone.http.get(page, headers={"Accept-Encoding": "gzip, deflate, br"}) for _ in range(3)]
+    finally:
+        spliced.Piece.__init__ = original
+    for answer in answers:
+        assert answer.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in answer.headers["Vary"]
+        # One valid member, the page byte for byte (but the clock it tells the phone).
+        assert untimed(gzip.decompress(answer.get_data())) == untimed(plain.get_data())
+        assert answer.headers["Cache-Control"] == "no-store"
+    # The template's data and what follows it (the messages, the scripts), each deflated once for the three.
+    assert len(calls) == 2 and calls[0] > 20_000
+    # Compressed apart, the pieces take no more than a tenth more than the whole page compressed at once.
+    assert len(answers[0].get_data()) <= 1.1 * len(gzip.compress(plain.get_data()))
+    # A browser that takes only brotli still gets it, compressed as any page.
+    only_br = phone.http.get(page, headers={"Accept-Encoding": "br"})
+    assert only_br.headers["Content-Encoding"] == "br" and untimed(brotli.decompress(only_br.get_data())) == untimed(plain.get_data())
+
+
+def untimed(page: bytes) -> bytes:
+    return re.sub(rb'"server_time": \d+', b'"server_time": 0', page)
+
+
+def test_pieces_compressed_apart_make_one_gzip_member_for_any_text():
+    import gzip
+
+    from fabrique.views.spliced import Piece, gzip_around
+
+    piece = Piece('{"template": "Vivre ensemble — « ici »"}' * 500)
+    for before, after in (("", ""), ("<p>é</p>", ""), ("", "</html>"), ("x" * 70_000, "ü" * 3)):
+        page = before + piece.text + after
+        assert gzip.decompress(gzip_around(page, piece)) == page.encode()
+    with pytest.raises(ValueError):
+        gzip_around("<p>no template here</p>", piece)
+
+
+def test_the_join_form_kept_between_phones_is_what_a_fresh_render_shows(app):
+    from flask_babel import refresh
+
+    from tests.factories import Console
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    atelier = new_atelier()
+    code = atelier.join_code
+    token = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def get(client, path=f"/j/{code}", **headers):
+        # The tests' one app context would hand every browser the same token and language (tests/test_security.py).
+        g.pop("csrf_token", None)
+        refresh()
+        return client.get(path, headers=headers).get_data(as_text=True)
+
+    def kept_and_fresh(client, path=f"/j/{code}", **headers):
+        kept = get(client, path, **headers)
+        app.extensions.pop("fabrique.join_pages", None)
+        return kept, get(client, path, **headers)
+
+    first, second = app.test_client(), app.test_client()
+    get(first)  # rendered for the first phone, kept
+    kept, fresh = kept_and_fresh(second)
+    assert token.sub("", kept) == token.sub("", fresh)
+    # Each browser has its own token, and it is the one its session accepts.
+    tokens = [token.search(get(client)).group(1) for client in (first, second)]
+    assert tokens[0] != tokens[1]
+    assert first.post(f"/j/{code}", data={"pseudonym": "Ana", "csrf_token": tokens[1]}).status_code == 400
+    assert second.post(f"/j/{code}", data={"pseudonym": "Léa", "csrf_token": tokens[1]}).status_code == 302
+
+    # What changes the page changes what is kept: the language, the address, the persona choice, the name.
+    in_english = app.test_client()
+    in_english.set_cookie("fabrique_langue", "en")
+    english = kept_and_fresh(in_english)
+    assert '<html lang="en">' in english[0] and token.sub("", english[0]) == token.sub("", english[1])
+    get(app.test_client())  # the page as most phones see it, kept: the next ones must not be served it
+    query = kept_and_fresh(app.test_client(), f"/j/{code}?source=affiche")
+    assert "source%3Daffiche" in query[0] and token.sub("", query[0]) == token.sub("", query[1])
+    get(app.test_client())
+    console = Console(app, atelier)
+    assert console.act("settings_update", settings={"persona_assignment": "choice"})["ok"]
+    choice = kept_and_fresh(app.test_client())
+    assert 'name="persona"' in choice[0] and token.sub("", choice[0]) == token.sub("", choice[1])
+    db.session.execute(text("UPDATE atelier SET name = 'Atelier des gares', seq = seq + 1 WHERE id = :id"), {"id": atelier.id})
+    db.session.commit()
+    assert "Atelier des gares" in get(app.test_client())
+
+    # A message flashed to one browser is shown to it once, and kept for nobody else.
+    told = app.test_client()
+    with told.session_transaction() as browser_session:
+        browser_session["_flashes"] = [("error", "Un message pour ce seul navigateur")]
+    assert "Un message pour ce seul navigateur" in get(told)
+    assert "Un message pour ce seul navigateur" not in get(told) + get(app.test_client())

@@ -150,3 +150,20 @@ def test_a_review_without_action_id_is_not_said_to_be_recorded(client):
     assert "vient déjà d'être enregistrée" not in text and "Merci" not in text
     assert "Identifiant d'action manquant." in text
     assert db.session.scalar(select(func.count()).select_from(ReviewComment)) == 0
+
+
+def test_the_session_signer_is_made_once_per_key_and_a_new_key_is_followed(app):
+    interface = app.session_interface
+    first = interface.get_signing_serializer(app)
+    assert interface.get_signing_serializer(app) is first
+    signed = first.dumps({"csrf_token": "abc"})
+    old_key = app.secret_key
+    app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = "une autre clé", [old_key]
+    try:
+        rotated = interface.get_signing_serializer(app)
+        assert rotated is not first
+        assert rotated.loads(signed) == {"csrf_token": "abc"}  # a cookie signed with the old key still opens
+        app.secret_key = ""
+        assert interface.get_signing_serializer(app) is None  # as Flask: no key, no session
+    finally:
+        app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, []
