@@ -15,11 +15,11 @@ import zlib
 
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip (RFC 1952): deflate, no name, no date, unknown OS
 _LAST_BLOCK = b"\x03\x00"  # an empty final block, which ends the deflate stream
-LEVEL = 6  # zlib's default
-# What is compressed per phone is a few kilobytes: an 8 KB window and a small hash table find the
-# same matches, and setting up zlib's default 256 KB of state each time cost more than compressing.
-_PER_PAGE = {"wbits": -13, "memLevel": 6}
-_ONCE = {"wbits": -zlib.MAX_WBITS, "memLevel": 8}
+# What is compressed per phone is about 5 KB: zlib's fastest level, an 8 KB window and a small hash
+# table (setting up its default 256 KB of state cost more than compressing) take 5 % more bytes
+# than its default level, in two thirds of the time. The constant pieces get its default.
+_PER_PAGE = {"level": 1, "wbits": -13, "memLevel": 6}
+_ONCE = {"level": 6, "wbits": -zlib.MAX_WBITS, "memLevel": 8}
 _TAILS_KEPT = 32  # pages × languages: a handful in practice
 
 
@@ -55,6 +55,6 @@ def gzip_around(page: str, piece: Piece) -> bytes:
                      struct.pack("<II", crc, size & 0xFFFFFFFF)))
 
 
-def _deflate(raw: bytes, wbits: int, memLevel: int) -> bytes:  # noqa: N803 (zlib's names)
-    compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, wbits, memLevel)
+def _deflate(raw: bytes, level: int, wbits: int, memLevel: int) -> bytes:  # noqa: N803 (zlib's names)
+    compressor = zlib.compressobj(level, zlib.DEFLATED, wbits, memLevel)
     return compressor.compress(raw) + compressor.flush(zlib.Z_FULL_FLUSH)
