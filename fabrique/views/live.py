@@ -33,9 +33,10 @@ def _live_page(page: str, atelier: Atelier, auth: dict, state: dict):
     """
     template = catalog().templates[atelier.template_id]
     html = render_template("live.html", page=page, atelier=atelier, boot=boot_json(page, {"role": page, **auth}, template, state))
-    if not request.accept_encodings.quality("gzip"):
-        return html
-    response = make_response(gzip_around(html, _template_json(template)[1]))
+    body = gzip_around(html, _template_json(template)[1]) if request.accept_encodings.quality("gzip") else None
+    if body is None:
+        return html  # compressed as any page, if the browser takes it
+    response = make_response(body)
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     return response

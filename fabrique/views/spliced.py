@@ -37,12 +37,15 @@ class Piece:
 _tails: dict[str, Piece] = {}
 
 
-def gzip_around(page: str, piece: Piece) -> bytes:
-    """Return `page` (which holds `piece.text` once) as one gzip member, the constant pieces not compressed again."""
+def gzip_around(page: str, piece: Piece) -> bytes | None:
+    """Return `page` as one gzip member, `piece` and what follows it not compressed again (None if it lacks `piece`)."""
     # A short needle, then one comparison: searching for the 31 KB piece itself costs more.
-    at = page.find(piece.text[:64])
-    if at < 0 or not page.startswith(piece.text, at):
-        raise ValueError("the page does not hold the piece")
+    needle = piece.text[:64]
+    at = page.find(needle)
+    while at >= 0 and not page.startswith(piece.text, at):
+        at = page.find(needle, at + 1)
+    if at < 0:
+        return None
     head, tail_text = page[:at].encode(), page[at + len(piece.text):]
     tail = _tails.get(tail_text)
     if tail is None:
