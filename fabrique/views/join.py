@@ -139,8 +139,7 @@ def _join_page(atelier) -> str:
     on the app's settings and catalog, fixed for the process), but for the CSRF token, the one
     part of the page written per phone, and a message flashed to this browser, never kept.
     """
-    template = catalog().templates[atelier.template_id]
-    personas = catalog().personas_for(template) if atelier.settings.get("persona_assignment") == "choice" else []
+    template, personas = _form_choices(atelier)
     if session.get("_flashes"):
         return render_template("join.html", atelier=atelier, template=template, personas=personas, form={})
     pages = current_app.extensions.setdefault("fabrique.join_pages", {})
@@ -152,6 +151,12 @@ def _join_page(atelier) -> str:
         page = pages[key] = render_template("join.html", atelier=atelier, template=template, personas=personas, form={},
                                             csrf_token=lambda: _TOKEN_SLOT)
     return page.replace(_TOKEN_SLOT, generate_csrf())
+
+
+def _form_choices(atelier):
+    """Return the atelier's template and the personas its join form offers (none unless participants choose)."""
+    template = catalog().templates[atelier.template_id]
+    return template, catalog().personas_for(template) if atelier.settings.get("persona_assignment") == "choice" else []
 
 
 @bp.post("/j/<code>")
@@ -171,8 +176,7 @@ def join_submit(code: str):
                            language=form.language or request.cookies.get("fabrique_langue") or "fr",
                            persona_id=form.persona)
     except Refused as refused:
-        template = catalog().templates[atelier.template_id]
-        personas = catalog().personas_for(template) if atelier.settings.get("persona_assignment") == "choice" else []
+        template, personas = _form_choices(atelier)
         return render_template("join.html", atelier=atelier, template=template, personas=personas, form=request.form,
                                error=refused.reason), 429 if refused.code == "rate" else 422
     return _enter(atelier, participant)
