@@ -98,6 +98,11 @@ def eventlet_protocol(environ, http_protocol, timeout):
         def finish(self):
             cap.leave(self.address)
             super().finish()
+            # The request's environ holds a closure of this protocol (eventlet's `set_idle`): a cycle
+            # that the live server's collector, which freezes long-lived objects, would keep for
+            # minutes (`fabrique.collector`). Without the protocol's own reference, the connection
+            # is freed as soon as it closes.
+            self.__dict__.pop("environ", None)
 
     return GuardedProtocol
 
