@@ -58,10 +58,12 @@ def eventlet_protocol(environ, http_protocol, timeout):
     cap, header_seconds = settings(environ)
 
     class GuardedProtocol(http_protocol):
-        # 4 KiB buffers instead of eventlet's 8 KiB for reading and 16 KiB for writing: every open
-        # connection holds both for its whole life (a phone's WebSocket: the whole atelier), some
-        # 18 MiB for 2,000 phones; a request's headers and a page's chunks still fit in few calls.
-        rbufsize = wbufsize = 4096
+        # Small buffers instead of eventlet's 8 KiB for reading and 16 KiB for writing: every open
+        # connection holds both for its whole life (a phone's WebSocket: the whole atelier), though
+        # a WebSocket reads and writes its socket directly. Reading, a request's line and headers
+        # take a few more calls; writing, a response's headers still leave in one piece with its body.
+        rbufsize = 1024
+        wbufsize = 4096
 
         def setup(self):
             self.address = _address(self.client_address)
@@ -94,6 +96,13 @@ def eventlet_protocol(environ, http_protocol, timeout):
             except timeout:
                 self.close_connection = 1
                 return False
+
+        def get_environ(self):
+            environ = super().get_environ()
+            # The environ now has every header. The parsed copy would stay for the connection's
+            # life (a phone's WebSocket: the whole atelier); eventlet reads only Connection from it.
+            self.headers = {"Connection": self.headers.get("Connection", "")}
+            return environ
 
         def finish(self):
             cap.leave(self.address)
