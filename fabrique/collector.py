@@ -13,10 +13,17 @@ of a burst (README, « Mesures »). So the server (`install`, called by `serving
   (no action for `QUIET` seconds, or after waiting `QUIET_WAIT` at most), then freezes again.
 
 Reference counting frees everything without cycles at once, whatever is frozen.
+
+What is freed stays in the process, though: the C allocator keeps the pages of freed large
+blocks (a green thread's saved stack, a socket's buffer, a long message) for reuse. Every
+`RELEASE_EVERY` seconds, where the C library is glibc, `malloc_trim` gives the free pages back
+to the system (about 1 ms; 4–6 MiB after a phase of a 1,000-phone room).
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import gc
 import time
 
@@ -26,6 +33,7 @@ THRESHOLDS = (700, 10, 2)
 THAW_EVERY = 600.0  # seconds between two walks of the whole heap
 QUIET = 2.0  # seconds without an action that make a moment quiet
 QUIET_WAIT = 300.0  # seconds to wait for a quiet moment before walking the heap anyway
+RELEASE_EVERY = 30.0  # seconds between two returns of free memory to the system
 
 _last_action = 0.0
 _thawing = False
@@ -49,6 +57,8 @@ def install(start_background_task, sleep) -> None:
     gc.collect()
     gc.freeze()
     start_background_task(_thaw_periodically, sleep)
+    if _malloc_trim() is not None:
+        start_background_task(_release_periodically, sleep)
 
 
 def collect_everything() -> int:
@@ -77,3 +87,25 @@ def _thaw_periodically(sleep) -> None:
             sleep(0.5)
             waited += 0.5
         collect_everything()
+
+
+@functools.cache
+def _malloc_trim():
+    """Return glibc's `malloc_trim`, or None where the C library is another (musl, macOS)."""
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (AttributeError, OSError):
+        return None
+
+
+def release_free_memory() -> None:
+    """Give the C allocator's free pages back to the system (glibc only)."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _release_periodically(sleep) -> None:
+    while True:
+        sleep(RELEASE_EVERY)
+        release_free_memory()

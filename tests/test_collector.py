@@ -104,3 +104,25 @@ def test_the_periodic_thaw_waits_for_a_quiet_moment(policy, monkeypatch):
     # The interval, half-second naps while actions arrive, one walk of the heap, the next interval.
     assert naps[0] == naps[-1] == collector.THAW_EVERY and set(naps[1:-1]) == {0.5} and len(naps) >= 5
     assert walks == [len(naps) - 1]
+
+
+def resident_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * 4096 / 2**20
+
+
+@pytest.mark.skipif(collector._malloc_trim() is None, reason="glibc's malloc_trim (the C library here is another)")
+def test_free_memory_goes_back_to_the_system(policy):
+    assert any(fn is collector._release_periodically for fn, _args in policy)
+    blocks = [bytearray(4096) for _ in range(20_000)]  # 80 MiB of blocks the C allocator serves from its heap
+    for block in blocks:
+        block[0] = 1  # touched: resident
+    keep = bytearray(4096)  # allocated after them: the heap cannot simply shrink from its end
+    before = resident_mib()
+    del blocks
+    freed = resident_mib()
+    collector.release_free_memory()
+    after = resident_mib()
+    assert freed > before - 20  # freed, but still held by the process…
+    assert after < freed - 60  # …until it is given back
+    del keep
