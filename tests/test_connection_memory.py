@@ -1,4 +1,5 @@
-"""A closed connection is freed at once, by reference counting, under both product servers.
+"""A closed connection is freed at once, by reference counting, under both product servers; an open
+one under eventlet holds a small read buffer and no parsed copy of its headers.
 
 The live server freezes what survives each full collection (`fabrique.collector`): a closed
 connection caught in a reference cycle would then stay in memory until the next walk of the whole
@@ -45,6 +46,15 @@ for thing in gc.get_objects():
     if name.endswith(("GuardedProtocol", "GuardedHandler", "wsgi.Input", "pywsgi.Input", "wrappers.request.Request")):
         alive[name.rsplit(".", 1)[-1]] = alive.get(name.rsplit(".", 1)[-1], 0) + 1
 print("alive:" + repr(alive))
+if entry["MODE"] == "eventlet":
+    # A connection still open after its request (a phone's WebSocket, a keep-alive) holds what of it?
+    import http.client
+    kept = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    kept.request("GET", "/health", headers={"X-Long": "x" * 2000})
+    kept.getresponse().read()
+    green.sleep(0.2)
+    open_ones = [p for p in gc.get_objects() if type(p).__name__ == "GuardedProtocol"]
+    print("open:" + repr([(type(p.headers).__name__, p.rbufsize) for p in open_ones]))
 """
 
 
@@ -53,5 +63,8 @@ def test_closed_connections_leave_nothing_for_the_cyclic_collector(tmp_path, mod
     done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "ASYNC_MODE": mode, "FABRIQUE_INSTANCE": str(tmp_path)})
     assert done.returncode == 0, done.stderr[-2000:]
-    line = done.stdout.strip().splitlines()[-1]
-    assert line == "alive:{}", line
+    lines = done.stdout.strip().splitlines()
+    assert "alive:{}" in lines, lines
+    if mode == "eventlet":
+        # Its read buffer is small, and the parsed headers (2 KB here) are let go: the environ has them.
+        assert lines[-1] == "open:[('dict', 1024)]", lines
