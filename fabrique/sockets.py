@@ -186,9 +186,9 @@ def _participant_handler(name, action):
             if answer["ok"]:
                 # The ack carries the parts of the phone's own state this action changed (all of
                 # them for a retried action, whose first answer was lost).
-                parts = answer.pop("changed_mine", None)
+                parts, pistes = answer.pop("changed_mine", None), answer.pop("changed_pistes", None)
                 model = readmodel.model_for(identity.atelier_id)
-                answer.update(seq=model.seq, mine=model.mine(identity.participant_id, parts))
+                answer.update(seq=model.seq, mine=model.mine(identity.participant_id, parts, pistes))
             return answer
 
     handler.__name__ = f"on_{name}"

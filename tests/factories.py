@@ -64,3 +64,14 @@ class Console:
         answer = self.act("phase_goto", to=PHASES[kind])
         assert answer["ok"], answer
         return answer
+
+
+def merge_mine(mine: dict, parts: dict) -> dict:
+    """Fold the parts of `mine` an event or an ack carries into a phone's own state, as live.js does."""
+    parts = dict(parts)
+    changed = parts.pop("pistes_changed", None)
+    mine = {**mine, **parts}
+    if changed is not None:
+        gone = set(changed["remove"]) | {piste["id"] for piste in changed["upsert"]}
+        mine["pistes"] = sorted([p for p in mine["pistes"] if p["id"] not in gone] + changed["upsert"], key=lambda p: p["id"])
+    return mine

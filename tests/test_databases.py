@@ -77,7 +77,7 @@ def test_the_most_frequent_actions_store_what_the_read_model_holds_on_both_datab
     assert lea.act("values_set", points={"innovation": 1, "solidarite": 2})["mine"]["values"] == {"innovation": 1, "solidarite": 2}
     console.goto("pistes")
     answer = lea.act("piste_add", theme_id="vivre-mieux", horizon="2040", text="Des bancs", hashtags=[])
-    assert answer["ok"] and [p["text"] for p in answer["mine"]["pistes"]] == ["Des bancs"]
+    assert answer["ok"] and [p["text"] for p in answer["mine"]["pistes_changed"]["upsert"]] == ["Des bancs"]
     console.goto("vote")
     assert tom.act("support_add", piste_id=answer["piste_id"])["mine"]["supports"] == [answer["piste_id"]]
     assert lea.act("support_add", piste_id=answer["piste_id"])["ok"]

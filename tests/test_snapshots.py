@@ -16,7 +16,7 @@ from fabrique import limits
 from fabrique.aggregates import LIST_ORDER
 from fabrique.events import broadcaster
 from fabrique.extensions import socketio
-from tests.factories import Console, Phone, new_atelier
+from tests.factories import Console, Phone, merge_mine, new_atelier
 from tests.test_fuzz import UNLIMITED
 
 
@@ -70,7 +70,7 @@ def apply(state: dict, name: str, payload: dict) -> dict:
         state["board"] = sorted(board, key=(lambda e: (e["theme_id"], e["position"], e["id"])) if engagements else (lambda p: p["id"]))
         state["seq"] = max(state["seq"], payload["seq"])
     elif name in ("me", "ack"):
-        state["mine"] = {**state["mine"], **payload["mine"]}
+        state["mine"] = merge_mine(state["mine"], payload["mine"])
         state["seq"] = max(state["seq"], payload["seq"])
     return state
 

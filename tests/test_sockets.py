@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from fabrique.events import broadcaster
 from fabrique.extensions import db, socketio
 from fabrique.models import AppliedAction, ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
-from tests.factories import HOSTILE, Console, Phone, new_atelier, op
+from tests.factories import HOSTILE, Console, Phone, merge_mine, new_atelier, op
 from tests.test_fuzz import UNLIMITED
 
 
@@ -92,11 +92,16 @@ def test_participant_event_is_accepted_in_its_phase_and_stored(phone, console, e
     data = payload(phone, console)
     before = count(model)
     console.goto(phase)
+    mine_before = phone.sync()["mine"]
     answer = phone.act(event, **data)
     assert answer["ok"] is True, answer
     assert count(model) > before
     mine = phone.sync()["mine"]
-    assert answer["mine"] and answer["mine"] == {part: mine[part] for part in answer["mine"]}  # the parts it changed
+    # The ack carries only what changed (of the pistes, the one written), and it is enough.
+    assert answer["mine"] and set(answer["mine"]) < set(mine) | {"pistes_changed"}
+    assert merge_mine(mine_before, answer["mine"]) == mine
+    if "pistes_changed" in answer["mine"]:
+        assert len(answer["mine"]["pistes_changed"]["upsert"]) == 1
 
 
 @pytest.mark.parametrize("event,phase,payload,model", PARTICIPANT_EVENTS, ids=[e[0] for e in PARTICIPANT_EVENTS])
@@ -130,6 +135,8 @@ def test_an_identical_retry_is_applied_once(phone, console, event, phase, payloa
     stored = count(model)
     again = phone.act(event, op_id=op_id, **data)
     assert first["ok"] and again["ok"] and again.get("replayed") is True
+    # The retry's answer may be the first one the phone gets: it carries the whole of its own state.
+    assert again["mine"] == phone.sync()["mine"]
     assert count(model) == stored
     assert count(AppliedAction) == db.session.scalar(select(func.count()).select_from(AppliedAction))
 
@@ -201,10 +208,11 @@ def test_a_participant_edits_and_withdraws_only_their_own_piste(app, atelier, ph
     other = Phone(app, atelier, "Karim")
     piste_id = a_piste(phone, console)
     edited = phone.act("piste_edit", piste_id=piste_id, theme_id="art-de-vivre", horizon="2040", text="Texte revu", hashtags=[])
-    assert edited["ok"] and edited["mine"]["pistes"][0]["text"] == "Texte revu"
+    assert edited["ok"] and [p["text"] for p in edited["mine"]["pistes_changed"]["upsert"]] == ["Texte revu"]
     assert other.act("piste_edit", piste_id=piste_id, theme_id="art-de-vivre", horizon="2040", text="Volé", hashtags=[])["code"] == "ownership"
     assert other.act("piste_withdraw", piste_id=piste_id)["code"] == "ownership"
-    assert phone.act("piste_withdraw", piste_id=piste_id)["ok"]
+    withdrawn = phone.act("piste_withdraw", piste_id=piste_id)
+    assert withdrawn["ok"] and withdrawn["mine"]["pistes_changed"] == {"upsert": [], "remove": [piste_id]}
     assert db.session.get(Piste, piste_id).status == "withdrawn"
     assert phone.act("piste_edit", piste_id=piste_id, theme_id="art-de-vivre", horizon="2040", text="Encore", hashtags=[])["code"] == "state"
 

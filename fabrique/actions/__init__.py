@@ -72,6 +72,14 @@ class Change:
                 parts.setdefault(participant_id, set()).add("supports")
         return parts
 
+    def own_pistes(self) -> dict[int, set[int]]:
+        """Return, for each participant, the ids of their pistes this change wrote or removed."""
+        pistes: dict[int, set[int]] = {}
+        for table, row, _deleted in self.rows:
+            if table == "piste" and row.get("participant_id") is not None:
+                pistes.setdefault(row["participant_id"], set()).add(row["id"])
+        return pistes
+
     def touched(self, *tables: str) -> set[tuple[str, int]]:
         """Return the (table, id) of the rows of `tables` this change wrote or removed."""
         return {(table, row["id"]) for table, row, _deleted in self.rows if table in tables}
@@ -140,8 +148,12 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     if change is not None and (change or change.rows):
         _events_bridge.publish(change)
     if actor.startswith("participant:"):
-        # What the ack shows of the phone's own state: only the parts this action changed.
-        result = {**result, "changed_mine": sorted(change.mine_parts().get(int(actor.split(":")[1]), ())) if change else []}
+        # What the ack shows of the phone's own state: only the parts this action changed, and of
+        # its pistes only those written. A retried action (change None: its first answer may have
+        # been lost) gets the whole of it.
+        participant_id = int(actor.split(":")[1])
+        result = {**result, "changed_mine": sorted(change.mine_parts().get(participant_id, ())) if change else None,
+                  "changed_pistes": sorted(change.own_pistes().get(participant_id, ())) if change else None}
     return result
 
 

@@ -242,3 +242,43 @@ def test_dots_follow_a_merge_on_both_devices_of_a_participant(contexts, live_ser
     other.locator("li.piste", has_text=kept).get_by_role("button").click()
     for page in (ana, other):
         expect(page.locator("#counter")).to_have_text(re.compile(f"Il vous reste {dots} gommettes? sur {dots}"))
+
+
+def test_both_devices_of_a_participant_keep_the_same_list_of_pistes_from_changes(contexts, live_server):
+    facilitator, state = create(contexts, live_server)
+    titles = [p["title"] for p in state["stage"]["phases"]]
+    facilitator.get_by_role("button", name=re.compile(titles[5])).click()
+    ana = join(contexts, state["links"]["join"], "Ana")
+    errors = page_errors(ana)
+    expect(ana.locator("#phase-title")).to_have_text(titles[5])
+    rejoin = ana.evaluate("JSON.parse(document.getElementById('boot').textContent).state.me.rejoin_code")
+    other = contexts(**PHONE).new_page()
+    errors += page_errors(other)
+    other.goto(state["links"]["join"])
+    other.locator("#rejoin_code").fill(rejoin)
+    other.locator("#rejoin_code").press("Enter")
+    expect(other.locator("#phase-title")).to_have_text(titles[5])
+
+    texts = ["Des navettes vers les zones d'activités", "Un marché de producteurs le samedi", "Des bancs à l'ombre sur le cours"]
+    for text in texts:
+        ana.get_by_label("Ma piste de projet").fill(text)
+        ana.get_by_role("button", name="Proposer cette piste").click()
+        expect(ana.locator("[data-key=my-pistes]")).to_contain_text(text)
+    # Each answer and each event carried one piste; both devices hold all three, in order.
+    for page in (ana, other):
+        expect(page.locator("[data-key=my-pistes] h2")).to_have_text("Mes pistes de projet (3)")
+        expect(page.locator("[data-key=my-pistes] li")).to_have_count(3)
+        for item, text in zip(page.locator("[data-key=my-pistes] li").all(), texts):
+            expect(item).to_contain_text(text)
+
+    # Edited on the second device, withdrawn on the first: each sees the other's change.
+    other.locator("[data-key=my-pistes] li", has_text=texts[1]).get_by_role("button", name="Modifier").click()
+    other.get_by_label("Ma piste de projet").fill("Un marché de producteurs le dimanche")
+    other.locator("#piste-submit").click()
+    ana.once("dialog", lambda dialog: dialog.accept())
+    ana.locator("[data-key=my-pistes] li", has_text=texts[0]).get_by_role("button", name="Retirer").click()
+    for page in (ana, other):
+        expect(page.locator("[data-key=my-pistes] h2")).to_have_text("Mes pistes de projet (2)")
+        expect(page.locator("[data-key=my-pistes] li").nth(0)).to_contain_text("Un marché de producteurs le dimanche")
+        expect(page.locator("[data-key=my-pistes] li").nth(1)).to_contain_text(texts[2])
+    assert errors == []

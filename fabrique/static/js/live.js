@@ -42,9 +42,20 @@
     return "op-" + Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
   }
 
-  /* Replace the parts of a phone's own state that an event or an ack carries; return the whole. */
+  /* Replace the parts of a phone's own state that an event or an ack carries; return the whole.
+     Its pistes come as changes (`pistes_changed`: entries added or replaced, ids removed). */
   function mergeMine(state, parts) {
-    state.mine = Object.assign({}, state.mine || {}, parts || {});
+    var changed = parts && parts.pistes_changed;
+    var next = Object.assign({}, state.mine || {}, parts || {});
+    delete next.pistes_changed;
+    if (changed) {
+      var gone = {};
+      (changed.remove || []).forEach(function (id) { gone[id] = true; });
+      (changed.upsert || []).forEach(function (piste) { gone[piste.id] = true; });
+      next.pistes = (next.pistes || []).filter(function (piste) { return !gone[piste.id]; })
+        .concat(changed.upsert || []).sort(function (a, b) { return a.id - b.id; });
+    }
+    state.mine = next;
     return state.mine;
   }
 
