@@ -148,12 +148,13 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
     if change is not None and (change or change.rows):
         _events_bridge.publish(change)
     if actor.startswith("participant:"):
-        # What the ack shows of the phone's own state: only the parts this action changed, and of
-        # its pistes only those written. A retried action (change None: its first answer may have
-        # been lost) gets the whole of it.
+        # What the ack shows of the phone's own state: only the parts this action changed (none
+        # for an action that changed nothing), and of its pistes only those written. A retried
+        # action (no change at all: its first answer may have been lost) gets the whole of it.
         participant_id = int(actor.split(":")[1])
-        result = {**result, "changed_mine": sorted(change.mine_parts().get(participant_id, ())) if change else None,
-                  "changed_pistes": sorted(change.own_pistes().get(participant_id, ())) if change else None}
+        replayed = change is None
+        result = {**result, "changed_mine": None if replayed else sorted(change.mine_parts().get(participant_id, ())),
+                  "changed_pistes": None if replayed else sorted(change.own_pistes().get(participant_id, ()))}
     return result
 
 
