@@ -7,13 +7,14 @@ files are built from them when the app starts (when missing or older), so no bui
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import g, has_request_context, request
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, get_locale, gettext, refresh
 from markupsafe import Markup
 
 LANGUAGES = ("fr", "en")
@@ -37,6 +38,27 @@ def select_locale() -> str:
     if not chosen and has_request_context():
         chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
     return chosen if chosen in LANGUAGES else "fr"
+
+
+@contextmanager
+def speaking(language: str | None):
+    """Answer in `language` (None: the browser's cookie) for one Socket.IO event or one page.
+
+    A request context reuses the app context already pushed if there is one (Flask-SocketIO's
+    events; tests hold one for their whole run), and Flask-Babel caches the locale in that
+    context's `g`: the cache is emptied on the way in and on the way out, so nothing that
+    follows answers in this one's language.
+    """
+    if language:
+        g.language = language
+    else:
+        g.pop("language", None)
+    refresh()
+    try:
+        yield
+    finally:
+        g.pop("language", None)
+        refresh()
 
 
 def compile_translations() -> None:

@@ -9,12 +9,10 @@ for its snapshot (`sync`).
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import g, request
+from flask import request
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy import select
 
@@ -26,6 +24,7 @@ from .actions.convergence import CONVERGENCE_ACTIONS, engagement_support
 from .actions.facilitation import FACILITATOR_ACTIONS
 from .events import broadcaster, facilitate_state, participant_room, presence, room, screen_state
 from .extensions import db, socketio
+from .i18n import speaking
 from .lookups import atelier_of_code, participant_of_token
 from .models import Atelier
 from .state import phone_state
@@ -41,26 +40,6 @@ class Identity:
     participant_id: int | None = None
     language: str | None = None  # a participant's, chosen when joining; others follow their cookie
 
-
-@contextmanager
-def speaking(language: str | None):
-    """Answer in `language` (None: the browser's cookie, sent with the handshake) for one event.
-
-    Flask-SocketIO runs each event in a request context, which reuses the app context already
-    pushed if there is one (tests hold one for their whole run), and Flask-Babel caches the
-    locale in that context's `g`: the cache is emptied on the way in and on the way out, so no
-    event answers in the language of the one before.
-    """
-    if language:
-        g.language = language
-    else:
-        g.pop("language", None)
-    refresh()
-    try:
-        yield
-    finally:
-        g.pop("language", None)
-        refresh()
 
 
 _lock = threading.Lock()

@@ -4,7 +4,7 @@
 
 Same entry point machinery as the product (`serve.py`: its monkey-patching, listening socket,
 backlog and WSGI server; Werkzeug's threads in threading mode), same join as a phone sees it (a
-form with a CSRF token and a cookie, a page, then the WebSocket with `auth` and a `sync`), but no
+form with a CSRF token, a cookie and the page in answer, then the WebSocket with `auth` and a `sync`), but no
 database and no Flask: every event is acked `{"ok": true, "seq": n}` at once, and every 0.2 s a
 small aggregate `{"seq": n}` goes to the projector room. What the product costs above this is its own.
 """
@@ -64,8 +64,11 @@ def aggregates():
         sio.emit("aggregate", {"seq": _seq}, to="screen")
 
 
+PAGE = b'<main id="app"></main><script type="application/json" id="boot">{}</script>'
+
+
 def pages(environ, start_response):
-    """The join form (with its CSRF token), the join itself (a cookie), the phone's page."""
+    """The join form (with its CSRF token), the join itself (a cookie and the phone's page), the phone's page."""
     path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD")
     if path == f"/j/{CODE}" and method == "GET":
         token = secrets.token_urlsafe(16)
@@ -86,13 +89,12 @@ def pages(environ, start_response):
         if not known:
             start_response("400 Bad Request", [("Content-Length", "0")])
             return [b""]
-        start_response("303 See Other", [("Location", f"/participant/{CODE}"), ("Content-Length", "0"),
-                                          ("Set-Cookie", f"floor_participant={participant}; Path=/; HttpOnly")])
-        return [b""]
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(PAGE))),
+                                  ("Set-Cookie", f"floor_participant={participant}; Path=/; HttpOnly")])
+        return [PAGE]  # the phone's page itself, as the product answers a join
     if path == f"/participant/{CODE}":
-        body = b'<main id="app"></main><script type="application/json" id="boot">{}</script>'
-        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
-        return [body]
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(PAGE)))])
+        return [PAGE]
     start_response("404 Not Found", [("Content-Length", "0")])
     return [b""]
 

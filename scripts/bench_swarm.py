@@ -128,11 +128,12 @@ class Phone:
         async with http.post(f"{base}/j/{code}", data=form, headers={"Cookie": cookie()}, allow_redirects=False) as response:
             _cookies(response, jar)
             await response.read()
-            if response.status not in (302, 303):
+            if response.status not in (200, 302, 303) or not jar:
                 raise Refused(f"join refused ({response.status})")
-            page = urljoin(base, response.headers["Location"])
-        async with http.get(page, headers={"Cookie": cookie()}) as response:
-            await response.read()
+            page = urljoin(base, response.headers["Location"]) if response.status != 200 else None
+        if page is not None:  # the app answered with a redirect to the phone's page, not with the page itself
+            async with http.get(page, headers={"Cookie": cookie()}) as response:
+                await response.read()
         self.socket = await Socket.connect(http, base, {"role": "participant", "code": code}, cookie())
         answer = await self.socket.call("sync", None)
         if not answer.get("ok"):

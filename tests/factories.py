@@ -28,7 +28,7 @@ class Phone:
     def __init__(self, app, atelier: Atelier, pseudonym: str, **form):
         self.http = app.test_client()
         response = self.http.post(f"/j/{atelier.join_code}", data={"pseudonym": pseudonym, **form})
-        assert response.status_code == 302, response.get_data(as_text=True)
+        assert response.status_code == 200 and '"role": "participant"' in response.get_data(as_text=True), response.get_data(as_text=True)
         self.sio = socketio.test_client(app, flask_test_client=self.http, auth={"role": "participant", "code": atelier.join_code})
         assert self.sio.is_connected()
         self.state = self.sync()

@@ -23,7 +23,12 @@ def test_joining_takes_a_pseudonym_and_opens_the_phone_app(client, atelier):
     page = client.get(f"/j/{atelier.join_code.lower()}")
     assert page.status_code == 200 and "Pseudonyme" in page.get_data(as_text=True)
     response = join(client, atelier)
-    assert response.status_code == 302 and response.location.endswith(f"/participant/{atelier.join_code}")
+    # The answer is the phone app itself (no redirect: one round trip fewer for each phone of a room),
+    # naming its own address for the history, and kept by no cache, as that address is.
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and '"role": "participant"' in body and "L\\u00e9a" in body
+    assert f'<link rel="canonical" href="/participant/{atelier.join_code}">' in body
+    assert response.headers["Cache-Control"] == "no-store"
     assert client.get(f"/participant/{atelier.join_code}").status_code == 200
     # Coming back to the QR code on the same phone goes straight to the atelier.
     assert client.get(f"/j/{atelier.join_code}").location.endswith(f"/participant/{atelier.join_code}")

@@ -15,6 +15,7 @@ from ..lookups import atelier_of_code, participant_of_token
 from ..models import Atelier, Participant
 from ..sockets import PARTICIPANT_COOKIE
 from ..vocabulary import fill, words
+from .pages import phone_page
 
 bp = Blueprint("join", __name__)
 
@@ -48,7 +49,24 @@ def current_participant(atelier: Atelier):
 
 
 def _enter(atelier: Atelier, participant: Participant):
-    response = redirect(url_for("live.participant", code=atelier.join_code))
+    """Send a participant who took their identity back to the phone app, this browser now theirs."""
+    return _remember(redirect(url_for("live.participant", code=atelier.join_code)), atelier, participant)
+
+
+def _joined(atelier, participant):
+    """Answer a join with the phone app itself, this browser now the participant's.
+
+    Not a redirect to it: a whole room joins at once over one venue network, and a redirect is
+    one more round trip and one more request for every phone. The page names its own address
+    (`rel=canonical`) and its script puts it in the history, so that reloading the app does not
+    post the form again.
+    """
+    response = _remember(make_response(phone_page(atelier, participant)), atelier, participant)
+    response.headers["Cache-Control"] = "no-store"  # as the app's own address (security.SECRET_ENDPOINTS)
+    return response
+
+
+def _remember(response, atelier, participant):
     response.set_cookie(PARTICIPANT_COOKIE.format(atelier.id), participant.token, max_age=COOKIE_AGE, httponly=True,
                         samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
@@ -161,7 +179,7 @@ def _form_choices(atelier):
 
 @bp.post("/j/<code>")
 def join_submit(code: str):
-    """Join under a pseudonym; on a problem, show the form again with what was typed."""
+    """Join under a pseudonym and open the phone app; on a problem, show the form again with what was typed."""
     atelier = atelier_by_code(code)
     if atelier is None:
         return redirect(url_for("join.enter_code"))
@@ -179,7 +197,7 @@ def join_submit(code: str):
         template, personas = _form_choices(atelier)
         return render_template("join.html", atelier=atelier, template=template, personas=personas, form=request.form,
                                error=refused.reason), 429 if refused.code == "rate" else 422
-    return _enter(atelier, participant)
+    return _joined(atelier, participant)
 
 
 @bp.post("/j/<code>/retour")

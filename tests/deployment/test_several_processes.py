@@ -146,7 +146,7 @@ def join(base: str, code: str, pseudonym: str) -> dict:
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     form = {"pseudonym": pseudonym, **({"csrf_token": token.group(1)} if token else {})}
     response = http.post(f"{base}/j/{code}", data=form, allow_redirects=False, timeout=5)
-    assert response.status_code == 302, response.text
+    assert response.status_code == 200, response.text
     return http.cookies.get_dict()
 
 

@@ -169,8 +169,14 @@ def test_a_phone_offline_while_writing_delivers_its_piste_once(contexts, live_se
     expect(phone.locator("#connection")).to_have_text("Connecté")
     saved(phone)
     expect(phone.get_by_text("Mes pistes de projet (1)")).to_be_visible()
+    # The join was answered with the app itself; the history holds the app's own address, so a
+    # reload opens it again rather than posting the join form a second time.
+    assert re.search(r"/participant/[A-Z0-9]+$", phone.url), phone.url
+    loads = []
+    phone.on("request", lambda request: loads.append(request.method) if request.is_navigation_request() else None)
     phone.reload()
     expect(phone.get_by_text("Mes pistes de projet (1)")).to_be_visible()
+    assert loads == ["GET"], loads
     expect(facilitator.locator("main")).to_contain_text(text)
     fresh = facilitator.context.new_page()
     fresh.goto(facilitator.url)

@@ -20,6 +20,10 @@ var BODIES = { accueil: welcome, personas: welcome, paradoxes: paradoxes, valeur
 var COUNTERS = { paradoxes: paradoxCounter, valeurs: valuesCounter, vote: dotsCounter };
 
 var app = document.getElementById("app");
+// A join is answered with this page itself, at the form's address: the history gets the app's own
+// (its canonical link), so that a reload opens the app rather than posting the form again.
+var canonical = document.querySelector('link[rel="canonical"]');
+if (canonical && location.href !== canonical.href) history.replaceState(history.state, "", canonical.href);
 var shownPhase = boot.state.stage.index;
 var spoken = "";
 // Outside the patched tree, so that it is never moved or rebuilt: screen readers keep hearing it.
