@@ -60,9 +60,8 @@ class Broadcaster:
         # The participant's own state: to their phones only, only the parts that changed. The
         # phone that acted has it in its ack already; their other devices get the same change.
         sender = getattr(request, "sid", None) if has_request_context() else None
-        own_pistes = change.own_pistes()
-        for participant_id, parts in change.mine_parts(model).items():
-            mine = model.mine(participant_id, parts, own_pistes.get(participant_id, ()))
+        for participant_id, (parts, pistes) in change.own_changes(model).items():
+            mine = model.mine(participant_id, parts, pistes)
             socketio.emit("me", {"seq": model.seq, "mine": mine}, to=participant_room(participant_id), skip_sid=sender)
         with self._lock:
             self._dirty.add(change.atelier_id)

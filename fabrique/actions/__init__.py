@@ -56,29 +56,26 @@ class Change:
     def __bool__(self) -> bool:
         return self.stage or self.content
 
-    def mine_parts(self, model=None) -> dict[int, set[str]]:
-        """Return, for each participant whose own state changed, the parts of `mine` that did.
+    def own_changes(self, model=None) -> dict[int, tuple[set[str], set[int]]]:
+        """Return, for each participant whose own state changed, the parts of `mine` that did and
+        the ids of their pistes written or removed.
 
         With the atelier's read model, a merge or an unmerge also changes the `supports` of every
         participant with a dot on that piste or on one merged into it (their dots count under
         another kept piste now), though none of their rows was written.
         """
-        parts: dict[int, set[str]] = {}
+        changed: dict[int, tuple[set[str], set[int]]] = {}
         for table, row, _deleted in self.rows:
-            if table in MINE_PART and row.get("participant_id") is not None:
-                parts.setdefault(row["participant_id"], set()).add(MINE_PART[table])
+            participant_id = row.get("participant_id")
+            if table in MINE_PART and participant_id is not None:
+                parts, pistes = changed.setdefault(participant_id, (set(), set()))
+                parts.add(MINE_PART[table])
+                if table == "piste":
+                    pistes.add(row["id"])
         if model is not None and self.merged:
             for participant_id in model.supporters_under(self.merged):
-                parts.setdefault(participant_id, set()).add("supports")
-        return parts
-
-    def own_pistes(self) -> dict[int, set[int]]:
-        """Return, for each participant, the ids of their pistes this change wrote or removed."""
-        pistes: dict[int, set[int]] = {}
-        for table, row, _deleted in self.rows:
-            if table == "piste" and row.get("participant_id") is not None:
-                pistes.setdefault(row["participant_id"], set()).add(row["id"])
-        return pistes
+                changed.setdefault(participant_id, (set(), set()))[0].add("supports")
+        return changed
 
     def touched(self, *tables: str) -> set[tuple[str, int]]:
         """Return the (table, id) of the rows of `tables` this change wrote or removed."""
@@ -151,10 +148,11 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
         # What the ack shows of the phone's own state: only the parts this action changed (none
         # for an action that changed nothing), and of its pistes only those written. A retried
         # action (no change at all: its first answer may have been lost) gets the whole of it.
-        participant_id = int(actor.split(":")[1])
-        replayed = change is None
-        result = {**result, "changed_mine": None if replayed else sorted(change.mine_parts().get(participant_id, ())),
-                  "changed_pistes": None if replayed else sorted(change.own_pistes().get(participant_id, ()))}
+        if change is None:
+            result = {**result, "changed_mine": None, "changed_pistes": None}
+        else:
+            parts, pistes = change.own_changes().get(int(actor.split(":")[1]), ((), ()))
+            result = {**result, "changed_mine": sorted(parts), "changed_pistes": sorted(pistes)}
     return result
 
 
