@@ -7,7 +7,7 @@ import uuid
 
 from sqlalchemy import event, func, select
 
-from fabrique import actions, readmodel
+from fabrique import actions, catalog, readmodel
 from fabrique.actions import Refused, _Job, perform
 from fabrique.actions.participation import join
 from fabrique.extensions import db
@@ -131,3 +131,41 @@ def test_recorded_answers_are_found_for_any_batch_size_with_a_handful_of_stateme
         assert actions._prior_answers(jobs) == {(atelier.id, "participant:1", op): {"n": n} for n, op in enumerate(ops[:size])}
     # Statements for 1, 2, 4… 64 ids (and the recording one), not one per batch size.
     assert actions._applied_statements.cache_info().currsize <= 8
+
+
+def test_joins_in_one_batch_balance_personas_and_hold_the_cap_through_other_writes(app, monkeypatch):
+    from fabrique.actions import participation
+    from fabrique.models import Participant
+
+    atelier = new_atelier(max_participants=5)
+    personas = [p.id for p in catalog().personas_for(catalog().templates[atelier.template_id])]
+    readmodel.model_for(atelier.id)
+    queued = []
+
+    def queue(atelier_id, actor, op_id, action, *args):
+        queued.append(_Job(atelier_id, actor, op_id, lambda a, c: action(a, c, *args), "fr"))
+        actions._queue.append(queued[-1])
+        return {"participant": {}}
+
+    def add_through_the_orm(atelier_, change):  # a write outside own rows: what the batch counted may have changed
+        db.session.add(Participant(atelier_id=atelier_.id, pseudonym="Orm", pseudonym_key="orm", persona_id=personas[1]))
+        change.content = True
+
+    monkeypatch.setattr(participation, "perform", queue)
+    join(atelier.id, "Ana")
+    queued.append(_Job(atelier.id, "facilitator", None, add_through_the_orm, "fr"))
+    actions._queue.append(queued[-1])
+    join(atelier.id, "Bob")
+    join(atelier.id, "ANA")  # taken in this batch: refused, and the batch runs again without it
+    join(atelier.id, "Cyd")
+    monkeypatch.undo()
+    join(atelier.id, "Dan")  # the fifth: the cap
+    try:
+        join(atelier.id, "Eve")
+    except Refused as refused:
+        assert refused.code == "full"
+    else:
+        raise AssertionError("a sixth participant joined an atelier of five")
+    assert [job.error.code if job.error else "ok" for job in queued] == ["ok", "ok", "ok", "taken", "ok"]
+    held = dict(db.session.execute(select(Participant.pseudonym, Participant.persona_id).where(Participant.atelier_id == atelier.id)).all())
+    assert held == {"Ana": personas[0], "Orm": personas[1], "Bob": personas[2], "Cyd": personas[3], "Dan": personas[4]}

@@ -194,3 +194,31 @@ def test_the_join_form_kept_between_phones_is_what_a_fresh_render_shows(app):
         browser_session["_flashes"] = [("error", "Un message pour ce seul navigateur")]
     assert "Un message pour ce seul navigateur" in get(told)
     assert "Un message pour ce seul navigateur" not in get(told) + get(app.test_client())
+
+
+def test_the_join_form_in_gzip_is_the_form_itself_its_constant_parts_compressed_once(app):
+    import gzip
+
+    from fabrique.views import spliced
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    atelier = new_atelier()
+    token = re.compile(r'name="csrf_token" value="([^"]+)"')
+    phone = app.test_client()
+    g.pop("csrf_token", None)
+    plain = phone.get(f"/j/{atelier.join_code}").get_data(as_text=True)
+    calls = []
+    original = spliced.Piece.__init__
+    spliced.Piece.__init__ = lambda self, text: (calls.append(len(text)), original(self, text))[1]
+    try:
+        answers = [phone.get(f"/j/{atelier.join_code}", headers={"Accept-Encoding": "gzip, deflate, br"}) for _ in range(3)]
+    finally:
+        spliced.Piece.__init__ = original
+    assert calls == []  # rendered and compressed for the first phone, kept for the next ones
+    for answer in answers:
+        assert answer.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in answer.headers["Vary"]
+        page = gzip.decompress(answer.get_data()).decode()
+        # The form byte for byte, its two forms (join, rejoin) carrying this browser's token.
+        assert page == plain and len(token.findall(page)) == 2 and len(set(token.findall(page))) == 1
+    joined = phone.post(f"/j/{atelier.join_code}", data={"pseudonym": "Léa", "csrf_token": token.search(page).group(1)})
+    assert joined.status_code == 200

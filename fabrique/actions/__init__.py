@@ -249,6 +249,9 @@ class _Transaction:
     answers: dict = field(default_factory=dict)
     records: list[dict] = field(default_factory=list)
     one_by_one: bool = False  # record each action id as its action runs (a conflict then names its job)
+    # What actions of one kind computed for the batch's next ones (a join's persona counts): kept
+    # while actions write only their participant's own rows, forgotten after any other write.
+    memo: dict = field(default_factory=dict)
 
 
 _transaction: _Transaction | None = None  # the batch being written (one writer at a time: `_write_lock`)
@@ -270,6 +273,18 @@ def checks_for(atelier_id: int, participant_id: int):
     exact = model is not None and not transaction.shared and participant_id not in transaction.participants
     own_rows_only(participant_id)
     return ModelChecks(model) if exact else DatabaseChecks()
+
+
+def batch_memo(key, compute):
+    """Return what `compute()` returned for `key` earlier in this batch's transaction, else compute it now.
+
+    For what a kind of action checks and keeps up to date itself for the next ones of the batch
+    (a join's persona counts); forgotten once an action writes more than its participant's own rows.
+    """
+    memo = _transaction.memo
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def own_rows_only(participant_id: int) -> None:
@@ -301,7 +316,9 @@ def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
     change = Change(job.atelier_id)
     try:
         result = job.run(atelier, change) or {}
-        transaction.shared = transaction.shared or not transaction.contained
+        if not transaction.contained:
+            transaction.shared = True
+            transaction.memo.clear()
     except Refused as refused:
         from ..vocabulary import in_words_of
 

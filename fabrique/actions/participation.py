@@ -12,7 +12,7 @@ from .. import catalog
 from ..extensions import db
 from ..models import Atelier, Participant, short_code
 from ..text import clean, key
-from . import Refused, own_rows_only, perform
+from . import Refused, batch_memo, own_rows_only, perform
 from .rows import insert_row
 
 LANGUAGES = ("fr", "en")
@@ -23,19 +23,22 @@ REJOIN_CODE_LENGTH = 10
 _p = Participant.__table__.c
 _in_atelier = _p.atelier_id == bindparam("atelier_id")
 _PERSONA_COUNTS = select(_p.persona_id, func.count()).where(_in_atelier).group_by(_p.persona_id)
-_HOW_MANY = select(func.count()).select_from(Participant.__table__).where(_in_atelier)
 _PSEUDONYM_TAKEN = select(_p.id).where(_in_atelier, _p.pseudonym_key == bindparam("key"))
 _REJOIN_CODE_TAKEN = select(_p.id).where(_in_atelier, _p.rejoin_code == bindparam("code"))
 
 
-def least_represented_persona(atelier: Atelier) -> str | None:
-    """Return the template persona fewest participants hold (the template's order breaks ties)."""
+def least_represented_persona(atelier: Atelier, counts: Counter) -> str | None:
+    """Return the template persona fewest participants hold in `counts` (the template's order breaks ties)."""
     template = catalog().templates[atelier.template_id]
     persona_ids = [p.id for p in catalog().personas_for(template)]
     if not persona_ids:
         return None
-    counts = Counter(dict(_read().execute(_PERSONA_COUNTS, {"atelier_id": atelier.id}).all()))
     return min(persona_ids, key=lambda pid: (counts[pid], persona_ids.index(pid)))
+
+
+def _persona_counts(atelier_id: int) -> Counter:
+    """Return how many participants of the atelier hold each persona (None: none yet)."""
+    return Counter(dict(_read().execute(_PERSONA_COUNTS, {"atelier_id": atelier_id}).all()))
 
 
 def _read():
@@ -63,8 +66,11 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
 
     def action(atelier, change):
         template = catalog().templates[atelier.template_id]
+        # Counted once per batch, then kept up to date by its joins: a whole room joins at once,
+        # and counting an atelier's participants costs what it has of them.
+        counts = batch_memo(("personas", atelier_id), lambda: _persona_counts(atelier_id))
         cap = atelier.settings.get("max_participants") or 0
-        if cap and _read().scalar(_HOW_MANY, {"atelier_id": atelier_id}) >= cap:
+        if cap and sum(counts.values()) >= cap:
             raise Refused(_("Cet atelier est complet (%(cap)s participants) : adressez-vous à l'animation.", cap=cap), "full")
         if college is not None and template.colleges and college not in template.colleges:
             raise Refused(_("Choisissez un collège dans la liste."), "invalid")
@@ -75,8 +81,9 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
         if chosen is not None and chosen not in {p.id for p in catalog().personas_for(template)}:
             raise Refused(_("Cet habitant fictif n'existe pas dans cet atelier."), "invalid")
         row = insert_row(Participant, atelier_id=atelier_id, pseudonym=pseudonym, pseudonym_key=key(pseudonym),
-                         college=college, language=language, persona_id=chosen or least_represented_persona(atelier),
+                         college=college, language=language, persona_id=chosen or least_represented_persona(atelier, counts),
                          rejoin_code=_unused_rejoin_code(atelier_id))
+        counts[row["persona_id"]] += 1
         own_rows_only(row["id"])  # a new participant's row: no other participant's checks depend on it
         change.content = True
         return {"participant": row}

@@ -16,6 +16,7 @@ from ..models import Atelier, Participant
 from ..sockets import PARTICIPANT_COOKIE
 from ..vocabulary import fill, words
 from .pages import phone_page
+from .spliced import Piece, gzip_pieces
 
 bp = Blueprint("join", __name__)
 
@@ -150,25 +151,37 @@ _TOKEN_SLOT = "\x00csrf-token\x00"
 _PAGES_KEPT = 256  # bounded: the address is part of the key, and anyone may vary its query
 
 
-def _join_page(atelier) -> str:
+def _join_page(atelier):
     """Return the empty join form, rendered once per atelier name, persona choice, language and address.
 
     A whole room opens it at once. What join.html and base.html show depends on these alone (and
     on the app's settings and catalog, fixed for the process), but for the CSRF token, the one
-    part of the page written per phone, and a message flashed to this browser, never kept.
+    part of the page written per phone, and a message flashed to this browser, never kept. For a
+    browser that takes gzip, what surrounds the token is compressed once (`spliced`).
     """
     template, personas = _form_choices(atelier)
     if session.get("_flashes"):
         return render_template("join.html", atelier=atelier, template=template, personas=personas, form={})
     pages = current_app.extensions.setdefault("fabrique.join_pages", {})
     key = (atelier.id, atelier.name, template.id, bool(personas), str(get_locale()), request.full_path)
-    page = pages.get(key)
-    if page is None:
+    pieces = pages.get(key)
+    if pieces is None:
         if len(pages) >= _PAGES_KEPT:
             pages.clear()
-        page = pages[key] = render_template("join.html", atelier=atelier, template=template, personas=personas, form={},
-                                            csrf_token=lambda: _TOKEN_SLOT)
-    return page.replace(_TOKEN_SLOT, generate_csrf())
+        page = render_template("join.html", atelier=atelier, template=template, personas=personas, form={},
+                               csrf_token=lambda: _TOKEN_SLOT)
+        pieces = pages[key] = [Piece(text) for text in page.split(_TOKEN_SLOT)]
+    token = generate_csrf()
+    if not request.accept_encodings.quality("gzip"):
+        return token.join(piece.text for piece in pieces)
+    parts = [pieces[0]]
+    for piece in pieces[1:]:
+        parts += [token, piece]
+    response = make_response(gzip_pieces(*parts))
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def _form_choices(atelier):

@@ -46,16 +46,28 @@ def gzip_around(page: str, piece: Piece) -> bytes | None:
         at = page.find(needle, at + 1)
     if at < 0:
         return None
-    head, tail_text = page[:at].encode(), page[at + len(piece.text):]
+    tail_text = page[at + len(piece.text):]
     tail = _tails.get(tail_text)
     if tail is None:
         if len(_tails) >= _TAILS_KEPT:
             _tails.clear()
         tail = _tails[tail_text] = Piece(tail_text)
-    crc = zlib.crc32(tail.raw, zlib.crc32(piece.raw, zlib.crc32(head)))
-    size = len(head) + len(piece.raw) + len(tail.raw)
-    return b"".join((_HEADER, _deflate(head, **_PER_PAGE), piece.deflated, tail.deflated, _LAST_BLOCK,
-                     struct.pack("<II", crc, size & 0xFFFFFFFF)))
+    return gzip_pieces(page[:at], piece, tail)
+
+
+def gzip_pieces(*parts: str | Piece) -> bytes:
+    """Return the parts, in order, as one gzip member: each Piece as deflated once, each text deflated now."""
+    out, crc, size = [_HEADER], 0, 0
+    for part in parts:
+        if isinstance(part, Piece):
+            raw, deflated = part.raw, part.deflated
+        else:
+            raw = part.encode()
+            deflated = _deflate(raw, **_PER_PAGE)
+        crc, size = zlib.crc32(raw, crc), size + len(raw)
+        out.append(deflated)
+    out += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+    return b"".join(out)
 
 
 def _deflate(raw: bytes, level: int, wbits: int, memLevel: int) -> bytes:  # noqa: N803 (zlib's names)
