@@ -105,7 +105,7 @@ def test_the_phone_page_in_gzip_is_the_page_itself_and_its_constant_parts_are_co
     spliced.Piece.__init__ = lambda self, text: (calls.append(len(text)), original(self, text))[1]
     try:
         app.extensions.pop("fabrique.template_json", None)  # as in a fresh process
-        spliced._tails.clear()
+        app.extensions.pop("fabrique.live_shells", None)
         answers = [phone.http.get(page, headers={"Accept-Encoding": "gzip, deflate, br"}) for _ in range(3)]
     finally:
         spliced.Piece.__init__ = original
@@ -114,8 +114,8 @@ def test_the_phone_page_in_gzip_is_the_page_itself_and_its_constant_parts_are_co
         # One valid member, the page byte for byte (but the clock it tells the phone).
         assert untimed(gzip.decompress(answer.get_data())) == untimed(plain.get_data())
         assert answer.headers["Cache-Control"] == "no-store"
-    # The template's data and what follows it (the messages, the scripts), each deflated once for the three.
-    assert len(calls) == 2 and calls[0] > 20_000
+    # The template's data, and the page before and after the boot data, each rendered and deflated once for the three.
+    assert len(calls) == 3 and calls[0] > 20_000
     # Compressed apart, the pieces take no more than a tenth more than the whole page compressed at once.
     assert len(answers[0].get_data()) <= 1.1 * len(gzip.compress(plain.get_data()))
     # A browser that takes only brotli still gets it, compressed as any page.
@@ -130,14 +130,42 @@ def untimed(page: bytes) -> bytes:
 def test_pieces_compressed_apart_make_one_gzip_member_for_any_text():
     import gzip
 
-    from fabrique.views.spliced import Piece, gzip_around
+    from fabrique.views.spliced import Piece, gzip_pieces
 
     piece = Piece('{"template": "Vivre ensemble — « ici »"}' * 500)
-    echo = piece.text[:64] + " — the piece's first words, earlier in the page"
-    for before, after in (("", ""), ("<p>é</p>", ""), ("", "</html>"), ("x" * 70_000, "ü" * 3), (echo, echo)):
-        page = before + piece.text + after
-        assert gzip.decompress(gzip_around(page, piece)) == page.encode()
-    assert gzip_around("<p>no template here</p>" + echo, piece) is None  # the page is then compressed as any other
+    for parts in ((piece,), ("", piece, ""), ("<p>é</p>", piece), (piece, Piece("</html>")), ("x" * 70_000, piece, "ü" * 3),
+                  (Piece("avant"), "jeton", piece, "jeton", Piece("")), ()):
+        page = "".join(part.text if isinstance(part, Piece) else part for part in parts)
+        assert gzip.decompress(gzip_pieces(*parts)) == page.encode()
+
+
+def test_a_live_page_kept_for_one_screen_is_what_a_fresh_render_shows(app):
+    atelier = new_atelier()
+    phones = [Phone(app, atelier, "Léa"), Phone(app, atelier, "Sam", language="en")]
+
+    def kept_and_fresh(http, path):
+        g.pop("language", None)
+        kept = untimed(http.get(path).get_data())
+        app.extensions.pop("fabrique.live_shells", None)
+        return kept, untimed(http.get(path).get_data())
+
+    page = f"/participant/{atelier.join_code}"
+    for phone, written, language in zip(phones, (b'"L\\u00e9a"', b'"Sam"'), (b"fr", b"en")):  # each its own snapshot and language
+        kept, fresh = kept_and_fresh(phone.http, page)
+        assert kept == fresh and b'"pseudonym": ' + written in kept and b'<html lang="' + language + b'">' in kept
+    screen = f"/screen/{atelier.screen_token}"
+    kept, fresh = kept_and_fresh(app.test_client(), screen)
+    assert kept == fresh and b'"role": "screen"' in kept
+    # What changes the shell changes what is kept: the name, the address.
+    db.session.execute(text("UPDATE atelier SET name = 'Atelier des gares', seq = seq + 1 WHERE id = :id"), {"id": atelier.id})
+    db.session.commit()
+    assert b"Atelier des gares" in phones[0].http.get(page).get_data()
+    assert b"source%3Daffiche" in phones[0].http.get(page + "?source=affiche").get_data()
+    # A message flashed to one browser is shown to it once, and kept for nobody else.
+    with phones[0].http.session_transaction() as browser_session:
+        browser_session["_flashes"] = [("error", "Un message pour ce seul navigateur")]
+    assert b"Un message pour ce seul navigateur" in phones[0].http.get(page).get_data()
+    assert b"Un message pour ce seul navigateur" not in phones[0].http.get(page).get_data() + phones[1].http.get(page).get_data()
 
 
 def test_the_join_form_kept_between_phones_is_what_a_fresh_render_shows(app):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template, request
+from flask import current_app, make_response, render_template, request, session
+from flask_babel import get_locale
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
 from .. import catalog
 from ..i18n import speaking
 from ..state import participant_state, template_payload
-from .spliced import Piece, gzip_around
+from .spliced import Piece, gzip_pieces
 
 
 def phone_page(atelier, me):
@@ -18,40 +19,54 @@ def phone_page(atelier, me):
         return live_page("participant", atelier, {"code": atelier.join_code}, participant_state(me))
 
 
+# Where the boot data goes in a live screen's shell, rendered once and kept (bounded: the address
+# is part of the key, and anyone may vary its query).
+_BOOT_SLOT = "\x00boot\x00"
+_SHELLS_KEPT = 256
+
+
 def live_page(page: str, atelier, auth: dict, state: dict):
     """Render a live screen with what its script starts from: who to connect as, the template, a snapshot.
 
-    Gzip-compressed around the template's data, which is compressed once (`spliced`), for a
-    browser that takes gzip: every phone of a room loads this page at once.
+    Every phone of a room loads this page at once, and all of it but the snapshot is the same for
+    a screen, an atelier name, a language and an address: that shell is rendered once and kept,
+    and for a browser that takes gzip it and the template's data are compressed once (`spliced`).
     """
-    template = catalog().templates[atelier.template_id]
-    html = render_template("live.html", page=page, atelier=atelier, boot=boot_json(page, {"role": page, **auth}, template, state))
-    body = gzip_around(html, _template_json(template)[1]) if request.accept_encodings.quality("gzip") else None
-    if body is None:
-        return html  # compressed as any page, if the browser takes it
-    response = make_response(body)
+    template_piece = _template_piece(catalog().templates[atelier.template_id])
+    # What `tojson` would write (keys sorted), the template's part serialised once per template.
+    boot = f'{{"auth": {_json({"role": page, **auth})}, "role": {_json(page)}, "state": {_json(state)}, "template": '
+    if session.get("_flashes"):  # a message for this browser alone: rendered for it, never kept
+        return render_template("live.html", page=page, atelier=atelier, boot=Markup(boot + template_piece.text + "}"))
+    before, after = _shell(page, atelier)
+    if not request.accept_encodings.quality("gzip"):
+        return before.text + boot + template_piece.text + after.text  # compressed as any page, if the browser takes it
+    response = make_response(gzip_pieces(before, boot, template_piece, after))
     response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
     return response
 
 
-def boot_json(page: str, auth: dict, template, state: dict) -> Markup:
-    """Return what a live screen's script starts from as HTML-safe JSON, as `tojson` writes it (keys sorted).
+def _shell(page: str, atelier) -> tuple[Piece, Piece]:
+    """Return a live screen's page before and after its boot data (the `}` that ends it included)."""
+    shells = current_app.extensions.setdefault("fabrique.live_shells", {})
+    key = (page, atelier.id, atelier.name, str(get_locale()), request.full_path)
+    found = shells.get(key)
+    if found is None:
+        if len(shells) >= _SHELLS_KEPT:
+            shells.clear()
+        html = render_template("live.html", page=page, atelier=atelier, boot=Markup(_BOOT_SLOT + "}"))
+        before, after = html.split(_BOOT_SLOT)
+        found = shells[key] = (Piece(before), Piece(after))
+    return found
 
-    The template's part is most of it (personas, themes, paradoxes) and the same for every
-    screen of the app's catalog: it is serialised once, not again for each phone that joins.
-    """
-    template_json = _template_json(template)[0]
-    return Markup(f'{{"auth": {_json(auth)}, "role": {_json(page)}, "state": {_json(state)}, "template": {template_json}}}')
 
-
-def _template_json(template) -> tuple[Markup, Piece]:
-    """Return the template's part of the boot data, serialised and deflated once per template."""
+def _template_piece(template) -> Piece:
+    """Return the template's part of the boot data (most of it: personas, themes, paradoxes, the
+    same for every screen of the catalog), serialised and deflated once per template."""
     cache = current_app.extensions.setdefault("fabrique.template_json", {})
     found = cache.get(template.id)
     if found is None:
-        text = _json(template_payload(template))
-        found = cache[template.id] = (text, Piece(str(text)))
+        found = cache[template.id] = Piece(str(_json(template_payload(template))))
     return found
 
 

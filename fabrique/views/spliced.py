@@ -1,11 +1,13 @@
-"""A page gzip-compressed in pieces, its constant pieces compressed once (the phone page).
+"""Pages gzip-compressed in pieces, their constant pieces compressed once (the phone's pages).
 
-A whole room loads the phone page at once, and 31 of its 37 KB are the template's data, the same
-for every phone; what follows it (the interface's messages, the scripts) is the same for every
-phone speaking one language. Compressing the whole page for each phone was a tenth of a join's
-cost. Here those pieces are deflated once, and only what comes before them per phone. Each piece
-is ended by a full flush (RFC 1951): its blocks refer to nothing before them and end on a byte
-boundary, so pieces compressed apart join into one valid deflate stream, as parallel gzip tools do.
+A whole room loads the join form and the phone page at once. 31 of the phone page's 37 KB are
+the template's data, the same for every phone, and the rest of it but the phone's own snapshot
+is the same for every phone speaking one language; the join form differs from phone to phone
+only by its CSRF token. Compressing the whole page for each phone was a tenth of a join's cost.
+Here the constant pieces are deflated once, and only what is written per phone each time. Each
+piece is ended by a full flush (RFC 1951): its blocks refer to nothing before them and end on a
+byte boundary, so pieces compressed apart join into one valid deflate stream, as parallel gzip
+tools do.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ import zlib
 
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip (RFC 1952): deflate, no name, no date, unknown OS
 _LAST_BLOCK = b"\x03\x00"  # an empty final block, which ends the deflate stream
-# What is compressed per phone is about 5 KB: zlib's fastest level, an 8 KB window and a small hash
+# What is compressed per phone is at most about 5 KB: zlib's fastest level, an 8 KB window and a small hash
 # table (setting up its default 256 KB of state cost more than compressing) take 5 % more bytes
 # than its default level, in two thirds of the time. The constant pieces get its default.
 _PER_PAGE = {"level": 1, "wbits": -13, "memLevel": 6}
 _ONCE = {"level": 6, "wbits": -zlib.MAX_WBITS, "memLevel": 8}
-_TAILS_KEPT = 32  # pages × languages: a handful in practice
 
 
 class Piece:
@@ -32,27 +33,6 @@ class Piece:
         self.text = text
         self.raw = text.encode()
         self.deflated = _deflate(self.raw, **_ONCE)
-
-
-_tails: dict[str, Piece] = {}
-
-
-def gzip_around(page: str, piece: Piece) -> bytes | None:
-    """Return `page` as one gzip member, `piece` and what follows it not compressed again (None if it lacks `piece`)."""
-    # A short needle, then one comparison: searching for the 31 KB piece itself costs more.
-    needle = piece.text[:64]
-    at = page.find(needle)
-    while at >= 0 and not page.startswith(piece.text, at):
-        at = page.find(needle, at + 1)
-    if at < 0:
-        return None
-    tail_text = page[at + len(piece.text):]
-    tail = _tails.get(tail_text)
-    if tail is None:
-        if len(_tails) >= _TAILS_KEPT:
-            _tails.clear()
-        tail = _tails[tail_text] = Piece(tail_text)
-    return gzip_pieces(page[:at], piece, tail)
 
 
 def gzip_pieces(*parts: str | Piece) -> bytes:
