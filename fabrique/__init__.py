@@ -54,8 +54,10 @@ def create_app(config: dict | None = None) -> Flask:
     # NotFound whose traceback held the context in a reference cycle: some 70 objects of cyclic
     # garbage per event for the collector to find. The Engine.IO middleware answers that path
     # before Flask does, so this route only ever serves as the events' match.
+    from .security import SOCKETIO_PATH
+
     for websocket in (True, False):  # the WebSocket transport and long polling
-        app.add_url_rule("/socket.io/", endpoint="socketio_events", view_func=_not_a_page,
+        app.add_url_rule(SOCKETIO_PATH, endpoint="socketio_events", view_func=_not_a_page,
                          websocket=websocket, strict_slashes=False)
     from . import limits
 

@@ -58,12 +58,25 @@ def configure_screen(app) -> None:
         app.view_functions[endpoint].talisman_view_options = options
 
 
+SOCKETIO_PATH = "/socket.io/"
+
+
 class KeptSigningSessions(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, their signing serializer made once per key rather than twice
-    per request (opened, then saved): a room's phones all load their pages at once."""
+    per request (opened, then saved): a room's phones all load their pages at once. Socket.IO
+    events get an empty session."""
 
     def __init__(self):
         self._kept = (None, None)
+
+    def open_session(self, app, request):
+        # A Socket.IO event runs in a request context made from its connection's first request,
+        # cookies included, and opening the session verified and decoded the signed cookie for
+        # every event. No event reads the session (a connection knows who it is by its own
+        # cookie): each gets an empty one.
+        if request.path.rstrip("/") == SOCKETIO_PATH.rstrip("/"):
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))

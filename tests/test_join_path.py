@@ -250,3 +250,21 @@ def test_the_join_form_in_gzip_is_the_form_itself_its_constant_parts_compressed_
         assert page == plain and len(token.findall(page)) == 2 and len(set(token.findall(page))) == 1
     joined = phone.post(f"/j/{atelier.join_code}", data={"pseudonym": "Léa", "csrf_token": token.search(page).group(1)})
     assert joined.status_code == 200
+
+
+def test_a_socket_event_does_not_open_the_browser_session_that_a_page_does(app, monkeypatch):
+    from fabrique.security import KeptSigningSessions
+
+    atelier = new_atelier()
+    phone = Phone(app, atelier, "Léa")
+    with phone.http.session_transaction() as browser_session:
+        browser_session["csrf_token"] = "jeton"  # as the join form leaves it
+    phone.sio.disconnect()
+    phone.sio.connect(auth={"role": "participant", "code": atelier.join_code})
+    opened = []
+    original = KeptSigningSessions.get_signing_serializer
+    monkeypatch.setattr(KeptSigningSessions, "get_signing_serializer", lambda self, app_: opened.append(1) or original(self, app_))
+    assert phone.sync()["me"]["pseudonym"] == "Léa"
+    assert opened == []  # verifying and decoding the signed cookie: not for an event
+    phone.http.get(f"/participant/{atelier.join_code}")
+    assert opened  # a page still opens it

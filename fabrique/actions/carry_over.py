@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Atelier, Piste, ValueVote
 from ..readmodel.queries import origin_label
 from . import Refused
@@ -19,7 +20,7 @@ from .facilitation import facilitator_action
 @facilitator_action
 def carry_over(atelier, template, change, data):
     """Import an earlier atelier's values ranking and visible pistes (once; a second import is refused)."""
-    source = db.session.get(Atelier, _int_id(data.get("from_atelier_id"), _("Atelier invalide.")))
+    source = db.session.get(Atelier, _int_id(data.get("from_atelier_id"), N_("Atelier invalide.")))
     if source is None or source.id == atelier.id or atelier.demarche_id is None or source.demarche_id != atelier.demarche_id:
         raise Refused(_("On ne reprend que les résultats d'un autre atelier de la même démarche."), "invalid")
     if source.template_id != atelier.template_id:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from .. import catalog
 from ..extensions import db
+from ..i18n import N_
 from ..models import ParadoxChoice, Piste, Reve, Support, ValueVote, ValueWord
 from ..phases import refusal
 from ..readmodel.checks import DatabaseChecks, NotLoaded
@@ -67,16 +68,16 @@ def _checked(fn, atelier, template, participant_id, change, data, checks) -> dic
 
 
 def _one_of(value, allowed, refusal: str):
-    """Return `value` if it is one of `allowed`, else refuse with `refusal`."""
+    """Return `value` if it is one of `allowed`, else refuse with `refusal` (marked with N_: translated only then)."""
     if not isinstance(value, str) or value not in allowed:
-        raise Refused(refusal, "invalid")
+        raise Refused(_(refusal), "invalid")
     return value
 
 
 def _int_id(value, refusal: str) -> int:
-    """Return `value` if it is a positive integer id, else refuse with `refusal`."""
+    """Return `value` if it is a positive integer id, else refuse with `refusal` (marked with N_: translated only then)."""
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise Refused(refusal, "invalid")
+        raise Refused(_(refusal), "invalid")
     return value
 
 
@@ -84,14 +85,14 @@ def _int_id(value, refusal: str) -> int:
 def persona_choose(atelier, template, participant, change, data):
     """Take another persona, when the facilitator lets participants choose."""
     participant.persona_id = _one_of(data.get("persona_id"), {p.id for p in catalog().personas_for(template)},
-                                     _("Cet habitant fictif n'existe pas dans cet atelier."))
+                                     N_("Cet habitant fictif n'existe pas dans cet atelier."))
     change.content = True
 
 
 @participant_action("paradox_toggle")
 def paradox_toggle(atelier, template, participant, change, data):
     """Mark (or unmark) a paradox as one that matters most to the participant's persona."""
-    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, _("{Paradox.ce} n'existe pas dans cet atelier."))
+    paradox_id = _one_of(data.get("paradox_id"), {p.id for p in template.paradoxes}, N_("{Paradox.ce} n'existe pas dans cet atelier."))
     chosen = data.get("chosen")
     if not isinstance(chosen, bool):
         raise Refused(_("Requête invalide."), "invalid")
@@ -120,7 +121,7 @@ def values_set(atelier, template, participant, change, data, checks):
     value_ids = {v.id for v in template.values}
     allocation = {}
     for value_id, amount in points.items():
-        _one_of(value_id, value_ids, _("{Value.ce} n'existe pas dans cet atelier."))
+        _one_of(value_id, value_ids, N_("{Value.ce} n'existe pas dans cet atelier."))
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise Refused(_("Les points doivent être des nombres entiers positifs."), "invalid")
         if amount:
@@ -147,7 +148,7 @@ def values_set(atelier, template, participant, change, data, checks):
 @participant_action("value_word_add")
 def value_word_add(atelier, template, participant, change, data):
     """Associate a free word with a value (it feeds the word cloud)."""
-    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, _("{Value.ce} n'existe pas dans cet atelier."))
+    value_id = _one_of(data.get("value_id"), {v.id for v in template.values}, N_("{Value.ce} n'existe pas dans cet atelier."))
     word = clean(data.get("word"), "word")
     count = db.session.scalar(select(func.count()).where(ValueWord.participant_id == participant.id))
     limit = atelier.settings["value_max_words"]
@@ -165,7 +166,7 @@ def value_word_add(atelier, template, participant, change, data):
 @participant_action("value_word_remove")
 def value_word_remove(atelier, template, participant, change, data):
     """Remove one of the participant's own words."""
-    word = db.session.get(ValueWord, _int_id(data.get("word_id"), _("Mot invalide.")))
+    word = db.session.get(ValueWord, _int_id(data.get("word_id"), N_("Mot invalide.")))
     if word is None or word.participant_id != participant.id:
         raise Refused(_("Ce mot n'est pas le vôtre."), "ownership")
     db.session.delete(word)
@@ -175,7 +176,7 @@ def value_word_remove(atelier, template, participant, change, data):
 @participant_action("reve_add")
 def reve_add(atelier, template, participant, change, data):
     """Write a short "En 2040…" text under a theme."""
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez {theme.un} de l'atelier."))
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, N_("Choisissez {theme.un} de l'atelier."))
     text = clean(data.get("text"), "reve", multiline=True)
     count = db.session.scalar(select(func.count()).where(Reve.participant_id == participant.id))
     limit = atelier.settings["max_reves_per_participant"]
@@ -191,7 +192,7 @@ def reve_add(atelier, template, participant, change, data):
 @participant_action("reve_withdraw")
 def reve_withdraw(atelier, template, participant, change, data):
     """Withdraw one of the participant's own rêves."""
-    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("{Reve.sg} invalide.")))
+    reve = db.session.get(Reve, _int_id(data.get("reve_id"), N_("{Reve.sg} invalide.")))
     if reve is None or reve.participant_id != participant.id:
         raise Refused(_("{Reve.ce} n'est pas {reve|le vôtre|la vôtre}."), "ownership")
     db.session.delete(reve)
@@ -199,8 +200,8 @@ def reve_withdraw(atelier, template, participant, change, data):
 
 
 def _piste_fields(template, data) -> dict:
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez {theme.un} de l'atelier."))
-    horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, _("Choisissez un horizon proposé."))
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, N_("Choisissez {theme.un} de l'atelier."))
+    horizon = _one_of(data.get("horizon"), {h.id for h in template.horizons}, N_("Choisissez un horizon proposé."))
     hashtags = data.get("hashtags", [])
     if not isinstance(hashtags, list) or len(hashtags) > 5:
         raise Refused(_("Choisissez 5 hashtags au plus."), "invalid")
@@ -229,7 +230,7 @@ def piste_add(atelier, template, participant, change, data, checks):
 
 
 def _own_piste(participant, data) -> Piste:
-    piste = db.session.get(Piste, _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
+    piste = db.session.get(Piste, _int_id(data.get("piste_id"), N_("{Piste.sg} invalide.")))
     if piste is None or piste.participant_id != participant.id:
         raise Refused(_("{Piste.ce} n'est pas {piste|le vôtre|la vôtre}."), "ownership")
     if piste.status in ("withdrawn", "merged"):
@@ -261,7 +262,7 @@ def support_add(atelier, template, participant, change, data, checks):
     Dots count through merges: a dot on a duplicate stands on the piste it was merged into, and
     a participant who dotted both pistes of a merge holds one dot there and gets the other back.
     """
-    piste = checks.row("piste", _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")))
+    piste = checks.row("piste", _int_id(data.get("piste_id"), N_("{Piste.sg} invalide.")))
     if piste is None or piste["atelier_id"] != atelier.id or piste["status"] != "visible":
         raise Refused(_("{Piste.ce} n'est plus {piste|proposé|proposée} au vote."), "state")
     placed = checks.dots(participant["id"])
@@ -278,7 +279,7 @@ def support_add(atelier, template, participant, change, data, checks):
 @participant_action("support_remove", contained=True)
 def support_remove(atelier, template, participant, change, data, checks):
     """Take a dot back from a piste (with the dots that stand on it through merges)."""
-    piste_id = _int_id(data.get("piste_id"), _("{Piste.sg} invalide."))
+    piste_id = _int_id(data.get("piste_id"), N_("{Piste.sg} invalide."))
     supports = checks.own("support", participant["id"])
     roots = checks.roots({support["piste_id"] for support in supports})
     taken = [support for support in supports if roots[support["piste_id"]] == piste_id]

@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Engagement, EngagementPiste, EngagementSupport, Piste
 from ..text import clean
 from . import Refused
@@ -17,7 +18,7 @@ from .facilitation import facilitator_action
 
 
 def _engagement(atelier, engagement_id) -> Engagement:
-    engagement = db.session.get(Engagement, _int_id(engagement_id, _("{Engagement.sg} invalide.")))
+    engagement = db.session.get(Engagement, _int_id(engagement_id, N_("{Engagement.sg} invalide.")))
     if engagement is None or engagement.atelier_id != atelier.id:
         raise Refused(_("{Engagement.sg} introuvable dans cet atelier."), "not_found")
     return engagement
@@ -53,7 +54,7 @@ def _link(engagement: Engagement, piste: Piste, change) -> None:
 
 
 def _linkable_piste(atelier, piste_id) -> Piste:
-    piste = db.session.get(Piste, _int_id(piste_id, _("{Piste.sg} invalide.")))
+    piste = db.session.get(Piste, _int_id(piste_id, N_("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id:
         raise Refused(_("{Piste.sg} introuvable dans cet atelier."), "not_found")
     if piste.status in ("withdrawn", "merged"):
@@ -64,7 +65,7 @@ def _linkable_piste(atelier, piste_id) -> Piste:
 @facilitator_action
 def engagement_create(atelier, template, change, data):
     """Create an engagement under a theme, within the template's quota unless deliberately overridden."""
-    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, _("Choisissez {theme.un} de l'atelier."))
+    theme_id = _one_of(data.get("theme_id"), {t.id for t in template.themes}, N_("Choisissez {theme.un} de l'atelier."))
     existing = _in_theme(atelier, theme_id)
     quota = template.engagements_per_theme
     if quota and len(existing) >= quota and data.get("override_quota") is not True:
@@ -131,7 +132,7 @@ def engagement_link(atelier, template, change, data):
 def engagement_unlink(atelier, template, change, data):
     """Take a piste back from its engagement."""
     link = db.session.scalar(select(EngagementPiste).join(Piste, Piste.id == EngagementPiste.piste_id).where(
-        EngagementPiste.piste_id == _int_id(data.get("piste_id"), _("{Piste.sg} invalide.")), Piste.atelier_id == atelier.id))
+        EngagementPiste.piste_id == _int_id(data.get("piste_id"), N_("{Piste.sg} invalide.")), Piste.atelier_id == atelier.id))
     if link is None:
         raise Refused(_("{Piste.ce} n'est {piste|rattaché|rattachée} à {engagement|aucun|aucune} {engagement.sg}."), "state")
     db.session.delete(link)
@@ -141,7 +142,7 @@ def engagement_unlink(atelier, template, change, data):
 @participant_action("engagement_support", contained=True)
 def engagement_support(atelier, template, participant, change, data, checks):
     """Support an engagement, or withdraw that support (one per person per engagement)."""
-    engagement = checks.row("engagement", _int_id(data.get("engagement_id"), _("{Engagement.sg} invalide.")))
+    engagement = checks.row("engagement", _int_id(data.get("engagement_id"), N_("{Engagement.sg} invalide.")))
     if engagement is None or engagement["atelier_id"] != atelier.id:
         raise Refused(_("{Engagement.sg} introuvable dans cet atelier."), "not_found")
     supported = data.get("supported")

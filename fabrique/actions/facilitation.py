@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from .. import catalog
 from ..extensions import db
+from ..i18n import N_
 from ..models import Piste, Reve, utcnow
 from ..text import clean
 from . import Refused, perform
@@ -114,7 +115,7 @@ def settings_update(atelier, template, change, data):
 
 
 def _piste(atelier, piste_id) -> Piste:
-    piste = db.session.get(Piste, _int_id(piste_id, _("{Piste.sg} invalide.")))
+    piste = db.session.get(Piste, _int_id(piste_id, N_("{Piste.sg} invalide.")))
     if piste is None or piste.atelier_id != atelier.id:
         raise Refused(_("{Piste.sg} introuvable dans cet atelier."), "not_found")
     return piste
@@ -203,7 +204,7 @@ def piste_unmerge(atelier, template, change, data):
 @facilitator_action
 def reve_hide(atelier, template, change, data):
     """Hide a rêve from the projector, or show it again."""
-    reve = db.session.get(Reve, _int_id(data.get("reve_id"), _("{Reve.sg} invalide.")))
+    reve = db.session.get(Reve, _int_id(data.get("reve_id"), N_("{Reve.sg} invalide.")))
     if reve is None or reve.atelier_id != atelier.id or not isinstance(data.get("hidden"), bool):
         raise Refused(_("{Reve.sg} introuvable dans cet atelier."), "not_found")
     reve.hidden = data["hidden"]

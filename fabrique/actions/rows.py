@@ -7,13 +7,15 @@ RETURNING, defaults included) is what the read model receives once the commit su
 
 from __future__ import annotations
 
-from sqlalchemy import delete, insert
+from sqlalchemy import bindparam, delete, insert
 
 from .. import readmodel
 from ..extensions import db
 from ..readmodel.rows import plain
 
+# Built once per table: building a statement costs more than running it.
 _INSERTS: dict[str, object] = {}
+_DELETES: dict[str, object] = {}
 
 
 def insert_row(model, **values) -> dict:
@@ -32,6 +34,10 @@ def delete_rows(model, rows: list[dict]) -> None:
     if not rows:
         return
     table = model.__table__
-    db.session.connection().execute(delete(table).where(table.c.id.in_([row["id"] for row in rows])))
+    statement = _DELETES.get(table.name)
+    if statement is None:
+        # One id per execution, not `id IN (…)`: an IN of a varying length is rendered again for each.
+        statement = _DELETES[table.name] = delete(table).where(table.c.id == bindparam("row_id"))
+    db.session.connection().execute(statement, [{"row_id": row["id"]} for row in rows])
     for row in rows:
         readmodel.written(db.session, table.name, row, deleted=True)
