@@ -15,9 +15,10 @@ of a burst (README, « Mesures »). So the server (`install`, called by `serving
 Reference counting frees everything without cycles at once, whatever is frozen.
 
 What is freed stays in the process, though: the C allocator keeps the pages of freed large
-blocks (a green thread's saved stack, a socket's buffer, a long message) for reuse. Every
-`RELEASE_EVERY` seconds, where the C library is glibc, `malloc_trim` gives the free pages back
-to the system (about 1 ms; 4–6 MiB after a phase of a 1,000-phone room).
+blocks (a green thread's saved stack, a socket's buffer, a long message) for reuse. Where the C
+library is glibc, `malloc_trim` gives the free pages back to the system (about 1 ms; 4–6 MiB
+after a phase of a 1,000-phone room): once actions pause for `CALM` seconds after arriving, and
+every `RELEASE_EVERY` seconds whatever happens.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ THRESHOLDS = (700, 10, 2)
 THAW_EVERY = 600.0  # seconds between two walks of the whole heap
 QUIET = 2.0  # seconds without an action that make a moment quiet
 QUIET_WAIT = 300.0  # seconds to wait for a quiet moment before walking the heap anyway
-RELEASE_EVERY = 30.0  # seconds between two returns of free memory to the system
+RELEASE_EVERY = 30.0  # seconds between two returns of free memory to the system, at most
+CALM = 0.5  # seconds without an action that end a rush (free memory then goes back at once)
 
 _last_action = 0.0
 _thawing = False
@@ -106,6 +108,13 @@ def release_free_memory() -> None:
 
 
 def _release_periodically(sleep) -> None:
+    released = time.monotonic()
     while True:
-        sleep(RELEASE_EVERY)
-        release_free_memory()
+        sleep(CALM)
+        now = time.monotonic()
+        # Right after a rush (a burst of a whole room, a phase's closed loop) most of the freed
+        # memory is green threads' saved stacks and queued messages: given back at once, not up
+        # to RELEASE_EVERY later.
+        if (_last_action > released and now - _last_action >= CALM) or now - released >= RELEASE_EVERY:
+            release_free_memory()
+            released = time.monotonic()

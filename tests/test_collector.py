@@ -126,3 +126,23 @@ def test_free_memory_goes_back_to_the_system(policy):
     assert freed > before - 20  # freed, but still held by the process…
     assert after < freed - 60  # …until it is given back
     del keep
+
+
+def test_free_memory_goes_back_when_a_rush_ends_and_at_least_every_interval(monkeypatch):
+    clock, released = [1000.0], []
+    monkeypatch.setattr(collector.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(collector, "release_free_memory", lambda: released.append(clock[0]))
+    monkeypatch.setattr(collector, "_last_action", 0.0)
+    script = {1010.0: "act", 1010.5: "act", 1011.0: "act"}  # a rush of actions around t = 1010 s
+
+    def sleep(seconds):
+        clock[0] += seconds
+        if script.get(clock[0]) == "act":
+            collector.note_action()
+        if clock[0] >= 1075:
+            raise StopIteration
+
+    with pytest.raises(StopIteration):
+        collector._release_periodically(sleep)
+    # Half a second after the rush's last action, then only every interval while nothing happens.
+    assert released == [1011.5, 1041.5, 1071.5]
