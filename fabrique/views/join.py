@@ -16,7 +16,7 @@ from ..models import Atelier, Participant
 from ..sockets import PARTICIPANT_COOKIE
 from ..vocabulary import fill, words
 from .pages import phone_page
-from .spliced import Piece, gzip_pieces
+from .spliced import kept_pieces, spliced_page
 
 bp = Blueprint("join", __name__)
 
@@ -148,7 +148,6 @@ def join_form(code: str):
 
 # Where each page's CSRF token goes: the form is rendered once, the token filled in per phone.
 _TOKEN_SLOT = "\x00csrf-token\x00"
-_PAGES_KEPT = 256  # bounded: the address is part of the key, and anyone may vary its query
 
 
 def _join_page(atelier):
@@ -162,26 +161,10 @@ def _join_page(atelier):
     template, personas = _form_choices(atelier)
     if session.get("_flashes"):
         return render_template("join.html", atelier=atelier, template=template, personas=personas, form={})
-    pages = current_app.extensions.setdefault("fabrique.join_pages", {})
     key = (atelier.id, atelier.name, template.id, bool(personas), str(get_locale()), request.full_path)
-    pieces = pages.get(key)
-    if pieces is None:
-        if len(pages) >= _PAGES_KEPT:
-            pages.clear()
-        page = render_template("join.html", atelier=atelier, template=template, personas=personas, form={},
-                               csrf_token=lambda: _TOKEN_SLOT)
-        pieces = pages[key] = [Piece(text) for text in page.split(_TOKEN_SLOT)]
-    token = generate_csrf()
-    if not request.accept_encodings.quality("gzip"):
-        return token.join(piece.text for piece in pieces)
-    parts = [pieces[0]]
-    for piece in pieces[1:]:
-        parts += [token, piece]
-    response = make_response(gzip_pieces(*parts))
-    response.headers["Content-Type"] = "text/html; charset=utf-8"
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
+    pieces = kept_pieces("fabrique.join_pages", key, slot=_TOKEN_SLOT, render=lambda: render_template(
+        "join.html", atelier=atelier, template=template, personas=personas, form={}, csrf_token=lambda: _TOKEN_SLOT))
+    return spliced_page(pieces, (generate_csrf(),))
 
 
 def _form_choices(atelier):

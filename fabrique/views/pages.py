@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, make_response, render_template, request, session
+from flask import current_app, render_template, request, session
 from flask_babel import get_locale
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
@@ -10,7 +10,7 @@ from markupsafe import Markup
 from .. import catalog
 from ..i18n import speaking
 from ..state import participant_state, template_payload
-from .spliced import Piece, gzip_pieces
+from .spliced import Piece, kept_pieces, spliced_page
 
 
 def phone_page(atelier, me):
@@ -19,10 +19,8 @@ def phone_page(atelier, me):
         return live_page("participant", atelier, {"code": atelier.join_code}, participant_state(me))
 
 
-# Where the boot data goes in a live screen's shell, rendered once and kept (bounded: the address
-# is part of the key, and anyone may vary its query).
+# Where the boot data goes in a live screen's shell, rendered once and kept.
 _BOOT_SLOT = "\x00boot\x00"
-_SHELLS_KEPT = 256
 
 
 def live_page(page: str, atelier, auth: dict, state: dict):
@@ -37,27 +35,10 @@ def live_page(page: str, atelier, auth: dict, state: dict):
     boot = f'{{"auth": {_json({"role": page, **auth})}, "role": {_json(page)}, "state": {_json(state)}, "template": '
     if session.get("_flashes"):  # a message for this browser alone: rendered for it, never kept
         return render_template("live.html", page=page, atelier=atelier, boot=Markup(boot + template_piece.text + "}"))
-    before, after = _shell(page, atelier)
-    if not request.accept_encodings.quality("gzip"):
-        return before.text + boot + template_piece.text + after.text  # compressed as any page, if the browser takes it
-    response = make_response(gzip_pieces(before, boot, template_piece, after))
-    response.headers["Content-Encoding"] = "gzip"
-    response.vary.add("Accept-Encoding")
-    return response
-
-
-def _shell(page: str, atelier) -> tuple[Piece, Piece]:
-    """Return a live screen's page before and after its boot data (the `}` that ends it included)."""
-    shells = current_app.extensions.setdefault("fabrique.live_shells", {})
     key = (page, atelier.id, atelier.name, str(get_locale()), request.full_path)
-    found = shells.get(key)
-    if found is None:
-        if len(shells) >= _SHELLS_KEPT:
-            shells.clear()
-        html = render_template("live.html", page=page, atelier=atelier, boot=Markup(_BOOT_SLOT + "}"))
-        before, after = html.split(_BOOT_SLOT)
-        found = shells[key] = (Piece(before), Piece(after))
-    return found
+    shell = kept_pieces("fabrique.live_shells", key, slot=_BOOT_SLOT, render=lambda: render_template(
+        "live.html", page=page, atelier=atelier, boot=Markup(_BOOT_SLOT + "}")))  # the `}` that ends the boot data
+    return spliced_page(shell, (boot, template_piece))
 
 
 def _template_piece(template) -> Piece:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import struct
 import zlib
 
+from flask import current_app, make_response, request
+
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # gzip (RFC 1952): deflate, no name, no date, unknown OS
 _LAST_BLOCK = b"\x03\x00"  # an empty final block, which ends the deflate stream
 # What is compressed per phone is at most about 5 KB: zlib's fastest level, an 8 KB window and a small hash
@@ -22,6 +24,7 @@ _LAST_BLOCK = b"\x03\x00"  # an empty final block, which ends the deflate stream
 # than its default level, in two thirds of the time. The constant pieces get its default.
 _PER_PAGE = {"level": 1, "wbits": -13, "memLevel": 6}
 _ONCE = {"level": 6, "wbits": -zlib.MAX_WBITS, "memLevel": 8}
+_PAGES_KEPT = 256  # pages kept of each kind: bounded, as the address is part of the key and anyone may vary its query
 
 
 class Piece:
@@ -33,6 +36,32 @@ class Piece:
         self.text = text
         self.raw = text.encode()
         self.deflated = _deflate(self.raw, **_ONCE)
+
+
+def kept_pieces(kind: str, key, render, slot: str) -> list[Piece]:
+    """Return the constant pieces of a page between its `slot`s, `render()`ed once per `key` and kept."""
+    kept = current_app.extensions.setdefault(kind, {})
+    pieces = kept.get(key)
+    if pieces is None:
+        if len(kept) >= _PAGES_KEPT:
+            kept.clear()
+        pieces = kept[key] = [Piece(text) for text in render().split(slot)]
+    return pieces
+
+
+def spliced_page(pieces: list[Piece], fill: tuple[str | Piece, ...]):
+    """Return the page of `pieces` with `fill` in each slot between them: in gzip, the pieces not
+    compressed again, for a browser that takes it; else as text (compressed as any page, if the
+    browser takes another encoding)."""
+    parts: list[str | Piece] = [pieces[0]]
+    for piece in pieces[1:]:
+        parts += [*fill, piece]
+    if not request.accept_encodings.quality("gzip"):
+        return "".join(part.text if isinstance(part, Piece) else part for part in parts)
+    response = make_response(gzip_pieces(*parts))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 def gzip_pieces(*parts: str | Piece) -> bytes:
