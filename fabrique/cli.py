@@ -130,6 +130,7 @@ def db_revision_command(message: str) -> None:
             command.revision(schema.alembic_config(connection), message=message, autogenerate=True,
                              rev_id=f"{len(list(schema.scripts().walk_revisions())) + 1:04d}")
         engine.dispose()
+    click.echo("Relisez la migration, puis portez son numéro dans fabrique/schema.py (NEWEST_REVISION).")
 
 
 @click.command("purge")

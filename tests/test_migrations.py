@@ -1,19 +1,23 @@
 """Schema migrations: a database of the first release is upgraded without losing anything, on
 SQLite and PostgreSQL, and the migrations build exactly the tables the models describe."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from fabrique import schema
 from fabrique.config import database_url_with_driver
 from fabrique.extensions import db
 from fabrique.models import AppliedAction, Atelier, Participant, Piste, Support, ValueVote
 
+ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).parent / "data"
 PISTE = "Des navettes <script>alert(1)</script> entre les gares 🚆"
 
@@ -92,3 +96,58 @@ def test_the_migrations_build_exactly_the_tables_of_the_models(make_app, databas
 def test_a_new_database_is_stamped_at_the_newest_revision(app):
     with db.engine.connect() as connection:
         assert schema.current_revision(connection) == schema.scripts().get_current_head()
+
+
+def test_the_revision_a_new_database_is_stamped_at_is_alembics_newest():
+    """Fails when a migration is added without moving `schema.NEWEST_REVISION` on."""
+    assert schema.NEWEST_REVISION == schema.scripts().get_current_head()
+
+
+def test_the_version_table_made_without_alembic_is_the_one_alembic_makes(make_app, database_url, tmp_path):
+    make_app(database_url)  # an empty database: tables and version made by the app itself
+    by_alembic = create_engine(f"sqlite:///{tmp_path / 'by-alembic.sqlite3'}" if database_url.startswith("sqlite")
+                               else database_url.rsplit("/", 1)[0] + "/postgres")
+    engine = create_engine(database_url_with_driver(database_url))
+    try:
+        with by_alembic.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            MigrationContext.configure(connection).stamp(schema.scripts(), "head")
+        described = []
+        for each in (engine, by_alembic):
+            with each.connect() as connection:
+                inspector = inspect(connection)
+                described.append((
+                    [(c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns("alembic_version")],
+                    inspector.get_pk_constraint("alembic_version"),
+                    connection.scalars(text("SELECT version_num FROM alembic_version")).all()))
+        assert described[0] == described[1]
+        assert described[0][2] == [schema.NEWEST_REVISION]
+    finally:
+        with by_alembic.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        engine.dispose()
+        by_alembic.dispose()
+
+
+def test_a_start_imports_alembic_only_when_there_is_a_migration_to_run(tmp_path):
+    """Alembic weighs ≈11 MiB in the server's memory: a new database and one already at the newest
+    revision start without it; a database of the first release is migrated with it."""
+    start = ("import sys; from fabrique import create_app; create_app(); "
+             "print('alembic' in sys.modules)")
+    env = {**os.environ, "FABRIQUE_INSTANCE": str(tmp_path / "instance")}
+    env.pop("DATABASE_URL", None)
+
+    def imports_alembic(url: str) -> bool:
+        out = subprocess.run([sys.executable, "-c", start], cwd=ROOT, env={**env, "DATABASE_URL": url},
+                             capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip().splitlines()[-1] == "True"
+
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert not imports_alembic(fresh)  # created and stamped
+    assert not imports_alembic(fresh)  # already at the newest revision
+    old = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    first_release_database(old)
+    assert imports_alembic(old)
+    with create_engine(old).connect() as connection:
+        assert schema.current_revision(connection) == schema.NEWEST_REVISION
