@@ -3,8 +3,10 @@ on a throttled network (Chrome's Slow 3G figures: 400 ms round trip, 400 kbit/s 
 
     .venv/bin/python scripts/phone_weight.py            # starts its own server on a free port
 
-Prints the bytes the browser received for the participant page and everything it loaded, the
-budget, the throttled timing, then the same for a second visit (fingerprinted files come from cache).
+Prints the compressed bytes of the bodies the browser received for the participant page and
+everything it loaded — what the budget of `fabrique/weight.py` counts, as `tests/test_weight.py`
+does — then the headers apart, the throttled timing, and the same for a second visit
+(fingerprinted files come from cache). Exits 1 when the first visit's bodies exceed the budget.
 """
 
 from __future__ import annotations
@@ -45,14 +47,15 @@ def serve() -> tuple[subprocess.Popen, str]:
     raise SystemExit("le serveur n'a pas démarré")
 
 
-def visit(browser, url: str, context=None) -> tuple[int, float, object]:
-    """Join (or reload) on a throttled phone; return (bytes received, seconds to the persona card, context)."""
+def visit(browser, url: str, context=None) -> tuple[tuple[int, int], float, object]:
+    """Join (or reload) on a throttled phone; return ((body bytes, header bytes) received, seconds to the persona card, context)."""
     context = context or browser.new_context(locale="fr-FR", **PHONE)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    received = []
-    cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
+    received = []  # (compressed body, headers) of each response, as the browser counted them
+    page.on("requestfinished", lambda request: received.append(
+        (max(0, request.sizes()["responseBodySize"]), max(0, request.sizes()["responseHeadersSize"]))))
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
     if "/j/" in url:
         page.goto(url)
@@ -66,7 +69,7 @@ def visit(browser, url: str, context=None) -> tuple[int, float, object]:
     page.locator(".persona-card").wait_for(timeout=60_000)
     elapsed = time.monotonic() - start
     page.wait_for_load_state("networkidle")
-    return sum(received), elapsed, context
+    return (sum(body for body, _ in received), sum(headers for _, headers in received)), elapsed, context
 
 
 def main() -> int:
@@ -86,10 +89,12 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    print(f"première visite : {first / 1024:.1f} Ko reçus (budget {BUDGET / 1024:.0f} Ko), "
-          f"« Entrer » → fiche de l'habitant en {seconds:.1f} s (Slow 3G : 400 ms, 400 kbit/s)")
-    print(f"visite suivante : {again / 1024:.1f} Ko reçus, fiche en {seconds_again:.1f} s")
-    return 0 if first <= BUDGET else 1
+    print(f"première visite : {first[0] / 1024:.1f} Ko de contenus compressés (budget {BUDGET / 1024:.0f} Ko) "
+          f"+ {first[1] / 1024:.1f} Ko d'en-têtes, « Entrer » → fiche de l'habitant en {seconds:.1f} s "
+          f"(Slow 3G : 400 ms, 400 kbit/s)")
+    print(f"visite suivante : {again[0] / 1024:.1f} Ko de contenus + {again[1] / 1024:.1f} Ko d'en-têtes, "
+          f"fiche en {seconds_again:.1f} s")
+    return 0 if first[0] <= BUDGET else 1
 
 
 if __name__ == "__main__":
