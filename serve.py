@@ -26,7 +26,7 @@ elif MODE == "eventlet":
     # eventlet announces its own deprecation on import; the choice is deliberate and documented
     # in the README, so the room's facilitator should not see that notice at every start.
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
-    # eventlet's own DNS resolver imports dnspython twice over (≈10 MiB per process) to resolve
+    # eventlet's own DNS resolver imports dnspython twice over (≈7 MiB per process) to resolve
     # names without blocking; the server resolves only its database's and Redis's hosts, once.
     os.environ.setdefault("EVENTLET_NO_GREENDNS", "yes")
     import eventlet
