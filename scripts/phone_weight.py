@@ -54,8 +54,12 @@ def visit(browser, url: str, context=None) -> tuple[tuple[int, int], float, obje
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     received = []  # (compressed body, headers) of each response, as the browser counted them
-    page.on("requestfinished", lambda request: received.append(
-        (max(0, request.sizes()["responseBodySize"]), max(0, request.sizes()["responseHeadersSize"]))))
+
+    def count(request) -> None:
+        sizes = request.sizes()  # one round trip to the browser per response
+        received.append((max(0, sizes["responseBodySize"]), max(0, sizes["responseHeadersSize"])))
+
+    page.on("requestfinished", count)
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
     if "/j/" in url:
         page.goto(url)
