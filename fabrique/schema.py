@@ -15,7 +15,6 @@ it is imported (≈11 MiB that would stay in the server's memory) only when ther
 from __future__ import annotations
 
 from functools import lru_cache
-
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, inspect, select, text
