@@ -91,3 +91,20 @@ def test_the_most_frequent_actions_store_what_the_read_model_holds_on_both_datab
     assert model.seq == rebuilt.seq
     for table in ("value_vote", "piste", "support", "engagement_support", "participant"):
         assert model.tables[table] == rebuilt.tables[table], table
+
+
+def test_the_lookups_every_phone_starts_with_answer_alike_on_both_databases(any_app):
+    """A join code, a cookie's token and an atelier's seq, read on the driver's own connection."""
+    from fabrique.lookups import atelier_of_code, atelier_seq, participant_of_token
+
+    atelier = new_atelier()
+    Phone(any_app, atelier, "Léa")
+    participant = db.session.scalar(select(Participant))
+    assert atelier_of_code(atelier.join_code) == (atelier.id, atelier.seq)
+    assert atelier_of_code(atelier.join_code).seq == atelier.seq
+    assert atelier_of_code(atelier.join_code.lower()) is None  # exactly as stored: the views upper-case it
+    found = participant_of_token(participant.token)
+    assert (found.id, found.atelier_id, found.language) == (participant.id, atelier.id, "fr")
+    assert participant_of_token("x" * 64) is None
+    assert atelier_seq(atelier.id) == db.session.scalar(select(Atelier.seq).where(Atelier.id == atelier.id))
+    assert atelier_seq(atelier.id + 1000) is None

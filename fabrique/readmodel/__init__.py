@@ -14,10 +14,10 @@ from __future__ import annotations
 import threading
 
 from flask import current_app
-from sqlalchemy import bindparam, event, select
+from sqlalchemy import event
 
 from ..extensions import db
-from ..models import Atelier
+from ..lookups import atelier_seq
 from .model import OWNED, AtelierModel
 from .rows import TABLES, load_rows, row_of
 
@@ -63,15 +63,10 @@ def loaded(atelier_id: int) -> AtelierModel | None:
     return _registry().models.get(atelier_id)
 
 
-# Built once, run on the session's connection: every phone's snapshot asks it, and building a
-# statement (or going through the ORM's execution) costs more than running it.
-_SEQ = select(Atelier.__table__.c.seq).where(Atelier.__table__.c.id == bindparam("id"))
-
-
 def check_seq(atelier_id: int) -> AtelierModel | None:
     """Rebuild the atelier's model if the database moved on without it (one cheap query)."""
     registry = _registry()
-    seq = db.session.connection().scalar(_SEQ, {"id": atelier_id})
+    seq = atelier_seq(atelier_id)
     with registry.lock:
         model = registry.models.get(atelier_id)
         if seq is None:
