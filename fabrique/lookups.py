@@ -22,8 +22,12 @@ class Lookup:
         self.row = namedtuple("Row", [column.key for column in statement.selected_columns])
         self._compiled: dict[tuple, tuple[str, tuple | None]] = {}  # by dialect and driver
 
-    def first(self, **params):
-        """Return the first row (its columns by name) for these parameters, or None."""
+    def first(self, connection=None, **params):
+        """Return the first row (its columns by name) for these parameters, or None.
+
+        On `connection` (a SQLAlchemy connection: a write transaction's, whose rows not yet
+        committed it then sees), else on a pooled connection of its own.
+        """
         engine = db.engine
         dialect = engine.dialect
         compiled = self._compiled.get((dialect.name, dialect.driver))
@@ -32,16 +36,22 @@ class Lookup:
             compiled = self._compiled[(dialect.name, dialect.driver)] = (
                 statement.string, tuple(statement.positiontup) if dialect.positional else None)
         sql, order = compiled
-        connection = engine.raw_connection()  # back to the pool on close, its transaction rolled back
+        arguments = tuple(params[name] for name in order) if order is not None else params
+        if connection is not None:
+            return self._run(connection.connection, sql, arguments)
+        pooled = engine.raw_connection()  # back to the pool on close, its transaction rolled back
         try:
-            cursor = connection.cursor()
-            try:
-                cursor.execute(sql, tuple(params[name] for name in order) if order is not None else params)
-                found = cursor.fetchone()
-            finally:
-                cursor.close()
+            return self._run(pooled, sql, arguments)
         finally:
-            connection.close()
+            pooled.close()
+
+    def _run(self, dbapi_connection, sql: str, arguments):
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(sql, arguments)
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
         return self.row._make(found) if found is not None else None
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, func, select
 
 from .. import catalog
 from ..extensions import db
+from ..lookups import Lookup
 from ..models import Atelier, Participant, short_code
 from ..text import clean, key
 from . import Refused, batch_memo, own_rows_only, perform
@@ -23,8 +24,9 @@ REJOIN_CODE_LENGTH = 10
 _p = Participant.__table__.c
 _in_atelier = _p.atelier_id == bindparam("atelier_id")
 _PERSONA_COUNTS = select(_p.persona_id, func.count()).where(_in_atelier).group_by(_p.persona_id)
-_PSEUDONYM_TAKEN = select(_p.id).where(_in_atelier, _p.pseudonym_key == bindparam("key"))
-_REJOIN_CODE_TAKEN = select(_p.id).where(_in_atelier, _p.rejoin_code == bindparam("code"))
+# Asked once per join, on the write transaction's own driver connection (`Lookup`).
+_PSEUDONYM_TAKEN = Lookup(select(_p.id).where(_in_atelier, _p.pseudonym_key == bindparam("key")))
+_REJOIN_CODE_TAKEN = Lookup(select(_p.id).where(_in_atelier, _p.rejoin_code == bindparam("code")))
 
 
 def least_represented_persona(atelier: Atelier, counts: Counter) -> str | None:
@@ -74,7 +76,7 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
             raise Refused(_("Cet atelier est complet (%(cap)s participants) : adressez-vous à l'animation.", cap=cap), "full")
         if college is not None and template.colleges and college not in template.colleges:
             raise Refused(_("Choisissez un collège dans la liste."), "invalid")
-        if _read().scalar(_PSEUDONYM_TAKEN, {"atelier_id": atelier_id, "key": key(pseudonym)}) is not None:
+        if _PSEUDONYM_TAKEN.first(_read(), atelier_id=atelier_id, key=key(pseudonym)) is not None:
             raise Refused(_("Le pseudonyme « %(pseudonym)s » est déjà pris dans cet atelier : choisissez-en un autre.",
                              pseudonym=pseudonym), "taken")
         chosen = persona_id if atelier.settings.get("persona_assignment") == "choice" and persona_id else None
@@ -94,7 +96,7 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
 def _unused_rejoin_code(atelier_id: int) -> str:
     while True:
         code = short_code(REJOIN_CODE_LENGTH)
-        if _read().scalar(_REJOIN_CODE_TAKEN, {"atelier_id": atelier_id, "code": code}) is None:
+        if _REJOIN_CODE_TAKEN.first(_read(), atelier_id=atelier_id, code=code) is None:
             return code
 
 
