@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from flask import current_app
+from flask_babel import get_locale
+
 from . import catalog, readmodel
 from .models import utcnow
 from .phases import allowed_actions, current_phase, phase_title
@@ -56,7 +59,32 @@ def persona_payload(persona) -> dict:
 
 
 def stage(atelier) -> dict:
-    """Return where the atelier is: phase, lock, timer, what participants may do, settings."""
+    """Return where the atelier is: phase, lock, timer, what participants may do, settings.
+
+    Kept per app for what it is built from (a whole room's phones ask it at once when they join)
+    and given out with a fresh `server_time`; its parts are shared, so callers copy, never change them.
+    """
+    settings = atelier.settings or {}
+    key = (atelier.template_id, atelier.format_id, atelier.phase_index, atelier.phase_locked, atelier.timer_ends_at,
+           atelier.timer_remaining, atelier.stage_version, str(get_locale()), tuple(sorted(settings.items())))
+    try:
+        kept = current_app.extensions.setdefault("fabrique.stages", {})
+        built = kept.get(key)
+    except TypeError:  # a setting that is a list or a dict: built each time
+        kept, built = None, None
+    if built is None:
+        built = _stage(atelier)
+        if kept is not None:
+            if len(kept) >= _STAGES_KEPT:
+                kept.clear()
+            kept[key] = built
+    return {**built, "server_time": utc_ms()}
+
+
+_STAGES_KEPT = 256
+
+
+def _stage(atelier) -> dict:
     template = catalog().templates[atelier.template_id]
     now = current_phase(atelier, template)
     fmt = template.format(atelier.format_id)
@@ -73,10 +101,9 @@ def stage(atelier) -> dict:
             "remaining": atelier.timer_remaining,
             "suggested_minutes": now.phase.timer_minutes,
         },
-        "server_time": utc_ms(),
         "allowed": sorted(allowed_actions(atelier, template)),
         "phases": [{"kind": p.kind, "title": phase_title(p, template)} for p in fmt.phases],
-        "settings": dict(atelier.settings),
+        "settings": dict(atelier.settings or {}),
     }
 
 
