@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .catalog import Catalog, load_catalog
 from .config import PROJECT_ROOT, from_environment
-from .extensions import db, socketio
+from .extensions import TextPacket, db, socketio
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
         # WebSocket only behind a proxy spreading phones over several processes: a long-polling
         # session would need every request to reach the same process (sticky sessions).
         transports=app.config["SOCKET_TRANSPORTS"],
+        serializer=TextPacket,
     )
     # Flask-SocketIO runs each event in a request context made from the connection's first
     # request, on the Socket.IO path. Without a route there, every event's URL match raised a

@@ -246,7 +246,9 @@ def test_bad_input_gets_a_clear_reason_and_changes_nothing(phone, console, event
     assert count(Piste) == 0
 
 
-@pytest.mark.parametrize("payload", [None, "texte", 42, [1, 2], {"theme_id": "vivre-mieux"}])
+# The last one is sent as a binary event (its text is bytes): the server reads it, and answers in text.
+@pytest.mark.parametrize("payload", [None, "texte", 42, [1, 2], {"theme_id": "vivre-mieux"},
+                                     {"op_id": "b1", "theme_id": "vivre-mieux", "horizon": "2024", "text": b"\x00binaire"}])
 def test_malformed_payloads_are_refused_without_crashing(phone, console, payload):
     console.goto("pistes")
     answer = phone.sio.emit("piste_add", payload, callback=True)
