@@ -111,11 +111,20 @@ def test_no_page_carries_inline_script(app, client):
         assert not re.search(r"<[^>]+\son[a-z]+=", page), url  # no inline event handlers either
 
 
+def test_https_responses_alone_ask_browsers_to_keep_to_https(app, client):
+    """The headers are written out once per view and scheme: the same page over HTTP, then HTTPS, then HTTP."""
+    for base, hsts in (("http://localhost", False), ("https://localhost", True), ("http://localhost", False)):
+        headers = client.get("/", base_url=base).headers
+        assert ("Strict-Transport-Security" in headers) is hsts, base
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+
+
 def test_the_projector_may_be_framed_only_where_the_venue_says(app, client):
     atelier = new_atelier()
     app.config["SCREEN_FRAME_ANCESTORS"] = "https://regie.example"
     from fabrique import security
 
+    assert "frame-ancestors 'none'" in client.get(f"/screen/{atelier.screen_token}").headers["Content-Security-Policy"]
     security.configure_screen(app)
     try:
         policy = client.get(f"/screen/{atelier.screen_token}").headers["Content-Security-Policy"]
