@@ -308,11 +308,12 @@ def targets(results: dict) -> None:
                 drift = f"; the floor's own: {floors[0] / floors[1]:.2f}×" if all(floors) else ""
                 checks.append((f"CPU per action ≤ 1.2× that at {small}", growth <= 1.2, f"{growth:.2f}×{drift}"))
             print(f"- {kind}: " + "; ".join(f"{'✓' if good else '✗'} {name} ({value})" for name, good, value in checks))
-        join = product["join"]
-        if join["phones"] >= 1000:
-            good = join["seconds"] <= 5 and join["failed"] == 0
-            print(f"- join stampede of {join['phones']}: {'✓' if good else '✗'} all joined in ≤ 5 s, 0 failures "
-                  f"({fmt(join['seconds'], 1)} s, {join['failed']} failed)")
+        # Every room of 1,000 phones or more started with a stampede of 1,000: each one counts.
+        stampedes = [(size, rooms[str(size)]["product"]["join"]) for size in sizes if rooms[str(size)]["product"]["join"]["phones"] >= 1000]
+        if stampedes:
+            good = all(join["seconds"] <= 5 and join["failed"] == 0 for _size, join in stampedes)
+            runs = "; ".join(f"{fmt(join['seconds'], 1)} s, {join['failed']} failed, in the room of {size}" for size, join in stampedes)
+            print(f"- join stampede of 1000: {'✓' if good else '✗'} all joined in ≤ 5 s, 0 failures ({runs})")
         megabytes = product["rss"] * 2**20 / 1e6  # the target is in MB (10⁶ bytes), RSS is printed in MiB
         print(f"- RSS: {'✓' if megabytes <= 300 else '✗'} ≤ 300 MB ({fmt(megabytes)} MB, {fmt(product['rss'])} MiB)")
 
