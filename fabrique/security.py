@@ -27,7 +27,8 @@ class KeptHeadersTalisman(Talisman):
     ~40 µs a response — a whole room's phones load the join form and their page at once."""
 
     def _set_response_headers(self, response):
-        secure = request.is_secure or request.headers.get("X-Forwarded-Proto", "http") == "https"  # HSTS is sent over HTTPS only
+        # Strict-Transport-Security is sent over HTTPS only (directly, or through the proxy).
+        secure = request.is_secure or request.headers.get("X-Forwarded-Proto", "http") == "https"
         kept = current_app.extensions.setdefault("fabrique.security_headers", {})
         key = (request.endpoint, secure)
         headers = kept.get(key)

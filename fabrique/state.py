@@ -58,6 +58,9 @@ def persona_payload(persona) -> dict:
             "quote": d.quote, "color": d.color, "illustration": f"/personas/{persona.id}.svg"}
 
 
+_STAGES_KEPT = 256  # stages kept per app: one per atelier and language while nothing changes
+
+
 def stage(atelier) -> dict:
     """Return where the atelier is: phase, lock, timer, what participants may do, settings.
 
@@ -79,9 +82,6 @@ def stage(atelier) -> dict:
                 kept.clear()
             kept[key] = built
     return {**built, "server_time": utc_ms()}
-
-
-_STAGES_KEPT = 256
 
 
 def _stage(atelier) -> dict:

@@ -309,7 +309,8 @@ def targets(results: dict) -> None:
                 checks.append((f"CPU per action ≤ 1.2× that at {small}", growth <= 1.2, f"{growth:.2f}×{drift}"))
             print(f"- {kind}: " + "; ".join(f"{'✓' if good else '✗'} {name} ({value})" for name, good, value in checks))
         # Every room of 1,000 phones or more started with a stampede of 1,000: each one counts.
-        stampedes = [(size, rooms[str(size)]["product"]["join"]) for size in sizes if rooms[str(size)]["product"]["join"]["phones"] >= 1000]
+        stampedes = [(size, rooms[str(size)]["product"]["join"]) for size in sizes
+                     if rooms[str(size)]["product"]["join"]["phones"] >= 1000]
         if stampedes:
             good = all(join["seconds"] <= 5 and join["failed"] == 0 for _size, join in stampedes)
             runs = "; ".join(f"{fmt(join['seconds'], 1)} s, {join['failed']} failed, in the room of {size}" for size, join in stampedes)
