@@ -6,15 +6,16 @@ cd "$(dirname "$0")"
 . scripts/common.sh
 ensure_venv test
 
-# chromium for the browser tests; Pango and HarfBuzz for WeasyPrint (the synthesis PDF).
-if [ ! -x /usr/bin/chromium ] || ! .venv/bin/python -c "import weasyprint" >/dev/null 2>&1; then
+# chromium for the browser tests; Pango and HarfBuzz for WeasyPrint (the synthesis PDF);
+# poppler's pdftotext to read the PDF back as readers show it.
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null || ! .venv/bin/python -c "import weasyprint" >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installation de chromium et de Pango (Debian)…"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji \
-      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b >/dev/null
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b poppler-utils >/dev/null
   else
-    echo "chromium et Pango sont nécessaires aux tests : apt-get install chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core" >&2
+    echo "chromium et Pango sont nécessaires aux tests : apt-get install chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core poppler-utils" >&2
     exit 1
   fi
 fi

@@ -6,13 +6,13 @@ import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from fabrique.actions.review import add_review
 from fabrique.extensions import db
 from fabrique.models import AppliedAction, Atelier, Demarche, Participant, Piste, ReviewComment
 from tests.factories import Console, Phone, new_atelier, op
+from tests.pdf_reader import pdf_text
 
 PSEUDONYM = "Zoé Purgeable"
 REVIEWER = "Gérard Relecteur"
@@ -27,7 +27,7 @@ def export_texts(client, token: str) -> dict[str, str]:
         assert response.status_code == 200, fmt
         body = response.get_data()
         if fmt == "pdf":
-            texts[fmt] = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+            texts[fmt] = pdf_text(body)
         elif fmt in ("docx", "xlsx", "csv"):
             with zipfile.ZipFile(io.BytesIO(body)) as archive:
                 texts[fmt] = " ".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())

@@ -22,7 +22,6 @@ import docx
 import jsonschema
 import lxml.html
 import openpyxl
-import pypdf
 import pytest
 from sqlalchemy import func, select
 
@@ -38,6 +37,7 @@ from fabrique.extensions import db
 from fabrique.models import Atelier, Demarche, Engagement, EngagementPiste, ReviewComment
 from fabrique.synthesis import build, build_for_demarche, exports
 from tests.factories import HOSTILE, PHASES, op
+from tests.pdf_reader import pdf_pages, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "docs" / "synthesis.schema.json").read_text(encoding="utf-8"))
@@ -174,9 +174,9 @@ def test_html_shows_the_engagements_and_their_pistes(demo_files, expected):
 
 
 def test_pdf_shows_the_engagements_and_their_piste_counts(demo_files, expected):
-    reader = pypdf.PdfReader(io.BytesIO(demo_files["pdf"].data))
-    assert len(reader.pages) > 10
-    text = normalised(" ".join(page.extract_text() for page in reader.pages))
+    pages = pdf_pages(demo_files["pdf"].data)
+    assert len(pages) > 10
+    text = normalised(" ".join(pages))
     assert "Synthèse des ateliers" in text and "Aix-Marseille-Provence" in text
     start = text.index("Comment y parvenir ?", text.index("Sommaire") + 200)
     position = start
@@ -432,7 +432,7 @@ def test_hostile_text_is_escaped_in_html_and_pdf(live):
     page = lxml.html.fromstring(html)
     assert [(s.get("type"), s.get("src"), s.text) for s in page.xpath("//script")] == [("module", "/static/js/synthesis.js", None)]
     assert HOSTILE in normalised(page.text_content()) or "<script>alert('x')</script>" in page.text_content()
-    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(live["files"]["pdf"].data)).pages)
+    text = pdf_text(live["files"]["pdf"].data)
     assert "<script>alert('x')</script>" in text  # shown as text, not run or dropped
     assert "Engageons-nous <script>" in normalised(text)
 

@@ -1,5 +1,5 @@
 """Every format says the same thing, for an atelier and for a démarche: each file is read back by a
-real reader (lxml, pypdf, python-docx, odfpy, openpyxl, csv, jsonschema) and must show the same
+real reader (lxml, poppler's pdftotext, python-docx, odfpy, openpyxl, csv, jsonschema) and must show the same
 version, the same key figures, the same engagements with the same piste counts; labels, never
 ids; French numbers."""
 
@@ -13,7 +13,6 @@ import zipfile
 import docx
 import lxml.html
 import openpyxl
-import pypdf
 import pytest
 
 from fabrique.actions.ateliers import create_atelier, new_demarche
@@ -21,6 +20,7 @@ from fabrique.actions.participation import join
 from fabrique.extensions import db
 from fabrique.models import Atelier, Demarche
 from fabrique.synthesis.wording import fr_date, key_figures, version_label
+from tests.pdf_reader import pdf_text
 from tests.test_synthesis import app, exports_in_process, normalised, validate  # noqa: F401  (module-wide fixtures)
 from tests.test_synthesis_demarche import TEMPLATE, act, facilitate, goto
 
@@ -64,7 +64,7 @@ def _texts(fmt: str, body: bytes) -> tuple[str, dict | None]:
     if fmt == "html":
         return normalised(lxml.html.fromstring(body).text_content()), None
     if fmt == "pdf":
-        return normalised(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(body)).pages)), None
+        return normalised(pdf_text(body)), None
     if fmt == "docx":
         document = docx.Document(io.BytesIO(body))
         parts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]

@@ -21,6 +21,7 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
+from tests.pdf_reader import pdf_pages
 from tests.e2e.conftest import LAPTOP, PROJECTOR, page_errors, serve, shoot
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -212,9 +213,7 @@ def readable(fmt: str, body: bytes) -> str:
         document = docx.Document(io.BytesIO(body))
         cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
         return "\n".join([p.text for p in document.paragraphs] + cells)
-    from pypdf import PdfReader
-
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+    return "\n".join(pdf_pages(body))
 
 
 def json_values(node):
