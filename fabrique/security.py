@@ -10,15 +10,51 @@ The Socket.IO handshake is not a Flask response: its cross-origin refusal is Fla
 
 from __future__ import annotations
 
+import hashlib
 import os
 from types import SimpleNamespace
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
+from itsdangerous.serializer import Serializer
 from werkzeug.datastructures import Headers
+
+
+class UncompressedSigner(URLSafeTimedSerializer):
+    """itsdangerous' URL-safe timed serializer that never tries zlib on what it signs.
+
+    What is signed here is a few dozen bytes (a session holding a CSRF token, the token itself):
+    zlib never makes that shorter, and setting up a compressor to find out cost ~25 µs a
+    signature, twice per page a phone loads. It still reads payloads that were compressed (their
+    leading `.` says so), and what it writes any URLSafeTimedSerializer reads."""
+
+    def dump_payload(self, obj) -> bytes:
+        return base64_encode(Serializer.dump_payload(self, obj))
+
+
+CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, which checks the tokens signed here
+
+
+def signed_csrf_token() -> str:
+    """Flask-WTF's `generate_csrf`, with its signer kept per secret rather than made per call.
+
+    The same token as Flask-WTF's (the raw one in the session, signed with its salt), so its
+    `validate_csrf` checks every form; one signature per request, like `generate_csrf`."""
+    if "csrf_token" not in g:
+        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+        kept = current_app.extensions.setdefault("fabrique.csrf_signer", {})
+        if secret not in kept:
+            kept.clear()
+            kept[secret] = UncompressedSigner(secret, salt=CSRF_SALT)
+        if not isinstance(session.get("csrf_token"), str):
+            session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+        g.csrf_token = kept[secret].dumps(session["csrf_token"])
+    return g.csrf_token
 
 
 class KeptHeadersTalisman(Talisman):
@@ -105,7 +141,9 @@ class KeptSigningSessions(SecureCookieSessionInterface):
     def get_signing_serializer(self, app):
         keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
         if self._kept[0] != keys:
-            self._kept = (keys, super().get_signing_serializer(app))
+            flasks = super().get_signing_serializer(app)
+            self._kept = (keys, flasks and UncompressedSigner(
+                flasks.secret_keys, salt=flasks.salt, serializer=flasks.serializer, signer_kwargs=flasks.signer_kwargs))
         return self._kept[1]
 
 
@@ -118,6 +156,7 @@ def init_app(app) -> None:
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config.setdefault("SCREEN_FRAME_ANCESTORS", os.environ.get("SCREEN_FRAME_ANCESTORS"))  # a form left open through a long atelier stays valid
     csrf.init_app(app)
+    app.jinja_env.globals["csrf_token"] = signed_csrf_token
     # Socket.IO events are not forms: they are checked by the handshake's origin and identity.
     talisman.init_app(
         app,

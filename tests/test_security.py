@@ -176,3 +176,32 @@ def test_the_session_signer_is_made_once_per_key_and_a_new_key_is_followed(app):
         assert interface.get_signing_serializer(app) is None  # as Flask: no key, no session
     finally:
         app.secret_key, app.config["SECRET_KEY_FALLBACKS"] = old_key, []
+
+
+def test_cookies_and_tokens_are_signed_without_zlib_and_old_compressed_cookies_still_open(csrf_app):
+    from flask.sessions import SecureCookieSessionInterface
+    from flask_wtf.csrf import validate_csrf
+
+    atelier = new_atelier()
+    phone = csrf_app.test_client()
+    token = token_of(fresh(phone, f"/j/{atelier.join_code}"))
+    cookie = phone.get_cookie("session").value
+    assert not cookie.startswith(".") and not token.startswith(".")  # a leading dot says zlib
+    # A cookie Flask's own signer wrote, compressed (as before this signer), still opens the session.
+    stock = SecureCookieSessionInterface().get_signing_serializer(csrf_app)
+    opened = csrf_app.session_interface.get_signing_serializer(csrf_app).loads(cookie)
+    bulky = dict(opened, padding="a" * 400)
+    compressed = stock.dumps(bulky)
+    assert compressed.startswith(".")
+    ours = csrf_app.session_interface.get_signing_serializer(csrf_app)
+    assert ours.loads(compressed) == bulky
+    assert not ours.dumps(bulky).startswith(".") and stock.loads(ours.dumps(bulky)) == bulky
+    # The token checks against the session with Flask-WTF's own validation, and the join goes through.
+    with csrf_app.test_request_context():
+        from flask import session
+        session["csrf_token"] = opened["csrf_token"]
+        validate_csrf(token)
+    g.pop("csrf_token", None)
+    joined = phone.post(f"/j/{atelier.join_code}", data={"pseudonym": "Zoé", "csrf_token": token})
+    assert joined.status_code == 200 and '"role": "participant"' in joined.get_data(as_text=True)
+    assert db.session.scalar(select(Participant).where(Participant.pseudonym == "Zoé")) is not None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.csrf import generate_csrf
 
 from .. import catalog, limits, payloads, readmodel
 from ..actions import Refused
@@ -13,6 +12,7 @@ from ..actions.ateliers import create_atelier, demarche_by_secret, new_demarche
 from ..actions.participation import find_by_rejoin_code, join
 from ..lookups import atelier_of_code, participant_of_token
 from ..models import Atelier, Participant
+from ..security import signed_csrf_token
 from ..sockets import PARTICIPANT_COOKIE
 from ..vocabulary import fill, words
 from .pages import phone_page
@@ -164,7 +164,7 @@ def _join_page(atelier):
     key = (atelier.id, atelier.name, template.id, bool(personas), str(get_locale()), request.full_path)
     pieces = kept_pieces("fabrique.join_pages", key, slot=_TOKEN_SLOT, render=lambda: render_template(
         "join.html", atelier=atelier, template=template, personas=personas, form={}, csrf_token=lambda: _TOKEN_SLOT))
-    return spliced_page(pieces, (generate_csrf(),))
+    return spliced_page(pieces, (signed_csrf_token(),))
 
 
 def _form_choices(atelier):

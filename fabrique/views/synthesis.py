@@ -17,11 +17,11 @@ from __future__ import annotations
 import uuid
 
 from flask import Blueprint, Response, abort, current_app, get_flashed_messages, request, url_for
-from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Atelier, Demarche
+from ..security import signed_csrf_token
 from ..synthesis import FORMATS, exports
 from ..synthesis.tables import TABLE_NAMES
 from .review import review_target
@@ -84,7 +84,7 @@ def page(token: str):
     }
     _disposition, body = _made(atelier, token, "html", {"page": page_parts})
     if not scope:
-        body = exports.personalise(body, generate_csrf(), uuid.uuid4().hex, get_flashed_messages(with_categories=True))
+        body = exports.personalise(body, signed_csrf_token(), uuid.uuid4().hex, get_flashed_messages(with_categories=True))
     return Response(body, mimetype="text/html", headers={**PRIVATE, "Content-Security-Policy": PAGE_POLICY})
 
 
