@@ -128,14 +128,13 @@ def phone_state(atelier_id: int, participant_id: int) -> dict:
     with model.lock:
         atelier = model.atelier
         me = model.tables["participant"][participant_id]
-        persona = catalog().personas.get(me["persona_id"])
         return {
             "seq": atelier.seq,
             "atelier": {"id": atelier.id, "name": atelier.name, "join_code": atelier.join_code},
             "stage": stage(atelier),
             "me": {"id": me["id"], "pseudonym": me["pseudonym"], "college": me["college"],
                    "language": me["language"], "rejoin_code": me["rejoin_code"],
-                   "persona": persona_payload(persona) if persona else None},
+                   "persona_id": me["persona_id"]},  # its card is in the template's data the page holds
             "mine": model.mine(participant_id),
             "board": _board(model),
         }

@@ -5,7 +5,7 @@
    elements stay, so focus, scroll and typing survive. One phase module per kind of phase. The
    sticky bar at the bottom is always in view: what is left to place in this phase, the outcome
    of the last action, and the page's one status region that says it aloud. */
-import { F, OFFLINE, boot, fromTemplate, h, key, notice, plural, setNotice, state, t, ui } from "./phone/core.js";
+import { F, OFFLINE, boot, fromTemplate, h, key, myPersona, notice, plural, setNotice, state, t, ui } from "./phone/core.js";
 import { patch } from "./dom.js";
 import { welcome } from "./phone/persona.js";
 import { paradoxCounter, paradoxes } from "./phone/paradoxes.js";
@@ -40,7 +40,7 @@ function say(text) {
 }
 
 function header(s) {
-  var persona = s.me.persona, stage = s.stage;
+  var persona = myPersona(s), stage = s.stage;
   return h("header", { class: "phone-head", "data-key": "head" },
     h("div", { class: "phone-row" },
       h("p", { class: "atelier-name" }, s.atelier.name),

@@ -15,6 +15,9 @@ export function fromTemplate(text) { return inLang(LANG, text); }
 /* t() for text shown in an element: the method words it puts in carry the template's language. */
 export function tw(text, values) { return withWords(F.t(text), vocab, LANG, values); }
 export var themes = F.byId(template.themes);
+var personas = F.byId(template.personas || []);
+/* The participant's persona card, from the template's data: the state names it by id. */
+export function myPersona(s) { return personas[s.me.persona_id] || null; }
 export var key = "fabrique:" + boot.state.atelier.join_code + ":" + boot.state.me.id;
 
 /* What the phone shares between its modules; `render` is set by participant.js. */

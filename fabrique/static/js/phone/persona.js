@@ -1,5 +1,5 @@
 /* Accueil and personas: welcome, the rejoin code, the persona card, and choosing one when allowed. */
-import { LANG, act, allowed, fromTemplate, h, instructions, notice, t, template, ui } from "./core.js";
+import { LANG, act, allowed, fromTemplate, h, instructions, myPersona, notice, t, template, ui } from "./core.js";
 
 export function personaCard(persona, full) {
   return h("article", { class: "persona-card", style: "--persona:" + persona.color, "data-key": "persona-" + persona.id },
@@ -22,7 +22,7 @@ function choosePersona(s) {
   return h("section", { class: "card", "data-key": "choose-persona" },
     h("h2", null, t("Choisir un autre habitant fictif")),
     h("ul", { class: "persona-list" }, template.personas.map(function (p) {
-      var mineNow = s.me.persona && s.me.persona.id === p.id;
+      var mineNow = s.me.persona_id === p.id;
       return h("li", { "data-key": "pick-" + p.id }, h("button", {
         type: "button", class: "persona-pick", "aria-pressed": mineNow ? "true" : "false", id: "pick-" + p.id,
         on: { click: function () { act("persona", "persona_choose", { persona_id: p.id }, function () { ui.live.resync(); }, "pick-" + p.id); } }
@@ -39,7 +39,7 @@ export function welcome(s) {
       h("p", null, t("Pendant cet atelier, vous parlerez au nom de votre habitant fictif.")),
       h("p", { class: "rejoin" }, t("Votre code de retour, pour reprendre votre place sur un autre appareil :"), " ",
         h("strong", { class: "code" }, s.me.rejoin_code))),
-    s.me.persona ? personaCard(s.me.persona, s.stage.kind === "personas") : null,
+    myPersona(s) ? personaCard(myPersona(s), s.stage.kind === "personas") : null,
     allowed("persona_choose") ? choosePersona(s) : null
   ];
 }
