@@ -134,7 +134,8 @@ def test_pieces_compressed_apart_make_one_gzip_member_for_any_text():
 
     piece = Piece('{"template": "Vivre ensemble — « ici »"}' * 500)
     for parts in ((piece,), ("", piece, ""), ("<p>é</p>", piece), (piece, Piece("</html>")), ("x" * 70_000, piece, "ü" * 3),
-                  (Piece("avant"), "jeton", piece, "jeton", Piece("")), ()):
+                  (Piece("avant"), "jeton", piece, "jeton", Piece("")), (),
+                  ("a" * 255, piece, "b" * 256, "é" * 128)):  # either side of where a short text goes stored
         page = "".join(part.text if isinstance(part, Piece) else part for part in parts)
         assert gzip.decompress(gzip_pieces(*parts)) == page.encode()
 

@@ -24,6 +24,9 @@ _LAST_BLOCK = b"\x03\x00"  # an empty final block, which ends the deflate stream
 # than its default level, in two thirds of the time. The constant pieces get its default.
 _PER_PAGE = {"level": 1, "wbits": -13, "memLevel": 6}
 _ONCE = {"level": 6, "wbits": -zlib.MAX_WBITS, "memLevel": 8}
+# Shorter than this, a per-phone text (the join form's CSRF token, ~90 bytes) goes as a stored block:
+# deflating it saved a few dozen bytes but setting up a compressor for it cost more than the rest.
+_STORED_BELOW = 256
 _PAGES_KEPT = 256  # pages kept of each kind: bounded, as the address is part of the key and anyone may vary its query
 
 
@@ -72,11 +75,18 @@ def gzip_pieces(*parts: str | Piece) -> bytes:
             raw, deflated = part.raw, part.deflated
         else:
             raw = part.encode()
-            deflated = _deflate(raw, **_PER_PAGE)
+            deflated = _stored(raw) if len(raw) < _STORED_BELOW else _deflate(raw, **_PER_PAGE)
         crc, size = zlib.crc32(raw, crc), size + len(raw)
         out.append(deflated)
     out += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
     return b"".join(out)
+
+
+def _stored(raw: bytes) -> bytes:
+    """Return `raw` as one stored (uncompressed) deflate block, not the last (RFC 1951, 3.2.4).
+
+    Every piece before it ends byte-aligned, so its 3 header bits and their padding are one zero byte."""
+    return b"\x00" + struct.pack("<HH", len(raw), len(raw) ^ 0xFFFF) + raw
 
 
 def _deflate(raw: bytes, level: int, wbits: int, memLevel: int) -> bytes:  # noqa: N803 (zlib's names)
