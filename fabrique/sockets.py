@@ -27,7 +27,7 @@ from .extensions import db, socketio
 from .i18n import speaking
 from .lookups import atelier_of_code, participant_of_token
 from .models import Atelier
-from .state import phone_state
+from .state import phone_state, utc_ms
 from .vocabulary import in_words_of
 
 PARTICIPANT_COOKIE = "fabrique_{}"  # one cookie per atelier id, holding the participant's secret token
@@ -112,16 +112,32 @@ def snapshot(identity: Identity) -> dict:
     return screen_state(atelier) if identity.role == "screen" else facilitate_state(atelier)
 
 
+def still_current(identity: Identity, data) -> bool:
+    """Tell whether the phone's state, as its page carried it (`{"seq": n}`), is the atelier's now.
+
+    A room that joins at once opens as many sockets as pages, each asking for the state its page
+    has just brought: every committed change moves the atelier's `seq`, so an equal one means an
+    equal state, and the answer need not carry it again.
+    """
+    if identity.role != "participant" or not isinstance(data, dict) or type(data.get("seq")) is not int:
+        return False
+    model = readmodel.check_seq(identity.atelier_id)
+    return model is not None and model.seq == data["seq"]
+
+
 @socketio.on("sync")
-def on_sync(*_args):
+def on_sync(data=None, *_args):
     identity = _identity()
     if identity is None:
         with speaking(None):
             return {"ok": False, "error": _("Connexion non identifiée : rechargez la page."), "code": "unknown"}
+    allowed = limits.allow_sync(identity)
+    if allowed and still_current(identity, data):
+        return {"ok": True, "current": True, "server_time": utc_ms()}
     with _lock:
         slot = _snapshots.get(request.sid)
     # Coalesced: one snapshot built at a time per connection, requests meanwhile share the next one.
-    state = slot.get(lambda: snapshot(identity)) if slot is not None and limits.allow_sync(identity) else None
+    state = slot.get(lambda: snapshot(identity)) if slot is not None and allowed else None
     if state is None:
         with speaking(identity.language):
             return _refusal(_("Trop de demandes d'un coup : patientez un instant."), "rate")

@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 import aiohttp
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+PAGE_SEQ = re.compile(r'"seq": (\d+), "stage"')  # the phone's state in its page: keys sorted, `stage` after `seq`
 
 
 class Refused(Exception):
@@ -127,15 +128,16 @@ class Phone:
         form = {"pseudonym": self.name, "csrf_token": token.group(1)}
         async with http.post(f"{base}/j/{code}", data=form, headers={"Cookie": cookie()}, allow_redirects=False) as response:
             _cookies(response, jar)
-            await response.read()
+            body = await response.text()
             if response.status not in (200, 302, 303) or not jar:
                 raise Refused(f"join refused ({response.status})")
             page = urljoin(base, response.headers["Location"]) if response.status != 200 else None
         if page is not None:  # the app answered with a redirect to the phone's page, not with the page itself
             async with http.get(page, headers={"Cookie": cookie()}) as response:
-                await response.read()
+                body = await response.text()
         self.socket = await Socket.connect(http, base, {"role": "participant", "code": code}, cookie())
-        answer = await self.socket.call("sync", None)
+        brought = PAGE_SEQ.search(body)  # as live.js: the first sync names the seq of the state the page brought
+        answer = await self.socket.call("sync", {"seq": int(brought.group(1))} if brought else {})
         if not answer.get("ok"):
             raise Refused(f"sync refused: {answer}")
         self.join_seconds = time.perf_counter() - started

@@ -43,6 +43,31 @@ def test_the_snapshot_on_connect_is_the_participant_state(app):
     assert state["me"]["pseudonym"] == "Léa" and state["me"]["rejoin_code"]
 
 
+def test_a_first_sync_naming_the_seq_its_page_brought_is_told_it_is_current_while_nothing_changed(app):
+    from tests.factories import Console
+
+    atelier = new_atelier()
+    phone = Phone(app, atelier, "Léa")
+    brought = json.loads(BOOT.search(phone.http.get(f"/participant/{atelier.join_code}").get_data(as_text=True)).group(1))["state"]
+    untimed_stage = lambda state: {**state, "stage": {**state["stage"], "server_time": 0}}  # noqa: E731
+    # What the page brought is the snapshot itself: that is what makes "current" true.
+    assert untimed_stage(brought) == untimed_stage(phone.sync())
+    answer = phone.sio.emit("sync", {"seq": brought["seq"]}, callback=True)
+    assert answer["ok"] and answer["current"] and "state" not in answer and answer["server_time"] > 0
+    # Once anything was committed (here another phone joining), the same question gets the whole state.
+    Phone(app, atelier, "Sam")
+    answer = phone.sio.emit("sync", {"seq": brought["seq"]}, callback=True)
+    assert answer["ok"] and "current" not in answer and answer["state"]["seq"] > brought["seq"]
+    assert answer["state"]["me"]["pseudonym"] == "Léa"
+    # Anything but a whole number, and any other screen, gets the whole state as before.
+    for asked in ({"seq": str(answer["state"]["seq"])}, {"seq": True}, {"seq": None}, [answer["state"]["seq"]], "x", {}):
+        refused_or_full = phone.sio.emit("sync", asked, callback=True)
+        assert refused_or_full["ok"] and refused_or_full["state"]["seq"] == answer["state"]["seq"], (asked, refused_or_full)
+    projector = Console(app, atelier, role="screen")
+    seq = projector.sync()["seq"]
+    assert "themes" in projector.sio.emit("sync", {"seq": seq}, callback=True)["state"]
+
+
 def test_a_phone_connects_only_with_the_cookie_of_that_atelier(app):
     first, second = new_atelier(), new_atelier()
     phone = Phone(app, first, "Léa")

@@ -135,11 +135,23 @@
     function syncClock(stage) { if (stage && stage.server_time) clockSkew = stage.server_time - Date.now(); }
     syncClock(state && state.stage);
 
+    /* A phone's first request names the seq of the state its page brought, untouched so far: when
+       the atelier is still there, the answer says so instead of sending that state again. */
+    var fromPage = !followsDeltas && state ? state.seq : null;
+
     function resync() {
       syncing = true;
-      socket.timeout(10000).emit("sync", function (err, answer) {
+      var asked = fromPage;
+      fromPage = null;
+      socket.timeout(10000).emit("sync", asked === null ? {} : { seq: asked }, function (err, answer) {
         syncing = false;
         if (err || !answer || !answer.ok) return;
+        if (answer.current) {
+          if (state.seq !== asked) { resync(); return; }        // an event came first: ask again, in full
+          syncClock(answer);
+          options.onState(state, "sync");
+          return;
+        }
         var stage = state && state.stage;
         state = answer.state;
         localStage(state.stage);
