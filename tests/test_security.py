@@ -189,11 +189,11 @@ def test_cookies_and_tokens_are_signed_without_zlib_and_old_compressed_cookies_s
     assert not cookie.startswith(".") and not token.startswith(".")  # a leading dot says zlib
     # A cookie Flask's own signer wrote, compressed (as before this signer), still opens the session.
     stock = SecureCookieSessionInterface().get_signing_serializer(csrf_app)
-    opened = csrf_app.session_interface.get_signing_serializer(csrf_app).loads(cookie)
+    ours = csrf_app.session_interface.get_signing_serializer(csrf_app)
+    opened = ours.loads(cookie)
     bulky = dict(opened, padding="a" * 400)
     compressed = stock.dumps(bulky)
     assert compressed.startswith(".")
-    ours = csrf_app.session_interface.get_signing_serializer(csrf_app)
     assert ours.loads(compressed) == bulky
     assert not ours.dumps(bulky).startswith(".") and stock.loads(ours.dumps(bulky)) == bulky
     # The token checks against the session with Flask-WTF's own validation, and the join goes through.
