@@ -117,7 +117,7 @@ def summarise(samples, meter: dict, projector: list[tuple[float, int]], span: fl
 
 
 def profile(pid: int, args, name: str, seconds: float | None = None):
-    """Sample the server with py-spy during a closed loop or the join stampede (--profile DIR, product only); return the sampler."""
+    """Sample the server with py-spy during a burst, a closed loop or the join stampede (--profile DIR, product only); return the sampler."""
     if args.profile is None or not name.startswith("product"):
         return None
     args.profile.mkdir(parents=True, exist_ok=True)
@@ -209,10 +209,13 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
             await asyncio.sleep(1.0)
             received = sum(p.socket.received for p in live)
             projector.clear()
+            profiler = profile(server.pid, args, f"{server.label}-{phones_n}-{kind_name}-burst", seconds=args.burst)
             meter = Meter(server.pid)
             with phones_never_pause():
                 samples = await burst(live, kind, args.burst, args.timeout, rng)
                 await asyncio.sleep(1.0)  # the last coalesced aggregates
+            if profiler is not None:
+                profiler.wait(timeout=30)
             figures = {"burst": summarise(samples, meter.read(), list(projector))}
             projector.clear()
             profiler = profile(server.pid, args, f"{server.label}-{phones_n}-{kind_name}")
@@ -338,7 +341,7 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=30, help="seconds an ack may take before it counts as lost")
     parser.add_argument("--only", choices=("floor", "product"), help="run one side only (no ratios)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
-    parser.add_argument("--profile", type=Path, help="sample the product with py-spy during each closed loop into this folder")
+    parser.add_argument("--profile", type=Path, help="sample the product with py-spy during the stampede, each burst and each closed loop into this folder")
     args = parser.parse_args(argv)
     sizes = args.phones or ([250, 1000, 2000] if args.full else [250])
     modes = args.modes or (["gevent", "eventlet"] if args.full else [DEFAULT_ASYNC_MODE])
