@@ -102,18 +102,15 @@ def _identity() -> Identity | None:
 
 
 def snapshot(identity: Identity) -> dict:
-    """Return the snapshot for this connection's role."""
-    # One cheap query: a change this process did not see (another process, `flask purge`) is
-    # rebuilt from the database rather than served from memory.
-    readmodel.check_seq(identity.atelier_id)
+    """Return the snapshot for this connection's role (its read model checked against the database first)."""
     if identity.role == "participant":
         return phone_state(identity.atelier_id, identity.participant_id)
     atelier = db.session.get(Atelier, identity.atelier_id)
     return screen_state(atelier) if identity.role == "screen" else facilitate_state(atelier)
 
 
-def still_current(identity: Identity, data) -> bool:
-    """Tell whether the phone's state, as its page carried it (`{"seq": n}`), is the atelier's now.
+def still_current(identity: Identity, data, model) -> bool:
+    """Tell whether the phone's state, as its page carried it (`{"seq": n}`), is the atelier's now (`model`).
 
     A room that joins at once opens as many sockets as pages, each asking for the state its page
     has just brought: every committed change moves the atelier's `seq`, so an equal one means an
@@ -121,7 +118,6 @@ def still_current(identity: Identity, data) -> bool:
     """
     if identity.role != "participant" or not isinstance(data, dict) or type(data.get("seq")) is not int:
         return False
-    model = readmodel.check_seq(identity.atelier_id)
     return model is not None and model.seq == data["seq"]
 
 
@@ -132,7 +128,10 @@ def on_sync(data=None, *_args):
         with speaking(None):
             return {"ok": False, "error": _("Connexion non identifiée : rechargez la page."), "code": "unknown"}
     allowed = limits.allow_sync(identity)
-    if allowed and still_current(identity, data):
+    # One cheap query, for the answer and the snapshot alike: a change this process did not see
+    # (another process, `flask purge`) is rebuilt from the database rather than served from memory.
+    model = readmodel.check_seq(identity.atelier_id) if allowed else None
+    if still_current(identity, data, model):
         return {"ok": True, "current": True, "server_time": utc_ms()}
     with _lock:
         slot = _snapshots.get(request.sid)

@@ -11,7 +11,8 @@ from fabrique import actions, catalog, readmodel
 from fabrique.actions import Refused, _Job, perform
 from fabrique.actions.participation import join
 from fabrique.extensions import db
-from fabrique.models import AppliedAction, Piste, Support
+from fabrique.actions.rows import insert_row
+from fabrique.models import AppliedAction, Atelier, Piste, Support, ValueVote
 from tests.factories import new_atelier
 
 
@@ -169,3 +170,56 @@ def test_joins_in_one_batch_balance_personas_and_hold_the_cap_through_other_writ
     assert [job.error.code if job.error else "ok" for job in queued] == ["ok", "ok", "ok", "taken", "ok"]
     held = dict(db.session.execute(select(Participant.pseudonym, Participant.persona_id).where(Participant.atelier_id == atelier.id)).all())
     assert held == {"Ana": personas[0], "Orm": personas[1], "Bob": personas[2], "Cyd": personas[3], "Dan": personas[4]}
+
+
+
+def _next_phase(atelier, change):
+    atelier.phase_index += 1
+    change.stage = change.content = True
+    return {"ok": True}
+
+
+def _vote(atelier, change, participant_id, value_id):
+    """A contained action: one Core row of the participant's own, as `values_set` writes them."""
+    actions.own_rows_only(participant_id)
+    insert_row(ValueVote, atelier_id=atelier.id, participant_id=participant_id, persona_id=None, value_id=value_id, points=1)
+    change.content = True
+    return {"ok": True}
+
+
+def test_the_counters_of_a_batch_are_stored_as_the_read_model_holds_them(app):
+    """seq, changed_at and stage_version: one UPDATE per batch, alone or beside the ORM's own writes."""
+    atelier = new_atelier()
+    people = [join(atelier.id, name).id for name in ("Ana", "Bea", "Cem")]
+    values = [v.id for v in catalog().templates[atelier.template_id].values]
+    before = db.session.get(Atelier, atelier.id)
+    seq, stage, phase = before.seq, before.stage_version, before.phase_index
+    readmodel.model_for(atelier.id)
+    updates = []
+
+    def watch(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("UPDATE ATELIER"):
+            updates.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        # Contained actions only (Core rows): the counters are the batch's one atelier UPDATE.
+        actions._queue.extend(_Job(atelier.id, f"participant:{p}", str(uuid.uuid4()),
+                                   lambda a, c, p=p: _vote(a, c, p, values[0]), "fr") for p in people[1:])
+        perform(atelier.id, f"participant:{people[0]}", str(uuid.uuid4()), lambda a, c: _vote(a, c, people[0], values[0]))
+        assert len(updates) == 1
+        # A facilitator's ORM write in the same batch as a participant's: both reach the database.
+        updates.clear()
+        actions._queue.append(_Job(atelier.id, "facilitator", str(uuid.uuid4()), _next_phase, "fr"))
+        perform(atelier.id, f"participant:{people[0]}", str(uuid.uuid4()), lambda a, c: _vote(a, c, people[0], values[1]))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    assert len(updates) == 2  # the counters, then the phase through the ORM
+    db.session.expire_all()
+    stored = db.session.get(Atelier, atelier.id)
+    assert (stored.seq, stored.stage_version, stored.phase_index) == (seq + 5, stage + 1, phase + 1)
+    assert stored.changed_at is not None
+    model = readmodel.model_for(atelier.id)
+    assert readmodel.loaded(atelier.id) is model and model.seq == seq + 5  # followed, never rebuilt behind its back
+    assert model.tables["atelier"] == readmodel.build(atelier.id).tables["atelier"]
+    assert len(model.rows("value_vote")) == 4

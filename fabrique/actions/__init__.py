@@ -18,6 +18,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, insert, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import collector
 from ..extensions import db
@@ -208,6 +209,7 @@ def _commit(batch: list[_Job]) -> None:
                 failed.done = True
                 pending = [j for j in pending if j is not failed]
                 continue
+            _write_counters(_transaction)
             db.session.commit()
             rows = db.session.info.pop(COMMITTED_ROWS, [])
             start = 0
@@ -225,6 +227,37 @@ def _commit(batch: list[_Job]) -> None:
         _transaction = None
         for job in batch:
             job.done = True
+
+
+_COUNTERS = ("seq", "changed_at", "stage_version")
+
+
+def _write_counters(transaction: _Transaction) -> None:
+    """Write the counters (seq, changed_at, stage_version) of the ateliers the batch moved on, with SQLAlchemy Core.
+
+    Left to the ORM, they made its unit of work run for every batch, a fifth of the cost of a
+    one-action batch (a burst's usual one, each phone acting alone) whose only other writes are
+    Core rows. The read model receives the atelier's row as the ORM would have handed it.
+    """
+    from .. import readmodel
+    from ..readmodel.rows import row_of
+
+    for atelier_id in sorted(transaction.stepped):
+        atelier = transaction.locked[atelier_id]
+        values = {name: getattr(atelier, name) for name in _COUNTERS}
+        db.session.connection().execute(_counters_statement(), {"atelier_id": atelier_id, **values})
+        readmodel.written(db.session, "atelier", row_of(atelier))
+
+
+@functools.cache
+def _counters_statement():
+    from sqlalchemy import update
+
+    from ..models import Atelier
+
+    table = Atelier.__table__
+    return update(table).where(table.c.id == bindparam("atelier_id")).values(
+        {name: bindparam(name) for name in _COUNTERS})
 
 
 def _speaking(locale: str):
@@ -252,6 +285,7 @@ class _Transaction:
     # What actions of one kind computed for the batch's next ones (a join's persona counts): kept
     # while actions write only their participant's own rows, forgotten after any other write.
     memo: dict = field(default_factory=dict)
+    stepped: set[int] = field(default_factory=set)  # the ateliers whose counters moved on (`_write_counters`)
 
 
 _transaction: _Transaction | None = None  # the batch being written (one writer at a time: `_write_lock`)
@@ -325,12 +359,15 @@ def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
         refused.reason = in_words_of(atelier, refused.reason)  # "{piste.ce}" in the template's words
         refused.args = (refused.reason,)
         raise
+    # The counters move on the object without the ORM seeing a change: `_write_counters` writes them.
     if change:
-        atelier.seq += 1  # flushed with the batch's next ORM write, or at the commit
+        set_committed_value(atelier, "seq", atelier.seq + 1)
         readmodel.stepped(db.session, job.atelier_id)
-        atelier.changed_at = utcnow()  # the synthesis' version is dated from the last change
+        set_committed_value(atelier, "changed_at", utcnow())  # the synthesis' version is dated from the last change
     if change.stage:
-        atelier.stage_version += 1
+        set_committed_value(atelier, "stage_version", atelier.stage_version + 1)
+    if change or change.stage:
+        transaction.stepped.add(job.atelier_id)
     if job.op_id is not None:
         transaction.answers[key] = result
         record = {"atelier_id": job.atelier_id, "actor": job.actor, "op_id": job.op_id, "result": result, "created_at": utcnow()}
