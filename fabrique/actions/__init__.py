@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, insert, or_, select
+from sqlalchemy import and_, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -251,8 +251,6 @@ def _write_counters(transaction: _Transaction) -> None:
 
 @functools.cache
 def _counters_statement():
-    from sqlalchemy import update
-
     from ..models import Atelier
 
     table = Atelier.__table__
@@ -360,14 +358,13 @@ def _run(job: _Job, transaction: _Transaction) -> tuple[dict, Change | None]:
         refused.args = (refused.reason,)
         raise
     # The counters move on the object without the ORM seeing a change: `_write_counters` writes them.
-    if change:
+    if change:  # a stage change is a change
         set_committed_value(atelier, "seq", atelier.seq + 1)
         readmodel.stepped(db.session, job.atelier_id)
         set_committed_value(atelier, "changed_at", utcnow())  # the synthesis' version is dated from the last change
+        transaction.stepped.add(job.atelier_id)
     if change.stage:
         set_committed_value(atelier, "stage_version", atelier.stage_version + 1)
-    if change or change.stage:
-        transaction.stepped.add(job.atelier_id)
     if job.op_id is not None:
         transaction.answers[key] = result
         record = {"atelier_id": job.atelier_id, "actor": job.actor, "op_id": job.op_id, "result": result, "created_at": utcnow()}
