@@ -60,6 +60,7 @@ _BY_CODE = Lookup(select(_atelier.id, _atelier.seq).where(_atelier.join_code == 
 _BY_TOKEN = Lookup(select(_participant.id, _participant.atelier_id, _participant.language)
                    .where(_participant.token == bindparam("token")))
 _SEQ = Lookup(select(_atelier.seq).where(_atelier.id == bindparam("id")))
+_SEQ_FOR_UPDATE = Lookup(select(_atelier.seq).where(_atelier.id == bindparam("id")).with_for_update())
 
 
 def atelier_of_code(code: str):
@@ -75,4 +76,11 @@ def participant_of_token(token: str):
 def atelier_seq(atelier_id: int) -> int | None:
     """Return the atelier's `seq` as committed, or None when there is no such atelier."""
     found = _SEQ.first(id=atelier_id)
+    return found.seq if found is not None else None
+
+
+def locked_atelier_seq(connection, atelier_id: int) -> int | None:
+    """Lock the atelier's row in `connection`'s write transaction (FOR UPDATE where the database
+    has it) and return its `seq`; None when there is no such atelier."""
+    found = _SEQ_FOR_UPDATE.first(connection, id=atelier_id)
     return found.seq if found is not None else None

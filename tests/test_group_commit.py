@@ -223,3 +223,68 @@ def test_the_counters_of_a_batch_are_stored_as_the_read_model_holds_them(app):
     assert readmodel.loaded(atelier.id) is model and model.seq == seq + 5  # followed, never rebuilt behind its back
     assert model.tables["atelier"] == readmodel.build(atelier.id).tables["atelier"]
     assert len(model.rows("value_vote")) == 4
+
+
+def test_a_batch_read_from_the_read_model_hands_its_counters_on_to_a_later_orm_write(app):
+    """Contained actions lock the atelier with one Core statement and read it from the read model;
+    a facilitator's action later in the batch gets the mapped object with the counters moved so far."""
+    atelier = new_atelier()
+    people = [join(atelier.id, name).id for name in ("Ana", "Bea", "Cem")]
+    values = [v.id for v in catalog().templates[atelier.template_id].values]
+    before = db.session.get(Atelier, atelier.id)
+    seq, stage, phase = before.seq, before.stage_version, before.phase_index
+    atelier_id = atelier.id
+    readmodel.model_for(atelier_id)
+    reads = []
+
+    def watch(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM atelier" in statement:
+            reads.append(statement)
+
+    def vote(person, value):
+        return _Job(atelier_id, f"participant:{person}", str(uuid.uuid4()), lambda a, c: _vote(a, c, person, value), "fr",
+                    contained=True)
+
+    event.listen(db.engine, "before_cursor_execute", watch)
+    try:
+        actions._queue.append(vote(people[1], values[0]))
+        perform(atelier_id, f"participant:{people[2]}", str(uuid.uuid4()),
+                actions.contained(lambda a, c: _vote(a, c, people[2], values[0])))
+        assert reads == []  # its one read of the atelier is the lock's, on the driver's cursor (`lookups`)
+        actions._queue.extend([vote(people[0], values[0]), _Job(atelier_id, "facilitator", str(uuid.uuid4()), _next_phase, "fr"),
+                               vote(people[1], values[1])])
+        perform(atelier_id, f"participant:{people[2]}", str(uuid.uuid4()),
+                actions.contained(lambda a, c: _vote(a, c, people[2], values[1])))
+        assert len(reads) == 1  # the facilitator's action: the mapped object, loaded FOR UPDATE
+    finally:
+        event.remove(db.engine, "before_cursor_execute", watch)
+    db.session.expire_all()
+    stored = db.session.get(Atelier, atelier_id)
+    assert (stored.seq, stored.stage_version, stored.phase_index) == (seq + 6, stage + 1, phase + 1)
+    model = readmodel.model_for(atelier_id)
+    assert readmodel.loaded(atelier_id) is model and model.seq == seq + 6
+    rebuilt = readmodel.build(atelier_id)
+    assert model.tables["atelier"] == rebuilt.tables["atelier"] and model.tables["value_vote"] == rebuilt.tables["value_vote"]
+    assert len(model.rows("value_vote")) == 5
+
+
+def test_a_contained_action_reads_the_database_when_it_moved_on_without_the_read_model(app):
+    """Another process changed the atelier: its row and the checks come from the database, not the stale model."""
+    atelier = new_atelier()
+    person = join(atelier.id, "Ana").id
+    values = [v.id for v in catalog().templates[atelier.template_id].values]
+    stale = readmodel.model_for(atelier.id)
+    phase = stale.atelier.phase_index
+    db.session.execute(Atelier.__table__.update().where(Atelier.id == atelier.id).values(
+        seq=Atelier.seq + 1, phase_index=Atelier.phase_index + 1))  # as another process would, unseen here
+    db.session.commit()
+    readmodel._registry().models[atelier.id] = stale  # noqa: SLF001 (the model this process still holds)
+    seen = []
+    perform(atelier.id, f"participant:{person}", str(uuid.uuid4()),
+            actions.contained(lambda a, c: seen.append(a.phase_index) or _vote(a, c, person, values[0])))
+    assert seen == [phase + 1]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(ValueVote).where(ValueVote.participant_id == person)) == 1
+    model, rebuilt = readmodel.check_seq(atelier.id), readmodel.build(atelier.id)
+    assert model is not stale and model.tables["atelier"] == rebuilt.tables["atelier"]
+    assert model.tables["value_vote"] == rebuilt.tables["value_vote"]

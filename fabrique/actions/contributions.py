@@ -17,6 +17,7 @@ from ..phases import refusal
 from ..readmodel.checks import DatabaseChecks, NotLoaded
 from ..text import clean, key
 from . import Refused, checks_for, perform
+from . import contained as mark_contained
 from .participation import _atelier_of, _participant
 from .rows import delete_rows, insert_row
 
@@ -50,7 +51,8 @@ def participant_action(name: str, contained: bool = False):
                 except NotLoaded:
                     return _checked(fn, atelier, template, participant_id, change, data, DatabaseChecks())
 
-            return perform(atelier_id or _atelier_of(participant_id), f"participant:{participant_id}", op_id, action)
+            return perform(atelier_id or _atelier_of(participant_id), f"participant:{participant_id}", op_id,
+                           mark_contained(action) if contained else action)
 
         run.action_name = name
         return run

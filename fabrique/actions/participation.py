@@ -13,7 +13,7 @@ from ..extensions import db
 from ..lookups import Lookup
 from ..models import Atelier, Participant, short_code
 from ..text import clean, key
-from . import Refused, batch_memo, own_rows_only, perform
+from . import Refused, batch_memo, contained, own_rows_only, perform
 from .rows import insert_row
 
 LANGUAGES = ("fr", "en")
@@ -66,6 +66,7 @@ def join(atelier_id: int, pseudonym, college=None, language="fr", persona_id=Non
     college = clean(college, "college") if college not in (None, "") else None
     language = language if language in LANGUAGES else "fr"
 
+    @contained
     def action(atelier, change):
         template = catalog().templates[atelier.template_id]
         # Counted once per batch, then kept up to date by its joins: a whole room joins at once,

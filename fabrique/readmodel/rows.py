@@ -31,10 +31,13 @@ def _shared(name: str, value):
     return sys.intern(value) if name in _FEW_VALUES and type(value) is str else value
 
 
-def row_of(obj) -> dict:
-    """Return a mapped object's columns as a plain dict (JSON values copied, so later edits do not leak)."""
+def row_of(obj, table: str | None = None) -> dict:
+    """Return a mapped object's columns as a plain dict (JSON values copied, so later edits do not leak).
+
+    `table` names the table of an object that is not mapped (a read model's copy of a row).
+    """
     row = {}
-    for name in _COLUMNS[obj.__tablename__]:
+    for name in _COLUMNS[table or obj.__tablename__]:
         value = getattr(obj, name)
         row[name] = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else _shared(name, value)
     return row
