@@ -19,7 +19,7 @@ from ..text import clean, key
 from . import Refused, checks_for, perform
 from . import contained as mark_contained
 from .participation import _atelier_of, _participant
-from .rows import delete_rows, insert_row
+from .rows import delete_rows, insert_row, insert_rows
 
 
 def participant_action(name: str, contained: bool = False):
@@ -141,9 +141,8 @@ def values_set(atelier, template, participant, change, data, checks):
         if len(allocation) > top_n:
             raise Refused(ngettext("Choisissez %(num)s {value.sg} au plus.", "Choisissez %(num)s {value.pl} au plus.", top_n), "budget")
     delete_rows(ValueVote, checks.own("value_vote", participant["id"]))
-    for value_id, amount in allocation.items():
-        insert_row(ValueVote, atelier_id=atelier.id, participant_id=participant["id"], persona_id=participant["persona_id"],
-                   value_id=value_id, points=amount)
+    insert_rows(ValueVote, [{"atelier_id": atelier.id, "participant_id": participant["id"], "persona_id": participant["persona_id"],
+                             "value_id": value_id, "points": amount} for value_id, amount in allocation.items()])
     change.content = True
 
 

@@ -20,13 +20,22 @@ _DELETES: dict[str, object] = {}
 
 def insert_row(model, **values) -> dict:
     """Insert one row of `model`'s table and return it as stored."""
+    return insert_rows(model, [values])[0]
+
+
+def insert_rows(model, rows: list[dict]) -> list[dict]:
+    """Insert rows of `model`'s table in one statement (a vote spread over several values) and return them as stored, in order."""
+    if not rows:
+        return []
     table = model.__table__
     statement = _INSERTS.get(table.name)
     if statement is None:
-        statement = _INSERTS[table.name] = insert(table).returning(*table.c)
-    row = plain(table.name, db.session.connection().execute(statement, values).mappings().one())
-    readmodel.written(db.session, table.name, row)
-    return row
+        statement = _INSERTS[table.name] = insert(table).returning(*table.c, sort_by_parameter_order=True)
+    result = db.session.connection().execute(statement, rows[0] if len(rows) == 1 else rows)
+    stored = [plain(table.name, found) for found in result.mappings()]
+    for row in stored:
+        readmodel.written(db.session, table.name, row)
+    return stored
 
 
 def delete_rows(model, rows: list[dict]) -> None:
