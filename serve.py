@@ -60,8 +60,13 @@ def run_gevent(app, host: str, port: int) -> None:
 
 def run_eventlet(app, host: str, port: int) -> None:
     """Serve `app` with eventlet's WSGI server until the process is stopped."""
+    import eventlet.websocket
     import eventlet.wsgi
 
+    from fabrique.websocket_mask import unmask
+
+    # eventlet unmasks each frame a phone sends one byte at a time (see fabrique.websocket_mask).
+    eventlet.websocket.RFC6455WebSocket._apply_mask = staticmethod(unmask)
     protocol = guard.eventlet_protocol(os.environ, eventlet.wsgi.HttpProtocol, eventlet.Timeout)
     eventlet.wsgi.server(_listener(host, port), app, log_output=False, max_size=MAX_CONNECTIONS, protocol=protocol,
                          # bounds every later read and write (a body sent too slowly, a client gone
