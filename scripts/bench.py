@@ -195,6 +195,12 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
         out["rss_joined"] = rss_mib(server.pid)
         for kind_name in wanted:
             kind = table[kind_name]
+            if kind_name == "dots" and "pistes" not in wanted[:wanted.index(kind_name)]:
+                # Nothing to vote on yet: phones propose pistes first (one each, at most 500), as in an atelier.
+                await facilitator("phase_goto", to=phase_index[PHASE_OF["pistes"]])
+                proposed = await burst(live[:500], table["pistes"], 0, args.timeout, rng)
+                if not all(sample.ok for sample in proposed):
+                    raise SystemExit(f"the pistes the dot vote needs were refused: {[s.code for s in proposed if not s.ok][:3]}")
             await facilitator("phase_goto", to=phase_index[PHASE_OF[kind_name]])
             if kind_name == "engagements":
                 for i, theme in enumerate(template.themes * 2):
@@ -202,6 +208,9 @@ async def room(server, phones_n: int, wanted: list[str], args, template) -> dict
             if kind_name in ("dots", "engagements"):
                 state = (await live[0].socket.call("sync", None, timeout=60)).get("state", {})
                 ids = [entry["id"] for entry in state.get("board", []) if isinstance(entry, dict) and "id" in entry]
+                if not ids and server.label.startswith("product"):
+                    raise SystemExit(f"{kind_name}: the phones' board is empty")
+                # The floor keeps no board and acks any id.
                 table["_board"]["piste_id" if kind_name == "dots" else "engagement_id"][:] = ids or list(range(1, 101))
             if screen[0].reader.done():  # closed by a server too busy to see its pongs
                 out["console_reconnects"] += 1
