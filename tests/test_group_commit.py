@@ -288,3 +288,18 @@ def test_a_contained_action_reads_the_database_when_it_moved_on_without_the_read
     model, rebuilt = readmodel.check_seq(atelier.id), readmodel.build(atelier.id)
     assert model is not stale and model.tables["atelier"] == rebuilt.tables["atelier"]
     assert model.tables["value_vote"] == rebuilt.tables["value_vote"]
+
+
+def test_queuing_gives_back_a_read_transaction_and_makes_no_session_where_there_was_none(app):
+    atelier = new_atelier()
+    with app.app_context():  # an event's own context: nothing read yet
+        actions._release_reads()
+        assert not db.session.registry.has()  # no session made only to be found empty
+        db.session.scalar(select(Atelier.seq).where(Atelier.id == atelier.id))
+        assert db.session().in_transaction()
+        actions._release_reads()
+        assert not db.session().in_transaction()  # its pooled connection is back before it waits
+        db.session.add(Piste(atelier_id=atelier.id, theme_id="vivre-mieux", text="gardée", horizon="2040"))
+        actions._release_reads()
+        assert db.session.new  # pending writes are not thrown away
+        db.session.rollback()

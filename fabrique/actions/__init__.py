@@ -137,8 +137,9 @@ def perform(atelier_id: int, actor: str, op_id: str | None, action, *args, **kwa
                     del _queue[:BATCH]
                 _commit(batch)
                 ran_here = True
-    if not ran_here:
-        db.session.expire_all()  # another caller's session wrote: drop what this one may hold stale
+    session = None if ran_here else _existing_session()
+    if session is not None:
+        session.expire_all()  # another caller's session wrote: drop what this one may hold stale
     if job.error is not None:
         if isinstance(job.error, Refused):
             from .. import logs
@@ -168,10 +169,22 @@ def _release_reads() -> None:
     while waiting for the writer, and the others would time out. Nothing is lost: the caller's
     objects are expired and read again if used, as they are after another caller's batch.
     """
-    session = db.session()
-    if session.in_transaction() and not (session.new or session.dirty or session.deleted
-                                         or session.info.get("readmodel_pending")):
+    session = _existing_session()
+    if session is not None and session.in_transaction() and not (
+            session.new or session.dirty or session.deleted or session.info.get("readmodel_pending")):
         session.rollback()
+
+
+def _existing_session():
+    """Return the caller's session if it has one, without making one.
+
+    A phone's event runs in an app context of its own, and most read nothing from the database:
+    the batch that writes their action is run by whichever caller took the lock first, in its own
+    session. Making one only to find it empty was 3 to 4.5 % of the server's samples in a closed
+    loop of 2,000 phones.
+    """
+    registry = db.session.registry
+    return registry() if registry.has() else None
 
 
 def _commit(batch: list[_Job]) -> None:
